@@ -1,0 +1,90 @@
+import { z } from 'zod';
+
+/** Calendar date as written in sources and shown to users: YYYY-MM-DD. */
+export const IsoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'not a real calendar date');
+
+export const TopicSlugSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]*$/, 'topic slugs are lowercase letters, digits and dashes');
+
+export const TopicSchema = z.object({
+  slug: TopicSlugSchema,
+  label: z.string().min(1),
+  description: z.string().optional(),
+  /** Other names users type for the topic; they also tag items that mention them. */
+  aliases: z.array(z.string().min(1)).default([]),
+  /** Words that tag an item with the topic but that users would not type as its name. */
+  keywords: z.array(z.string().min(1)).default([]),
+  parent: TopicSlugSchema.optional(),
+});
+export type Topic = z.infer<typeof TopicSchema>;
+
+export const TopicCatalogueSchema = z.object({ topics: z.array(TopicSchema).min(1) });
+
+export const PlatformSchema = z.enum(['slack', 'discord', 'console']);
+export type Platform = z.infer<typeof PlatformSchema>;
+
+/** A source document as read from briefings/ or a feed, before it is cut into items. */
+export interface SourceDocument {
+  /** Content hash: the same text under the same path is the same document. */
+  id: string;
+  /** Where it came from: a path relative to the briefings folder, or a feed entry URL. */
+  origin: string;
+  title: string;
+  source: string;
+  url?: string;
+  /** Publication date, YYYY-MM-DD. */
+  published: string;
+  body: string;
+  /** Topics the author assigned in front matter; added to every item of the document. */
+  topics: string[];
+}
+
+/** A sentence of a document with its character offsets in the document body. */
+export interface Sentence {
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface Entities {
+  people: string[];
+  places: string[];
+  organizations: string[];
+}
+
+/** One summarised development cut out of a document. */
+export interface Item {
+  id: string;
+  documentId: string;
+  /** Items about the same development from different documents share it. */
+  storyKey: string;
+  /** Order of the item within its document. */
+  position: number;
+  headline: string;
+  summary: string;
+  keyPoints: string[];
+  /** Topic slugs, strongest first. */
+  topics: string[];
+  entities: Entities;
+  published: string;
+  source: string;
+  url?: string;
+  documentTitle: string;
+  /** Every sentence of the item, in document order: what answers quote from. */
+  sentences: Sentence[];
+}
+
+export interface ThreadContext {
+  platform: Platform;
+  channelId: string;
+  threadId: string;
+  topic?: string;
+  itemIds: string[];
+  /** The last few exchanges, oldest first, so a follow-up can lean on the one before. */
+  turns: { question: string; answer: string }[];
+  updatedAt: string;
+}

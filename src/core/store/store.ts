@@ -1,0 +1,65 @@
+import type { Item, Platform, SourceDocument, ThreadContext } from '../model.js';
+
+export interface ItemQuery {
+  /** Items tagged with any of these topic slugs. */
+  topics?: string[];
+  /** Free text, matched against headlines, summaries and sentences. */
+  text?: string;
+  /** Only items ingested at or after this instant (ISO 8601). */
+  ingestedSince?: string;
+}
+
+export interface ItemHit {
+  item: Item;
+  /** Higher is better: the topic's tag weight, or the text match score. Comparable within one query. */
+  relevance: number;
+}
+
+export interface SentenceHit {
+  itemId: string;
+  /** Index into the item's sentences. */
+  index: number;
+  /** Higher is better. */
+  relevance: number;
+}
+
+export interface StoredItem extends Item {
+  /** When the store first saw this item (ISO 8601); digests use it to tell what is new. */
+  ingestedAt: string;
+}
+
+/** Documents and the items cut out of them. */
+export interface ItemStore {
+  /** Content hash of the document stored for this origin, if any: unchanged files are skipped by it. */
+  documentId(origin: string): Promise<string | undefined>;
+  listOrigins(): Promise<string[]>;
+  /** Atomically replaces whatever the origin held with this document and its items. */
+  replaceDocument(document: SourceDocument, items: Item[], ingestedAt: string): Promise<void>;
+  removeDocument(origin: string): Promise<boolean>;
+  /**
+   * Candidates for a briefing: newest first, at most `limit`. The caller ranks them; the store only
+   * has to make sure the best ones are among the candidates.
+   */
+  findItems(query: ItemQuery, limit: number): Promise<ItemHit[]>;
+  countItems(query: ItemQuery): Promise<number>;
+  getItems(ids: readonly string[]): Promise<StoredItem[]>;
+  /** Sentences matching any of the words, best first; restricted to `itemIds` when given. */
+  searchSentences(words: readonly string[], limit: number, itemIds?: readonly string[]): Promise<SentenceHit[]>;
+  /** Distinct topic slugs in use, with their item counts. */
+  topicCounts(): Promise<Map<string, number>>;
+}
+
+export interface ThreadKey {
+  platform: Platform;
+  channelId: string;
+  threadId: string;
+}
+
+export interface ThreadStore {
+  getThreadContext(key: ThreadKey): Promise<ThreadContext | undefined>;
+  saveThreadContext(context: ThreadContext): Promise<void>;
+}
+
+export interface Store extends ItemStore, ThreadStore {
+  close(): Promise<void>;
+}
