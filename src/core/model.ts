@@ -50,12 +50,6 @@ export interface Sentence {
   end: number;
 }
 
-export interface Entities {
-  people: string[];
-  places: string[];
-  organizations: string[];
-}
-
 /** One summarised development cut out of a document. */
 export interface Item {
   id: string;
@@ -69,7 +63,8 @@ export interface Item {
   keyPoints: string[];
   /** Topic slugs, strongest first. */
   topics: string[];
-  entities: Entities;
+  /** Proper names the item mentions (people, places, organisations), most frequent first. */
+  entities: string[];
   published: string;
   source: string;
   url?: string;

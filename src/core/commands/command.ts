@@ -32,3 +32,11 @@ export interface Command<Options = Record<string, unknown>> {
   schema: z.ZodType<Options>;
   run(services: BotServices, caller: CommandCaller, options: Options): Promise<Reply>;
 }
+
+/**
+ * Checks a command against its own options type, then erases that type for the command list: the
+ * bot always runs `schema` before `run`, so `run` only ever sees what the schema produced.
+ */
+export function defineCommand<Options>(command: Command<Options>): Command {
+  return command as unknown as Command;
+}

@@ -1,0 +1,11 @@
+import brief from './brief.js';
+import type { Command } from './command.js';
+import { helpCommand } from './help.js';
+import topics from './topics.js';
+
+/** Every command the bot runs, listed by hand so a broken one fails to compile rather than vanish. */
+export const commands: readonly Command[] = [
+  brief,
+  topics,
+  helpCommand(() => commands),
+];

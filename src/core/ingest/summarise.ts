@@ -1,0 +1,95 @@
+import { type AnalysedSentence, contentStems } from './text.js';
+import { cosine, inverseFrequencies, termCounts, weighted } from './vectors.js';
+
+export interface ItemSummary {
+  headline: string;
+  /** 1-2 sentences, verbatim, in document order. */
+  summary: string;
+  summarySentences: AnalysedSentence[];
+  keyPoints: string[];
+}
+
+const MAX_KEY_POINTS = 3;
+/** A second summary sentence is added only while the summary stays this short. */
+const SUMMARY_CHARS = 320;
+const HEADLINE_CHARS = 110;
+/** Earlier sentences carry the news in news writing; this is the bonus of the first, fading after. */
+const LEAD_BONUS = 0.3;
+
+/** Openers that tie a sentence to the one before; a headline or key point reads better without them. */
+const CONNECTIVE =
+  /^(?:furthermore|moreover|meanwhile|however|additionally|also|besides|nevertheless|nonetheless|still|in addition|as well|separately|elsewhere|at the same time|on the other hand),\s+/i;
+/** Subordinate openers ("While reaffirming support for Israel, ...") whose clause a headline drops. */
+const SUBORDINATE_OPENER =
+  /^(?:in addition to|while|with|after|before|despite|although|though|as|amid|following|since|when|having|given)\b[^,]{3,120},\s+/i;
+/** Where a long headline can stop without losing its main clause. */
+const CLAUSE_BREAK =
+  /,|;|:| - | — | (?:regarding|amid|while|after|as|which|who|where|since|following|despite|according to|because|with)\b/g;
+
+/**
+ * Extractive summary of one item: sentences ranked by how central they are to the item (similarity
+ * to its other sentences) with a bonus for coming early, as news puts the news first.
+ */
+export function summarise(sentences: readonly AnalysedSentence[], documentSentences: readonly AnalysedSentence[]): ItemSummary {
+  const vectors = sentences.map((sentence) => termCounts(contentStems(sentence.tokens)));
+  const idf = inverseFrequencies(documentSentences.map((sentence) => termCounts(contentStems(sentence.tokens))));
+  const tfidf = vectors.map((vector) => weighted(vector, idf));
+  const scores = tfidf.map((vector, index) => {
+    let centrality = 0;
+    tfidf.forEach((other, otherIndex) => {
+      if (otherIndex !== index) centrality += cosine(vector, other);
+    });
+    const normalised = sentences.length > 1 ? centrality / (sentences.length - 1) : 1;
+    const tooShort = (sentences[index]?.tokens.length ?? 0) < 6 ? 0.5 : 1;
+    return (normalised + LEAD_BONUS / (1 + index)) * tooShort;
+  });
+  const ranked = sentences.map((_, index) => index).sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0));
+
+  const chosen: number[] = [];
+  for (const index of ranked) {
+    const length = chosen.reduce((sum, at) => sum + (sentences[at]?.text.length ?? 0), 0);
+    if (chosen.length === 0 || (chosen.length < 2 && length + (sentences[index]?.text.length ?? 0) <= SUMMARY_CHARS)) {
+      chosen.push(index);
+    }
+    if (chosen.length === 2) break;
+  }
+  chosen.sort((a, b) => a - b);
+  const summarySentences = chosen.flatMap((index) => sentences[index] ?? []);
+  const keyPoints = ranked
+    .filter((index) => !chosen.includes(index))
+    .slice(0, MAX_KEY_POINTS)
+    .sort((a, b) => a - b)
+    .map((index) => withoutConnective(sentences[index]?.text ?? ''));
+  const top = sentences[ranked[0] ?? 0]?.text ?? '';
+  return {
+    headline: headlineOf(top),
+    summary: summarySentences.map((sentence) => sentence.text).join(' '),
+    summarySentences,
+    keyPoints,
+  };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+export function withoutConnective(sentence: string): string {
+  return capitalise(sentence.replace(CONNECTIVE, ''));
+}
+
+/** The main clause of a sentence, cut at a clause boundary to headline length, without final stop. */
+export function headlineOf(sentence: string): string {
+  let text = withoutConnective(sentence);
+  const opener = SUBORDINATE_OPENER.exec(text);
+  if (opener && opener[0].length < text.length * 0.6) text = capitalise(text.slice(opener[0].length));
+  text = text.replace(/[.!?]+["”']?$/, '').trim();
+  if (text.length <= HEADLINE_CHARS) return text;
+  let cut = -1;
+  for (const match of text.matchAll(CLAUSE_BREAK)) {
+    if (match.index > HEADLINE_CHARS) break;
+    if (match.index >= 40) cut = match.index;
+  }
+  if (cut > 0) return text.slice(0, cut).trim();
+  const space = text.lastIndexOf(' ', HEADLINE_CHARS - 1);
+  return `${text.slice(0, space > 40 ? space : HEADLINE_CHARS - 1).replace(/[,;:]$/, '')}…`;
+}

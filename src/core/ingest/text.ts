@@ -1,0 +1,107 @@
+import winkNLP from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import type { Sentence } from '../model.js';
+
+// Only what ingest uses: sentence boundaries and part-of-speech tags (named-entity and sentiment
+// passes would double the cost per document).
+const nlp = winkNLP(model, ['sbd', 'pos']);
+const its = nlp.its;
+
+export interface Token {
+  /** As written in the document. */
+  text: string;
+  /** Porter stem, lowercase: what similarity and matching compare. */
+  stem: string;
+  pos: string;
+  stop: boolean;
+  start: number;
+}
+
+export interface AnalysedSentence extends Sentence {
+  tokens: Token[];
+}
+
+const CALENDAR_WORDS = new Set(
+  'monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december'.split(
+    ' ',
+  ),
+);
+
+/**
+ * News-aware sentence splitting ("U.S.", "Oct. 7", "1.5 million", quotes) with character offsets
+ * into `text`, so every sentence an item keeps can be cited exactly.
+ */
+export function analyse(text: string): AnalysedSentence[] {
+  const doc = nlp.readDoc(text);
+  const values = doc.tokens().out(its.value) as string[];
+  // wink types stem as needing model add-ons; the lite model ships them.
+  const stems = doc.tokens().out(its.stem as unknown as typeof its.value) as string[];
+  const tags = doc.tokens().out(its.pos) as string[];
+  const stops = doc.tokens().out(its.stopWordFlag) as unknown as boolean[];
+  const spans = doc.sentences().out(its.span) as unknown as [number, number][];
+  const sentences: AnalysedSentence[] = [];
+  let cursor = 0;
+  for (const [from, to] of spans) {
+    const tokens: Token[] = [];
+    for (let i = from; i <= to; i++) {
+      const value = values[i] ?? '';
+      if (value.trim() === '') continue;
+      const at = text.indexOf(value, cursor);
+      // wink normalises a few characters; a token it rewrote keeps the cursor where it was.
+      if (at < 0) continue;
+      cursor = at + value.length;
+      tokens.push({ text: value, stem: stems[i] ?? value.toLowerCase(), pos: tags[i] ?? 'X', stop: stops[i] ?? false, start: at });
+    }
+    const first = tokens[0];
+    const last = tokens[tokens.length - 1];
+    if (!first || !last) continue;
+    sentences.push({ text: text.slice(first.start, last.start + last.text.length), start: first.start, end: last.start + last.text.length, tokens });
+  }
+  return sentences;
+}
+
+/** Stems of the words that carry meaning: no stop words, punctuation or numbers. */
+export function contentStems(tokens: readonly Token[]): string[] {
+  const stems: string[] = [];
+  for (const token of tokens) {
+    if (token.stop || token.stem.length < 2 || !/[a-z]/.test(token.stem)) continue;
+    if (token.pos === 'PUNCT' || token.pos === 'NUM' || token.pos === 'SYM') continue;
+    stems.push(token.stem);
+  }
+  return stems;
+}
+
+/**
+ * Runs of proper nouns ("Joe Biden", "United States"), without day and month names. A capitalised
+ * word that opens a sentence counts only if the document also capitalises it elsewhere, since the
+ * tagger takes "Pressure has mounted" for a name.
+ */
+export function properNames(sentences: readonly AnalysedSentence[]): string[] {
+  const midSentence = new Set<string>();
+  const runs: { words: Token[]; initial: boolean }[] = [];
+  for (const sentence of sentences) {
+    let run: Token[] = [];
+    let runStartsSentence = false;
+    const flush = () => {
+      const words = run.filter((token) => !CALENDAR_WORDS.has(token.text.toLowerCase()));
+      if (words.length > 0) runs.push({ words, initial: runStartsSentence });
+      run = [];
+    };
+    sentence.tokens.forEach((token, index) => {
+      if (token.pos === 'PROPN' && /^[A-Z]/.test(token.text)) {
+        if (run.length === 0) runStartsSentence = index === 0;
+        run.push(token);
+        if (index > 0) midSentence.add(token.text);
+      } else flush();
+    });
+    flush();
+  }
+  return runs
+    .filter((run) => !run.initial || run.words.length > 1 || midSentence.has(run.words[0]?.text ?? ''))
+    .map((run) => run.words.map((token) => token.text).join(' '));
+}
+
+/** Stems of a free-text query, for matching it against analysed sentences. */
+export function queryStems(text: string): string[] {
+  return analyse(text).flatMap((sentence) => contentStems(sentence.tokens));
+}

@@ -1,0 +1,41 @@
+/** Sparse term vectors: what segmentation and summarisation compare sentences and blocks with. */
+export type Vector = Map<string, number>;
+
+export function termCounts(terms: Iterable<string>): Vector {
+  const vector: Vector = new Map();
+  for (const term of terms) vector.set(term, (vector.get(term) ?? 0) + 1);
+  return vector;
+}
+
+export function addInto(target: Vector, source: Vector, scale = 1): Vector {
+  for (const [term, weight] of source) target.set(term, (target.get(term) ?? 0) + weight * scale);
+  return target;
+}
+
+/** Inverse document frequency over a set of vectors: terms every one of them has weigh little. */
+export function inverseFrequencies(vectors: readonly Vector[]): Map<string, number> {
+  const frequency = new Map<string, number>();
+  for (const vector of vectors) for (const term of vector.keys()) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  const idf = new Map<string, number>();
+  for (const [term, count] of frequency) idf.set(term, Math.log(1 + vectors.length / count));
+  return idf;
+}
+
+export function weighted(vector: Vector, idf: Map<string, number>): Vector {
+  const result: Vector = new Map();
+  for (const [term, weight] of vector) result.set(term, weight * (idf.get(term) ?? 1));
+  return result;
+}
+
+export function cosine(a: Vector, b: Vector): number {
+  let dot = 0;
+  let normA = 0;
+  let normB = 0;
+  for (const [term, weight] of a) {
+    normA += weight * weight;
+    const other = b.get(term);
+    if (other !== undefined) dot += weight * other;
+  }
+  for (const weight of b.values()) normB += weight * weight;
+  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
+}

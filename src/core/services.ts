@@ -1,0 +1,11 @@
+import type { Logger } from './logger.js';
+import type { Store } from './store/store.js';
+import type { TopicCatalogue } from './topics.js';
+
+/** What commands and answers may use: passed in, so tests need no module interception. */
+export interface BotServices {
+  store: Store;
+  catalogue: TopicCatalogue;
+  logger: Logger;
+  clock: () => Date;
+}

@@ -1,0 +1,358 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Item, SourceDocument, ThreadContext } from '../model.js';
+import { ftsQuery } from './fts.js';
+import type { ItemHit, ItemQuery, SentenceHit, Store, StoredItem, ThreadKey } from './store.js';
+
+/** Each entry runs once, in order, inside a transaction; never edit one that has shipped. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE documents (
+     origin TEXT PRIMARY KEY,
+     id TEXT NOT NULL,
+     title TEXT NOT NULL,
+     source TEXT NOT NULL,
+     url TEXT,
+     published TEXT NOT NULL,
+     body TEXT NOT NULL,
+     topics TEXT NOT NULL,
+     ingested_at TEXT NOT NULL
+   );
+   CREATE TABLE items (
+     rowid INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     origin TEXT NOT NULL REFERENCES documents(origin) ON DELETE CASCADE,
+     document_id TEXT NOT NULL,
+     story_key TEXT NOT NULL,
+     position INTEGER NOT NULL,
+     headline TEXT NOT NULL,
+     summary TEXT NOT NULL,
+     key_points TEXT NOT NULL,
+     topics TEXT NOT NULL,
+     entities TEXT NOT NULL,
+     published TEXT NOT NULL,
+     source TEXT NOT NULL,
+     url TEXT,
+     document_title TEXT NOT NULL,
+     sentences TEXT NOT NULL,
+     ingested_at TEXT NOT NULL
+   );
+   CREATE INDEX items_origin ON items(origin);
+   CREATE INDEX items_recent ON items(published DESC, rowid DESC);
+   CREATE INDEX items_ingested ON items(ingested_at);
+   CREATE TABLE item_topics (
+     topic TEXT NOT NULL,
+     item_rowid INTEGER NOT NULL REFERENCES items(rowid) ON DELETE CASCADE,
+     weight REAL NOT NULL,
+     published TEXT NOT NULL,
+     PRIMARY KEY (topic, item_rowid)
+   ) WITHOUT ROWID;
+   CREATE INDEX item_topics_recent ON item_topics(topic, published DESC);
+   CREATE INDEX item_topics_item ON item_topics(item_rowid);
+   CREATE VIRTUAL TABLE items_fts USING fts5(headline, summary, body, tokenize = 'porter unicode61');
+   CREATE VIRTUAL TABLE sentences_fts USING fts5(text, item_rowid UNINDEXED, idx UNINDEXED, tokenize = 'porter unicode61');
+   CREATE TABLE thread_contexts (
+     platform TEXT NOT NULL,
+     channel_id TEXT NOT NULL,
+     thread_id TEXT NOT NULL,
+     topic TEXT,
+     item_ids TEXT NOT NULL,
+     turns TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (platform, channel_id, thread_id)
+   );`,
+];
+
+interface ItemRow {
+  rowid: number;
+  id: string;
+  document_id: string;
+  story_key: string;
+  position: number;
+  headline: string;
+  summary: string;
+  key_points: string;
+  topics: string;
+  entities: string;
+  published: string;
+  source: string;
+  url: string | null;
+  document_title: string;
+  sentences: string;
+  ingested_at: string;
+}
+
+function toItem(row: ItemRow): StoredItem {
+  return {
+    id: row.id,
+    documentId: row.document_id,
+    storyKey: row.story_key,
+    position: row.position,
+    headline: row.headline,
+    summary: row.summary,
+    keyPoints: JSON.parse(row.key_points),
+    topics: JSON.parse(row.topics),
+    entities: JSON.parse(row.entities),
+    published: row.published,
+    source: row.source,
+    documentTitle: row.document_title,
+    sentences: JSON.parse(row.sentences),
+    ingestedAt: row.ingested_at,
+    ...(row.url ? { url: row.url } : {}),
+  };
+}
+
+/** The embedded store: one SQLite file, WAL, FTS5 for text search. */
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+
+  constructor(path: string) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+  }
+
+  private migrate(): void {
+    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
+    const row = this.db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null };
+    const current = row.version ?? 0;
+    if (current > MIGRATIONS.length) {
+      throw new Error(`database schema version ${current} is newer than this briefbot (${MIGRATIONS.length}): upgrade briefbot`);
+    }
+    MIGRATIONS.slice(current).forEach((sql, index) => {
+      this.db.transaction(() => {
+        this.db.exec(sql);
+        this.db
+          .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+          .run(current + index + 1, new Date().toISOString());
+      })();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  async documentId(origin: string): Promise<string | undefined> {
+    const row = this.db.prepare('SELECT id FROM documents WHERE origin = ?').get(origin) as { id: string } | undefined;
+    return row?.id;
+  }
+
+  async listOrigins(): Promise<string[]> {
+    return (this.db.prepare('SELECT origin FROM documents ORDER BY origin').all() as { origin: string }[]).map(
+      (row) => row.origin,
+    );
+  }
+
+  async replaceDocument(document: SourceDocument, items: Item[], ingestedAt: string): Promise<void> {
+    this.db.transaction(() => this.replace(document, items, ingestedAt))();
+  }
+
+  private replace(document: SourceDocument, items: Item[], ingestedAt: string): void {
+    // Items that survive an edit unchanged keep their first ingestion time, so digests don't repeat them.
+    const previous = new Map(
+      (
+        this.db.prepare('SELECT id, ingested_at FROM items WHERE origin = ?').all(document.origin) as {
+          id: string;
+          ingested_at: string;
+        }[]
+      ).map((row) => [row.id, row.ingested_at]),
+    );
+    this.deleteOrigin(document.origin);
+    this.db
+      .prepare(
+        `INSERT INTO documents (origin, id, title, source, url, published, body, topics, ingested_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        document.origin,
+        document.id,
+        document.title,
+        document.source,
+        document.url ?? null,
+        document.published,
+        document.body,
+        JSON.stringify(document.topics),
+        ingestedAt,
+      );
+    const insertItem = this.db.prepare(
+      `INSERT INTO items (id, origin, document_id, story_key, position, headline, summary, key_points, topics,
+         entities, published, source, url, document_title, sentences, ingested_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertTopic = this.db.prepare(
+      'INSERT INTO item_topics (topic, item_rowid, weight, published) VALUES (?, ?, ?, ?)',
+    );
+    const insertFts = this.db.prepare('INSERT INTO items_fts (rowid, headline, summary, body) VALUES (?, ?, ?, ?)');
+    const insertSentence = this.db.prepare('INSERT INTO sentences_fts (text, item_rowid, idx) VALUES (?, ?, ?)');
+    for (const item of items) {
+      const result = insertItem.run(
+        item.id,
+        document.origin,
+        item.documentId,
+        item.storyKey,
+        item.position,
+        item.headline,
+        item.summary,
+        JSON.stringify(item.keyPoints),
+        JSON.stringify(item.topics),
+        JSON.stringify(item.entities),
+        item.published,
+        item.source,
+        item.url ?? null,
+        item.documentTitle,
+        JSON.stringify(item.sentences),
+        previous.get(item.id) ?? ingestedAt,
+      );
+      const rowid = Number(result.lastInsertRowid);
+      // Topics are listed strongest first; the weight keeps that order for ranking.
+      item.topics.forEach((topic, rank) => insertTopic.run(topic, rowid, 1 / (1 + rank), item.published));
+      insertFts.run(rowid, item.headline, item.summary, item.sentences.map((sentence) => sentence.text).join(' '));
+      item.sentences.forEach((sentence, index) => insertSentence.run(sentence.text, rowid, index));
+    }
+  }
+
+  async removeDocument(origin: string): Promise<boolean> {
+    return this.db.transaction(() => this.deleteOrigin(origin))();
+  }
+
+  private deleteOrigin(origin: string): boolean {
+    const rowids = this.db.prepare('SELECT rowid FROM items WHERE origin = ?').pluck().all(origin) as number[];
+    const deleteFts = this.db.prepare('DELETE FROM items_fts WHERE rowid = ?');
+    const deleteSentences = this.db.prepare('DELETE FROM sentences_fts WHERE item_rowid = ?');
+    for (const rowid of rowids) {
+      deleteFts.run(rowid);
+      deleteSentences.run(rowid);
+    }
+    return this.db.prepare('DELETE FROM documents WHERE origin = ?').run(origin).changes > 0;
+  }
+
+  async findItems(query: ItemQuery, limit: number): Promise<ItemHit[]> {
+    const { from, params, relevance, order } = this.itemQuerySql(query);
+    const rows = this.db
+      .prepare(`SELECT items.*, ${relevance} AS relevance ${from} ORDER BY ${order} LIMIT ?`)
+      .all(...params, limit) as (ItemRow & { relevance: number })[];
+    return rows.map((row) => ({ item: toItem(row), relevance: row.relevance }));
+  }
+
+  async countItems(query: ItemQuery): Promise<number> {
+    const { from, params } = this.itemQuerySql(query);
+    return (this.db.prepare(`SELECT count(*) AS count ${from}`).get(...params) as { count: number }).count;
+  }
+
+  /**
+   * One FROM/WHERE for finding and counting, so the two never disagree. Topic queries walk the
+   * (topic, published) index newest first; text queries take FTS5's best matches.
+   */
+  private itemQuerySql(query: ItemQuery): { from: string; params: unknown[]; relevance: string; order: string } {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    let from = 'FROM items';
+    let relevance = '1.0';
+    let order = 'items.published DESC, items.rowid DESC';
+    const topics = query.topics ?? [];
+    if (topics.length > 0) {
+      from = 'FROM item_topics AS t JOIN items ON items.rowid = t.item_rowid';
+      where.push(`t.topic IN (${topics.map(() => '?').join(', ')})`);
+      params.push(...topics);
+      relevance = 't.weight';
+      order = 't.published DESC, t.weight DESC';
+      if (topics.length > 1) {
+        // An item tagged with two of the topics must come back once.
+        from = `FROM (SELECT item_rowid, max(weight) AS weight, max(published) AS published FROM item_topics
+                  WHERE topic IN (${topics.map(() => '?').join(', ')}) GROUP BY item_rowid) AS t
+                JOIN items ON items.rowid = t.item_rowid`;
+        where.pop();
+      }
+    }
+    if (query.text !== undefined) {
+      const match = ftsQuery(query.text);
+      // Text with no searchable words matches nothing rather than everything.
+      if (!match) where.push('0');
+      else {
+        from += ' JOIN items_fts AS f ON f.rowid = items.rowid';
+        where.push('items_fts MATCH ?');
+        params.push(match);
+        relevance = topics.length > 0 ? 't.weight * -bm25(items_fts, 4.0, 2.0, 1.0)' : '-bm25(items_fts, 4.0, 2.0, 1.0)';
+        if (topics.length === 0) order = 'bm25(items_fts, 4.0, 2.0, 1.0)';
+      }
+    }
+    if (query.ingestedSince) {
+      where.push('items.ingested_at >= ?');
+      params.push(query.ingestedSince);
+    }
+    if (where.length > 0) from += ` WHERE ${where.join(' AND ')}`;
+    return { from, params, relevance, order };
+  }
+
+  async getItems(ids: readonly string[]): Promise<StoredItem[]> {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT * FROM items WHERE id IN (${ids.map(() => '?').join(', ')})`)
+      .all(...ids) as ItemRow[];
+    const byId = new Map(rows.map((row) => [row.id, toItem(row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async searchSentences(words: readonly string[], limit: number, itemIds?: readonly string[]): Promise<SentenceHit[]> {
+    const match = ftsQuery(words.join(' '));
+    if (!match || itemIds?.length === 0) return [];
+    const restrict = itemIds ? `AND items.id IN (${itemIds.map(() => '?').join(', ')})` : '';
+    const rows = this.db
+      .prepare(
+        `SELECT items.id AS itemId, s.idx AS idx, -bm25(sentences_fts) AS relevance
+         FROM sentences_fts AS s JOIN items ON items.rowid = s.item_rowid
+         WHERE sentences_fts MATCH ? ${restrict}
+         ORDER BY bm25(sentences_fts) LIMIT ?`,
+      )
+      .all(match, ...(itemIds ?? []), limit) as { itemId: string; idx: number; relevance: number }[];
+    return rows.map((row) => ({ itemId: row.itemId, index: row.idx, relevance: row.relevance }));
+  }
+
+  async topicCounts(): Promise<Map<string, number>> {
+    const rows = this.db.prepare('SELECT topic, count(*) AS count FROM item_topics GROUP BY topic').all() as {
+      topic: string;
+      count: number;
+    }[];
+    return new Map(rows.map((row) => [row.topic, row.count]));
+  }
+
+  async getThreadContext(key: ThreadKey): Promise<ThreadContext | undefined> {
+    const row = this.db
+      .prepare('SELECT * FROM thread_contexts WHERE platform = ? AND channel_id = ? AND thread_id = ?')
+      .get(key.platform, key.channelId, key.threadId) as
+      | { topic: string | null; item_ids: string; turns: string; updated_at: string }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      ...key,
+      itemIds: JSON.parse(row.item_ids),
+      turns: JSON.parse(row.turns),
+      updatedAt: row.updated_at,
+      ...(row.topic ? { topic: row.topic } : {}),
+    };
+  }
+
+  async saveThreadContext(context: ThreadContext): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO thread_contexts (platform, channel_id, thread_id, topic, item_ids, turns, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (platform, channel_id, thread_id) DO UPDATE SET
+           topic = excluded.topic, item_ids = excluded.item_ids, turns = excluded.turns, updated_at = excluded.updated_at`,
+      )
+      .run(
+        context.platform,
+        context.channelId,
+        context.threadId,
+        context.topic ?? null,
+        JSON.stringify(context.itemIds),
+        JSON.stringify(context.turns),
+        context.updatedAt,
+      );
+  }
+}
