@@ -1,0 +1,303 @@
+/**
+ * Reply -> Block Kit. Pure: no Bolt, no network.
+ *
+ * Every piece of text that comes from the Reply is plain text from documents or the core; it is
+ * sanitised, escaped (`&`, `<`, `>` only, as Slack asks) and fitted to its budget here, once. The only
+ * markup in the output is the renderer's own: `*bold*` headings, `•` bullets, `>` quote lines and
+ * `<url|name>` links built from ReplySource.url after checking it is http(s).
+ */
+import { moreLine, type Reply, type ReplySection, type ReplySource } from '../../reply.js';
+import type { ContextBlock, MrkdwnText, SlackBlock, SlackMessage } from './types.js';
+
+/** Slack's published Block Kit limits (and a safe cap for the undocumented total size). */
+export const BLOCK_KIT_LIMITS = {
+  blocks: 50,
+  headerText: 150,
+  textObject: 3_000,
+  sectionText: 3_000,
+  contextElements: 10,
+  /** Slack answers `msg_blocks_too_long` somewhere around 13k characters of blocks JSON. */
+  blocksJson: 12_000,
+  messageText: 40_000,
+} as const;
+
+/** A budget for one text: its length as sent, and its length once JSON-encoded. */
+export interface TextBudget {
+  chars: number;
+  json: number;
+}
+
+/** What the renderer allows itself: inside the limits, with room to spare. */
+export const RENDER_BUDGET = {
+  blocksJson: 10_000,
+  header: { chars: BLOCK_KIT_LIMITS.headerText, json: 320 },
+  intro: { chars: 1_000, json: 1_400 },
+  section: { chars: BLOCK_KIT_LIMITS.sectionText, json: 4_000 },
+  heading: { chars: 250, json: 400 },
+  paragraph: { chars: 1_800, json: 2_400 },
+  bullet: { chars: 400, json: 600 },
+  quote: { chars: 700, json: 1_000 },
+  sourceName: { chars: 200, json: 300 },
+  urlChars: 1_000,
+  footerElement: { chars: 500, json: 700 },
+  fallback: { chars: 3_000, json: 4_000 },
+} as const;
+
+const ELLIPSIS = '…';
+const SEPARATOR = ' · ';
+/** Below this many characters a truncated line is not worth showing. */
+const MIN_USEFUL_LINE = 40;
+
+/* --------------------------------- text ---------------------------------- */
+
+/** Escapes the three characters Slack treats as markup. Nothing else needs escaping. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Drops control characters and broken surrogates; keeps newlines (as \n) and tabs. */
+export function sanitize(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** One line: all whitespace runs collapsed to a single space. */
+function oneLine(text: string | undefined): string {
+  return sanitize(text ?? '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** A paragraph: single newlines kept, blank-line runs collapsed, other whitespace runs collapsed. */
+function paragraph(text: string | undefined): string {
+  return sanitize(text ?? '')
+    .replace(/[^\S\n]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function jsonLength(text: string): number {
+  return JSON.stringify(text).length - 2;
+}
+
+function costOf(text: string): TextBudget {
+  return { chars: text.length, json: jsonLength(text) };
+}
+
+function fits(cost: TextBudget, budget: TextBudget): boolean {
+  return cost.chars <= budget.chars && cost.json <= budget.json;
+}
+
+function minus(budget: TextBudget, cost: TextBudget): TextBudget {
+  return { chars: budget.chars - cost.chars, json: budget.json - cost.json };
+}
+
+/**
+ * Escapes `text` and fits it to `budget` (measured on the escaped form). When it is too long it is
+ * cut at the last whitespace that fits and ends with an ellipsis; only a single word longer than the
+ * whole budget is cut inside the word. Entities are never split, because the cut is made before
+ * escaping. Returns '' when not even an ellipsis fits.
+ */
+export function fitText(
+  text: string,
+  budget: TextBudget,
+  escapeFn: (s: string) => string = escapeMrkdwn,
+): string {
+  return fitWithInfo(text, budget, escapeFn).text;
+}
+
+function fitWithInfo(
+  text: string,
+  budget: TextBudget,
+  escapeFn: (s: string) => string = escapeMrkdwn,
+): { text: string; truncated: boolean } {
+  // Every character costs at least one, so nothing past budget.chars can survive: bound the work.
+  const bounded = text.length > budget.chars + 1 ? text.slice(0, budget.chars + 1) : text;
+  const whole = escapeFn(bounded);
+  if (bounded.length === text.length && fits(costOf(whole), budget)) return { text: whole, truncated: false };
+
+  const room = minus(budget, costOf(ELLIPSIS));
+  if (room.chars < 0 || room.json < 0) return { text: '', truncated: true };
+  let chars = 0;
+  let json = 0;
+  let cut = 0;
+  for (const codePoint of bounded) {
+    const escaped = escapeFn(codePoint);
+    const nextChars = chars + escaped.length;
+    const nextJson = json + jsonLength(escaped);
+    if (nextChars > room.chars || nextJson > room.json) break;
+    chars = nextChars;
+    json = nextJson;
+    cut += codePoint.length;
+  }
+  const atBoundary = /\s/.test(bounded[cut] ?? ' ') || /\s/.test(bounded[cut - 1] ?? ' ');
+  if (!atBoundary) {
+    const lastSpace = bounded.slice(0, cut).search(/\s\S*$/);
+    if (lastSpace > 0) cut = lastSpace;
+  }
+  const prefix = bounded.slice(0, cut).trimEnd();
+  return { text: `${escapeFn(prefix)}${ELLIPSIS}`, truncated: true };
+}
+
+/* --------------------------------- links --------------------------------- */
+
+/** The URL as it may appear inside `<url|name>`, or undefined unless it is a plain http(s) URL. */
+export function safeLinkUrl(raw: string | undefined): string | undefined {
+  if (!raw || raw.length > RENDER_BUDGET.urlChars) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.username || url.password) return undefined;
+  const href = url.href.replace(/\|/g, '%7C').replace(/&/g, '&amp;');
+  if (href.length > RENDER_BUDGET.urlChars || /[\s<>"]/.test(href)) return undefined;
+  return href;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `<url|name> · date`, the link only from a checked URL; undefined when there is nothing to show. */
+export function sourceLine(source: ReplySource | undefined): string | undefined {
+  if (!source) return undefined;
+  const url = safeLinkUrl(source.url);
+  let name = fitText(oneLine(source.name), RENDER_BUDGET.sourceName);
+  if (!name && url) name = escapeMrkdwn(new URL(source.url ?? '').hostname);
+  const label = url ? `<${url}|${name}>` : name;
+  const date = source.date && ISO_DATE.test(source.date.trim()) ? source.date.trim() : undefined;
+  const parts = [label, date].filter((part): part is string => Boolean(part));
+  return parts.length > 0 ? parts.join(SEPARATOR) : undefined;
+}
+
+/* -------------------------------- blocks --------------------------------- */
+
+function mrkdwn(text: string): MrkdwnText {
+  // verbatim: Slack must not turn bare URLs, #channels or @names in document text into links or mentions.
+  return { type: 'mrkdwn', text, verbatim: true };
+}
+
+/** Builds a section's mrkdwn text line by line within the section budget. */
+class LineBuilder {
+  private readonly lines: string[] = [];
+  private remaining: TextBudget;
+  private full = false;
+
+  constructor(budget: TextBudget) {
+    this.remaining = budget;
+  }
+
+  /** Adds `prefix + escaped(text) + suffix`; once the section budget cut a line, later lines are dropped. */
+  add(text: string, cap: TextBudget, prefix = '', suffix = ''): void {
+    if (this.full || !text) return;
+    const separator = this.lines.length > 0 ? '\n' : '';
+    const room = minus(this.remaining, costOf(`${separator}${prefix}${suffix}`));
+    const limitedByRoom = room.chars < cap.chars || room.json < cap.json;
+    const budget = { chars: Math.min(cap.chars, room.chars), json: Math.min(cap.json, room.json) };
+    if (budget.chars < MIN_USEFUL_LINE || budget.json < MIN_USEFUL_LINE) {
+      this.full = true;
+      return;
+    }
+    const fitted = fitWithInfo(text, budget);
+    if (!fitted.text) return;
+    const line = `${prefix}${fitted.text}${suffix}`;
+    this.lines.push(line);
+    this.remaining = minus(this.remaining, costOf(`${separator}${line}`));
+    if (fitted.truncated && limitedByRoom) this.full = true;
+  }
+
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+function renderSection(section: ReplySection): SlackBlock[] {
+  const lines = new LineBuilder(RENDER_BUDGET.section);
+  const heading = oneLine(section.heading);
+  if (heading) lines.add(heading, RENDER_BUDGET.heading, '*', '*');
+  lines.add(paragraph(section.text), RENDER_BUDGET.paragraph);
+  for (const bullet of section.bullets ?? []) lines.add(oneLine(bullet), RENDER_BUDGET.bullet, '• ');
+  for (const quote of section.quotes ?? []) lines.add(oneLine(quote), RENDER_BUDGET.quote, '> ');
+  const blocks: SlackBlock[] = [];
+  const text = lines.text();
+  if (text) blocks.push({ type: 'section', text: mrkdwn(text) });
+  const source = sourceLine(section.source);
+  if (source) blocks.push({ type: 'context', elements: [mrkdwn(source)] });
+  return blocks;
+}
+
+function footerBlock(reply: Reply, cutSections: number): ContextBlock | undefined {
+  const elements = [moreLine(reply, cutSections), reply.footer]
+    .map((text) => fitText(oneLine(text), RENDER_BUDGET.footerElement))
+    .filter((text) => text.length > 0)
+    .slice(0, BLOCK_KIT_LIMITS.contextElements)
+    .map(mrkdwn);
+  return elements.length > 0 ? { type: 'context', elements } : undefined;
+}
+
+function blocksJsonLength(blocks: readonly SlackBlock[]): number {
+  return (
+    blocks.reduce((sum, block) => sum + JSON.stringify(block).length, 0) + Math.max(0, blocks.length - 1) + 2
+  );
+}
+
+function fallbackText(reply: Reply, shown: readonly ReplySection[], cutSections: number): string {
+  const lines = [oneLine(reply.title), oneLine(reply.intro)];
+  for (const section of shown) {
+    const line = oneLine(section.heading) || oneLine(section.text) || oneLine(section.bullets?.[0]);
+    if (line) lines.push(`• ${line}`);
+  }
+  lines.push(oneLine(moreLine(reply, cutSections)));
+  const text = fitText(lines.filter(Boolean).join('\n'), RENDER_BUDGET.fallback);
+  return text || 'briefbot';
+}
+
+export interface RenderResult extends SlackMessage {
+  /** Sections of the reply that did not fit and were counted into the "N more" line. */
+  cutSections: number;
+}
+
+/** Renders a reply as a Block Kit message that stays inside every Slack limit. */
+export function renderReply(reply: Reply): RenderResult {
+  const head: SlackBlock[] = [];
+  const title = fitText(oneLine(reply.title), RENDER_BUDGET.header);
+  if (title) head.push({ type: 'header', text: { type: 'plain_text', text: title } });
+  const intro = fitText(paragraph(reply.intro), RENDER_BUDGET.intro);
+  if (intro) head.push({ type: 'section', text: mrkdwn(intro) });
+
+  // Room for the footer at its largest: every section cut.
+  const worstFooter = footerBlock(reply, reply.sections.length);
+  const footerReserve = {
+    blocks: worstFooter ? 1 : 0,
+    json: worstFooter ? JSON.stringify(worstFooter).length + 1 : 0,
+  };
+
+  const body: SlackBlock[] = [];
+  const shown: ReplySection[] = [];
+  let cutSections = 0;
+  for (const [index, section] of reply.sections.entries()) {
+    const blocks = renderSection(section);
+    if (blocks.length === 0) continue;
+    const candidate = [...head, ...body, ...blocks];
+    // Keep room for the footer at its largest, which any cut makes necessary.
+    const tooMany = candidate.length + footerReserve.blocks > BLOCK_KIT_LIMITS.blocks;
+    const tooBig = blocksJsonLength(candidate) + footerReserve.json > RENDER_BUDGET.blocksJson;
+    if (tooMany || tooBig) {
+      cutSections = reply.sections.length - index;
+      break;
+    }
+    body.push(...blocks);
+    shown.push(section);
+  }
+
+  const footer = footerBlock(reply, cutSections);
+  const blocks = [...head, ...body, ...(footer ? [footer] : [])];
+  if (blocks.length === 0) {
+    blocks.push({ type: 'section', text: mrkdwn(fallbackText(reply, shown, cutSections)) });
+  }
+  return { text: fallbackText(reply, shown, cutSections), blocks, cutSections };
+}
