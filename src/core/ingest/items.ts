@@ -56,9 +56,12 @@ export function buildItems(parsed: ParsedDocument, catalogue: TopicCatalogue): {
   return { document, items };
 }
 
-/** Same text under the same catalogue: nothing to do. Either changed: the items are built again. */
+/** Bump when segmentation, summaries or tagging change, so stored documents are built again. */
+const PIPELINE_VERSION = 2;
+
+/** Same text, catalogue and pipeline: nothing to do. Any of them changed: the items are built again. */
 export function documentFingerprint(parsed: ParsedDocument, catalogue: TopicCatalogue): string {
-  return contentHash(`${parsed.id}\n${catalogue.fingerprint}`);
+  return contentHash(`${parsed.id}\n${catalogue.fingerprint}\n${PIPELINE_VERSION}`);
 }
 
 function mergeWeights(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
@@ -74,19 +77,10 @@ function rankByFrequency(names: string[]): string[] {
 }
 
 /**
- * Items on the same development from different sources share a key: same main topic, same two most
- * named actors, same ISO week.
+ * Items on the same development from different sources share a key: same main topic, same three
+ * most named actors, same day. Coarse on purpose: it only stops a briefing repeating itself.
  */
 function storyKey(topic: string | undefined, entities: string[], published: string): string {
-  const actors = entities.slice(0, 2).sort().join('+');
-  return contentHash(`${topic ?? ''}|${actors}|${isoWeek(published)}`);
-}
-
-function isoWeek(date: string): string {
-  const day = new Date(`${date}T00:00:00Z`);
-  const weekday = (day.getUTCDay() + 6) % 7;
-  day.setUTCDate(day.getUTCDate() - weekday + 3);
-  const firstThursday = new Date(Date.UTC(day.getUTCFullYear(), 0, 4));
-  const week = 1 + Math.round((day.getTime() - firstThursday.getTime()) / 604_800_000);
-  return `${day.getUTCFullYear()}-W${week}`;
+  const actors = entities.slice(0, 3).sort().join('+');
+  return contentHash(`${topic ?? ''}|${actors}|${published}`);
 }

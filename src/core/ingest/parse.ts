@@ -58,7 +58,8 @@ export function parseBriefing(origin: string, bytes: Uint8Array): ParseResult {
   const lower = origin.toLowerCase();
   const result = lower.endsWith('.txt') ? parsePlainText(text) : parseMarkdown(text);
   if ('line' in result) return fail(result.line, result.message);
-  const fallbackSource = origin.replace(/^.*\//, '').replace(/\.[^.]+$/, '');
+  // Without a named source, the file itself is the honest citation.
+  const fallbackSource = origin.replace(/^.*\//, '');
   return {
     ok: true,
     document: { id, origin, source: fallbackSource, topics: [], ...result },
@@ -112,15 +113,14 @@ function parseMarkdown(text: string): Fields | Failure {
 function markdownToText(markdown: string): string {
   return markdown
     .replace(/```[\s\S]*?```/g, '')
-    .replace(/^#{1,6}\s+(.*)$/gm, '$1.')
+    .replace(/^#{1,6}\s+(.*?)\s*$/gm, (_line, heading: string) => (/[.!?:]$/.test(heading) ? heading : `${heading}.`))
     .replace(/^\s*>\s?/gm, '')
     .replace(/^\s*[-*+]\s+/gm, '')
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
     .replace(/(\*\*|__)(.*?)\1/g, '$2')
     .replace(/(^|\W)[*_]([^*_\n]+)[*_](?=\W|$)/g, '$1$2')
-    .replace(/`([^`]+)`/g, '$1')
-    .replace(/\.\.$/gm, '.');
+    .replace(/`([^`]+)`/g, '$1');
 }
 
 function countNewlines(text: string): number {

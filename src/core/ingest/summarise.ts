@@ -1,5 +1,5 @@
 import { type AnalysedSentence, contentStems } from './text.js';
-import { cosine, inverseFrequencies, termCounts, weighted } from './vectors.js';
+import { cosine, inverseFrequencies, termCounts, type Vector, weighted } from './vectors.js';
 
 export interface ItemSummary {
   headline: string;
@@ -15,6 +15,8 @@ const SUMMARY_CHARS = 320;
 const HEADLINE_CHARS = 110;
 /** Earlier sentences carry the news in news writing; this is the bonus of the first, fading after. */
 const LEAD_BONUS = 0.3;
+const NOVELTY_BONUS = 0.1;
+const REDUNDANCY_PENALTY = 0.5;
 
 /** Openers that tie a sentence to the one before; a headline or key point reads better without them. */
 const CONNECTIVE =
@@ -55,9 +57,7 @@ export function summarise(sentences: readonly AnalysedSentence[], documentSenten
   }
   chosen.sort((a, b) => a - b);
   const summarySentences = chosen.flatMap((index) => sentences[index] ?? []);
-  const keyPoints = ranked
-    .filter((index) => !chosen.includes(index))
-    .slice(0, MAX_KEY_POINTS)
+  const keyPoints = pickKeyPoints(sentences, tfidf, scores, chosen)
     .sort((a, b) => a - b)
     .map((index) => withoutConnective(sentences[index]?.text ?? ''));
   const top = sentences[ranked[0] ?? 0]?.text ?? '';
@@ -67,6 +67,42 @@ export function summarise(sentences: readonly AnalysedSentence[], documentSenten
     summarySentences,
     keyPoints,
   };
+}
+
+/**
+ * Key points add what the summary does not say: each pick is the most central sentence that brings
+ * new names or numbers, less its likeness to what is already shown (maximal marginal relevance).
+ */
+function pickKeyPoints(
+  sentences: readonly AnalysedSentence[],
+  vectors: readonly Vector[],
+  scores: readonly number[],
+  summary: readonly number[],
+): number[] {
+  const shown = [...summary];
+  const known = new Set(summary.flatMap((index) => facts(sentences[index])));
+  const picked: number[] = [];
+  while (picked.length < MAX_KEY_POINTS) {
+    let best: { index: number; value: number } | undefined;
+    sentences.forEach((sentence, index) => {
+      if (shown.includes(index)) return;
+      const vector = vectors[index] ?? new Map();
+      const likeness = Math.max(0, ...shown.map((other) => cosine(vector, vectors[other] ?? new Map())));
+      const novelty = Math.min(3, facts(sentence).filter((fact) => !known.has(fact)).length);
+      const value = (scores[index] ?? 0) + NOVELTY_BONUS * novelty - REDUNDANCY_PENALTY * likeness;
+      if (!best || value > best.value) best = { index, value };
+    });
+    if (!best) break;
+    picked.push(best.index);
+    shown.push(best.index);
+    for (const fact of facts(sentences[best.index])) known.add(fact);
+  }
+  return picked;
+}
+
+/** Names and numbers: what a reader scans a key point for. */
+function facts(sentence: AnalysedSentence | undefined): string[] {
+  return (sentence?.tokens ?? []).filter((token) => token.pos === 'PROPN' || token.pos === 'NUM').map((token) => token.stem);
 }
 
 function capitalise(text: string): string {

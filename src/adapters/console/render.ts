@@ -1,0 +1,53 @@
+import { moreLine, type Reply } from '../../reply.js';
+
+const WIDTH = 88;
+
+/**
+ * Terminal text for a reply. Document text is stripped of control characters first, so a briefing
+ * cannot move the cursor, recolour the terminal or hide text with escape sequences.
+ */
+export function renderConsole(reply: Reply): string {
+  const lines: string[] = [];
+  const title = clean(reply.title);
+  lines.push(title, '='.repeat(Math.min(title.length, WIDTH)));
+  if (reply.intro) lines.push(clean(reply.intro));
+  const numbered = reply.kind === 'briefing' || reply.kind === 'digest';
+  reply.sections.forEach((section, index) => {
+    lines.push('');
+    const indent = numbered ? '   ' : '';
+    if (section.heading) lines.push(...wrap(`${numbered ? `${index + 1}. ` : ''}${clean(section.heading)}`, '', indent));
+    if (section.text) lines.push(...wrap(clean(section.text), indent, indent));
+    for (const bullet of section.bullets ?? []) lines.push(...wrap(`• ${clean(bullet)}`, indent, `${indent}  `));
+    for (const quote of section.quotes ?? []) lines.push(...wrap(`“${clean(quote)}”`, `${indent}> `, `${indent}> `));
+    if (section.source) {
+      const { name, date, url } = section.source;
+      lines.push(`${indent}— ${[clean(name), date, url ? clean(url) : undefined].filter(Boolean).join(', ')}`);
+    }
+  });
+  const more = moreLine(reply, 0);
+  if (more || reply.footer) lines.push('');
+  if (more) lines.push(clean(more));
+  if (reply.footer) lines.push(clean(reply.footer));
+  return `${lines.join('\n')}\n`;
+}
+
+function clean(text: string): string {
+  // C0 and C1 controls, including ESC and the single-byte CSI; newlines become spaces.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+}
+
+function wrap(text: string, first: string, rest: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let prefix = first;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line.length > prefix.length && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = rest;
+      prefix = rest;
+    }
+    line += line.length > prefix.length ? ` ${word}` : word;
+  }
+  if (line.length > prefix.length) lines.push(line);
+  return lines;
+}

@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const EnvSchema = z
+  .object({
+    BRIEFINGS_DIR: z.string().trim().min(1).default('./briefings'),
+    DATABASE_PATH: z.string().trim().min(1).default('./data/briefbot.db'),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    WATCH_BRIEFINGS: z.enum(['true', 'false']).default('true'),
+
+    SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must start with xapp-').optional()),
+    SLACK_MODE: z.enum(['socket', 'http']).default('socket'),
+    SLACK_API_URL: optionalText.pipe(z.url('must be a URL such as https://slack.com/api/').optional()),
+    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65_535).default(3000),
+
+    DISCORD_TOKEN: optionalText,
+    DISCORD_APPLICATION_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be the numeric application id').optional()),
+    DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be a numeric guild id').optional()),
+    DISCORD_API_URL: optionalText.pipe(z.url('must be a URL such as https://discord.com/api').optional()),
+  })
+;
+
+/** Problems between variables: checked on the raw values, so they show beside any single bad one. */
+function missingCompanions(env: Record<string, string | undefined>): string[] {
+  const set = (name: string) => (env[name]?.trim() ?? '') !== '';
+  const problems: string[] = [];
+  const need = (name: string, why: string) => {
+    if (!set(name)) problems.push(`  ${name}: missing: ${why}`);
+  };
+  if (set('SLACK_BOT_TOKEN')) {
+    need('SLACK_SIGNING_SECRET', 'Slack needs it to verify requests (Basic Information > Signing Secret)');
+    if ((env.SLACK_MODE?.trim() || 'socket') === 'socket') {
+      need('SLACK_APP_TOKEN', 'Socket Mode needs an app-level token (xapp-...), or set SLACK_MODE=http');
+    }
+  } else if (set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN')) {
+    need('SLACK_BOT_TOKEN', 'the other Slack variables are set, so Slack needs the bot token (xoxb-...) too');
+  }
+  if (set('DISCORD_TOKEN')) need('DISCORD_APPLICATION_ID', 'Discord needs the application id beside the token');
+  else if (set('DISCORD_APPLICATION_ID')) need('DISCORD_TOKEN', 'the Discord application id is set, so Discord needs the bot token too');
+  return problems;
+}
+
+export interface SlackSettings {
+  botToken: string;
+  signingSecret: string;
+  appToken?: string;
+  mode: 'socket' | 'http';
+  port: number;
+  apiUrl?: string;
+}
+
+export interface DiscordSettings {
+  token: string;
+  applicationId: string;
+  guildId?: string;
+  apiUrl?: string;
+}
+
+export interface Config {
+  briefingsDir: string;
+  databasePath: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  watchBriefings: boolean;
+  slack?: SlackSettings;
+  discord?: DiscordSettings;
+}
+
+/** Every problem with the environment at once, each with how to fix it. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads `.env` when there is one; variables already set in the environment win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** The only reader of the environment. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `  ${String(issue.path[0] ?? '')}: ${issue.message}`)),
+    ...missingCompanions(env),
+  ];
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(`Configuration problems (see .env.example):\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    briefingsDir: e.BRIEFINGS_DIR,
+    databasePath: e.DATABASE_PATH,
+    logLevel: e.LOG_LEVEL,
+    watchBriefings: e.WATCH_BRIEFINGS === 'true',
+    ...(e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+      ? {
+          slack: {
+            botToken: e.SLACK_BOT_TOKEN,
+            signingSecret: e.SLACK_SIGNING_SECRET,
+            mode: e.SLACK_MODE,
+            port: e.PORT,
+            ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),
+            ...(e.SLACK_API_URL ? { apiUrl: e.SLACK_API_URL } : {}),
+          },
+        }
+      : {}),
+    ...(e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+      ? {
+          discord: {
+            token: e.DISCORD_TOKEN,
+            applicationId: e.DISCORD_APPLICATION_ID,
+            ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
+            ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),
+          },
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,119 @@
+import type { Reply } from '../reply.js';
+import { answerQuestion, answerReply } from './answer.js';
+import type { BotApi } from './bot-api.js';
+import type { Command } from './commands/command.js';
+import { commands as defaultCommands } from './commands/index.js';
+import { parseCommandText } from './commands/parse-text.js';
+import { UserError } from './errors.js';
+import type { CommandRequest, MessageRequest } from './requests.js';
+import type { BotServices } from './services.js';
+import type { ThreadKey } from './store/store.js';
+
+/** How many question/answer turns a thread remembers for elliptical follow-ups. */
+const REMEMBERED_TURNS = 5;
+const MAX_QUESTION_CHARS = 500;
+
+/** Routes neutral requests to commands and follow-up answers. Knows nothing of platforms. */
+export class Bot implements BotApi {
+  readonly commands: readonly Command[];
+
+  constructor(
+    private readonly services: BotServices,
+    commands: readonly Command[] = defaultCommands,
+  ) {
+    this.commands = commands;
+  }
+
+  async command(request: CommandRequest): Promise<Reply> {
+    try {
+      const { command, options } = this.route(request);
+      const parsed = command.schema.safeParse(options);
+      if (!parsed.success) {
+        const problem = parsed.error.issues[0]?.message ?? 'invalid options';
+        throw new UserError(`${problem}\nUsage: ${command.usage}`);
+      }
+      return await command.run(this.services, request, parsed.data);
+    } catch (error) {
+      return this.failure(error, { command: request.name, platform: request.platform });
+    }
+  }
+
+  /**
+   * Slack has one slash command, so `/brief topics` means the topics command; the console and
+   * Discord may name it directly. Bare `/brief` shows its usage.
+   */
+  private route(request: CommandRequest): { command: Command; options: Record<string, string | undefined> } {
+    const find = (name: string) => this.commands.find((command) => command.name === name.toLowerCase().replace(/^\//, ''));
+    const named = find(request.name);
+    if (!named) {
+      throw new UserError(`There is no /${request.name}. Commands: ${this.commands.map((c) => `/${c.name}`).join(', ')}.`);
+    }
+    if (!('text' in request.input)) return { command: named, options: request.input.options };
+    const text = request.input.text.trim();
+    if (named.name === 'brief') {
+      if (text === '') return { command: this.help(), options: { command: 'brief' } };
+      const [first = '', ...rest] = text.split(/\s+/);
+      const sub = find(first);
+      if (sub && sub.name !== 'brief') return { command: sub, options: parseCommandText(sub, rest.join(' ')) };
+    }
+    return { command: named, options: parseCommandText(named, text) };
+  }
+
+  private help(): Command {
+    const help = this.commands.find((command) => command.name === 'help');
+    if (!help) throw new Error('the command list has no help command');
+    return help;
+  }
+
+  async followUp(request: MessageRequest): Promise<Reply | undefined> {
+    const key: ThreadKey = { platform: request.platform, channelId: request.channelId, threadId: request.threadId };
+    try {
+      const context = await this.services.store.getThreadContext(key);
+      if (!context) return undefined;
+      const question = request.text.trim().slice(0, MAX_QUESTION_CHARS);
+      if (question === '') return undefined;
+      const answer = await answerQuestion(this.services.store, question, context);
+      const reply = answerReply(answer);
+      const summary = answer.kind === 'answer' ? answer.text : answer.reason;
+      await this.services.store.saveThreadContext({
+        ...context,
+        turns: [...context.turns, { question, answer: summary }].slice(-REMEMBERED_TURNS),
+        updatedAt: this.services.clock().toISOString(),
+      });
+      return reply;
+    } catch (error) {
+      return this.failure(error, { followUp: request.threadId, platform: request.platform });
+    }
+  }
+
+  async rememberThread(key: ThreadKey, reply: Reply): Promise<void> {
+    if (!reply.thread) return;
+    await this.services.store.saveThreadContext({
+      ...key,
+      itemIds: reply.thread.itemIds,
+      turns: [],
+      updatedAt: this.services.clock().toISOString(),
+      ...(reply.thread.topic ? { topic: reply.thread.topic } : {}),
+    });
+  }
+
+  async topicChoices(typed: string): Promise<{ name: string; value: string }[]> {
+    return this.services.catalogue.complete(typed).map((topic) => ({
+      name: `${topic.label} (${topic.slug})`.slice(0, 100),
+      value: topic.slug,
+    }));
+  }
+
+  /** A user's mistake is explained to them; anything else is logged and apologised for, never silent. */
+  private failure(error: unknown, fields: Record<string, unknown>): Reply {
+    if (error instanceof UserError) {
+      return { kind: 'error', title: 'That did not work', sections: [{ heading: '', text: error.message }] };
+    }
+    this.services.logger.error('request failed', { ...fields, error });
+    return {
+      kind: 'error',
+      title: 'Sorry, something went wrong',
+      sections: [{ heading: '', text: 'The bot hit an internal error and logged it. Please try again in a minute.' }],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Bot } from './core/bot.js';
+import { BriefingsFolder, type IngestReport } from './core/ingest/folder.js';
+import type { Logger } from './core/logger.js';
+import { SqliteStore } from './core/store/sqlite.js';
+import type { Store } from './core/store/store.js';
+import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
+
+export interface Core {
+  store: Store;
+  catalogue: TopicCatalogue;
+  folder: BriefingsFolder;
+  bot: Bot;
+  /** What the first pass over the briefings folder did. */
+  ingest: IngestReport;
+  close(): Promise<void>;
+}
+
+export interface CoreOptions {
+  briefingsDir: string;
+  databasePath: string;
+  logger: Logger;
+  clock?: () => Date;
+}
+
+export const TOPICS_FILE = 'topics.yaml';
+
+/** Store, topic catalogue, briefings ingested once, and the bot on top: what every entry point needs. */
+export async function openCore(options: CoreOptions): Promise<Core> {
+  const clock = options.clock ?? (() => new Date());
+  const topicsPath = join(options.briefingsDir, TOPICS_FILE);
+  const catalogue = parseTopicCatalogue(await readFile(topicsPath, 'utf8'), topicsPath);
+  const store = new SqliteStore(options.databasePath);
+  const folder = new BriefingsFolder(options.briefingsDir, store, catalogue, options.logger, clock);
+  try {
+    const ingest = await folder.sync();
+    const bot = new Bot({ store, catalogue, logger: options.logger, clock });
+    return {
+      store,
+      catalogue,
+      folder,
+      bot,
+      ingest,
+      async close() {
+        await folder.stop();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Reply } from '../src/reply.js';
+import { brief, briefingsFolder, consoleCaller, scratchDir, startCore } from './support/core.js';
+
+type Core = Awaited<ReturnType<typeof startCore>>;
+
+async function briefThenAsk(core: Core, topic: string, ...questions: string[]): Promise<Reply[]> {
+  const briefing = await brief(core, topic);
+  const key = { ...consoleCaller, threadId: 'console:test:1' };
+  await core.bot.rememberThread(key, briefing);
+  const replies: Reply[] = [];
+  for (const text of questions) {
+    const reply = await core.bot.followUp({ ...key, text });
+    if (!reply) throw new Error('no reply in a known thread');
+    replies.push(reply);
+  }
+  return replies;
+}
+
+const quoted = (reply: Reply) => reply.sections.flatMap((section) => section.quotes ?? []).join(' ');
+
+describe('follow-up questions after a briefing', () => {
+  it('"How many civilians are in Rafah?" quotes the 1.5 million sentence with its source and date', async () => {
+    const [reply] = await briefThenAsk(await startCore(), 'gaza', 'How many civilians are in Rafah?');
+    expect(reply?.sections[0]?.heading).toBe('over 1.5 million civilians');
+    expect(quoted(reply!)).toContain('where over 1.5 million civilians have sought refuge');
+    expect(reply?.sections[0]?.source).toMatchObject({ name: expect.any(String), date: '2024-04-29' });
+  });
+
+  it('"Who is mediating the talks?" names Egypt, Qatar and the United States, quoted', async () => {
+    const [reply] = await briefThenAsk(await startCore(), 'gaza', 'Who is mediating the talks?');
+    expect(reply?.sections[0]?.heading).toMatch(/Egypt, Qatar and (the )?United States/);
+    expect(quoted(reply!)).toContain('Mediation efforts involving Egypt, Qatar, and the United States');
+  });
+
+  it('"When did Biden and Netanyahu speak?" resolves "on Sunday" to 28 April 2024', async () => {
+    const [reply] = await briefThenAsk(await startCore(), 'gaza', 'When did Biden and Netanyahu speak?');
+    expect(reply?.sections[0]?.heading).toContain('28 April 2024');
+    expect(reply?.sections[0]?.heading).toContain('on Sunday');
+    expect(quoted(reply!)).toContain('Netanyahu on Sunday');
+  });
+
+  it.each(['What is the weather in Paris?', 'How many trucks entered yesterday?', 'How many hostages are held?'])(
+    '"%s" gets a plain "not in the briefings", never an invented figure',
+    async (question) => {
+      const [reply] = await briefThenAsk(await startCore(), 'gaza', question);
+      expect(reply?.title).toBe('Not in the briefings');
+      expect(reply?.sections[0]?.text).toContain('do not say');
+      // Whatever is shown is a pointer to the closest item, quoted verbatim, not an answer.
+      expect(reply?.sections.slice(1).every((section) => section.heading.startsWith('Closest item'))).toBe(true);
+    },
+  );
+
+  it('a short follow-up leans on the question before it', async () => {
+    const [, reply] = await briefThenAsk(await startCore(), 'aid', 'When will the new crossings open?', 'and in the north?');
+    expect(reply?.sections[0]?.heading).toContain('this week');
+    expect(quoted(reply!)).toContain('northern crossings');
+  });
+
+  it('a thread the bot did not open gets no answer', async () => {
+    const core = await startCore();
+    const reply = await core.bot.followUp({ ...consoleCaller, threadId: 'console:test:unknown', text: 'who is mediating?' });
+    expect(reply).toBeUndefined();
+  });
+
+  it('remembers what a thread showed across a restart', async () => {
+    const briefings = briefingsFolder();
+    const database = join(scratchDir(), 'restart.db');
+    const key = { ...consoleCaller, threadId: 'console:test:restart' };
+    const first = await startCore(briefings, database);
+    await first.bot.rememberThread(key, await brief(first, 'rafah'));
+    await first.close();
+    const second = await startCore(briefings, database);
+    const reply = await second.bot.followUp({ ...key, text: 'How many civilians are in Rafah?' });
+    expect(reply?.sections[0]?.heading).toBe('over 1.5 million civilians');
+    expect((await second.store.getThreadContext(key))?.turns).toHaveLength(1);
+  });
+});

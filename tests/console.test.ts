@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { ConsoleAdapter } from '../src/adapters/console/index.js';
+import { renderConsole } from '../src/adapters/console/render.js';
+import { briefingsFolder, scratchDir, startCore } from './support/core.js';
+
+const ROOT = join(import.meta.dirname, '..');
+
+/** Feeds lines to the console adapter as piped input and collects what it prints. */
+async function converse(lines: string[]): Promise<string> {
+  const core = await startCore();
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.on('data', (chunk: Buffer) => {
+    printed += chunk.toString();
+  });
+  const adapter = new ConsoleAdapter({ bot: core.bot, input, output, interactive: false });
+  await adapter.start();
+  input.end(`${lines.join('\n')}\n`);
+  await adapter.closed;
+  return printed;
+}
+
+/** Runs a package script the way a user would, with piped input, and bounded in time. */
+function runScript(args: string[], stdin: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
+}
+
+describe('the local console', () => {
+  it('answers commands and follow-up questions line by line, then closes at end of input', async () => {
+    const printed = await converse(['/brief gaza', 'how many civilians are in Rafah?', '/topics', '/help']);
+    expect(printed).toContain('Briefing: Gaza');
+    expect(printed).toContain('over 1.5 million civilians');
+    expect(printed).toMatch(/^rafah: Rafah$/m);
+    expect(printed).toContain('Follow-up questions');
+  });
+
+  it('answers a question asked before any briefing from the whole store', async () => {
+    const printed = await converse(['who is mediating the talks?']);
+    expect(printed).toContain('Egypt, Qatar');
+  });
+
+  it('/quit leaves without reading further lines', async () => {
+    const printed = await converse(['/quit', '/brief gaza']);
+    expect(printed).not.toContain('Briefing');
+  });
+
+  it('strips terminal escape sequences that a document might carry', () => {
+    const text = renderConsole({
+      kind: 'briefing',
+      title: 'Briefing',
+      sections: [{ heading: 'Evil \u001b[2J\u001b]0;owned\u0007 headline', text: 'clear\u009b31m' }],
+    });
+    expect(text).not.toMatch(/[\u001b\u0007\u009b]/);
+    expect(text).toContain('Evil');
+  });
+});
+
+describe('npm start and npm run brief on a fresh folder', () => {
+  it('npm start with piped input says it runs the console, prints each reply and exits 0', async () => {
+    const env = { BRIEFINGS_DIR: briefingsFolder(), DATABASE_PATH: join(scratchDir(), 'start.db') };
+    const result = await runScript(['src/main.ts'], '/brief rafah\nhow many civilians are in Rafah?\n', env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/no Slack or Discord credentials.*local console/);
+    expect(result.stdout).toContain('Briefing: Rafah');
+    expect(result.stdout).toContain('over 1.5 million civilians');
+  });
+
+  it('npm run brief -- gaza prints one briefing and exits', async () => {
+    const env = { BRIEFINGS_DIR: briefingsFolder(), DATABASE_PATH: join(scratchDir(), 'brief.db') };
+    const result = await runScript(['src/cli/brief.ts', 'gaza'], '', env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Briefing: Gaza');
+    expect(result.stdout.match(/^\d\. /gm)).toHaveLength(3);
+  });
+
+  it('a bad setting stops start-up with one message naming every problem', async () => {
+    const result = await runScript(['src/main.ts'], '', {
+      BRIEFINGS_DIR: briefingsFolder(),
+      DATABASE_PATH: join(scratchDir(), 'bad.db'),
+      SLACK_BOT_TOKEN: 'not-a-token',
+      LOG_LEVEL: 'loud',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('SLACK_BOT_TOKEN');
+    expect(result.stderr).toContain('LOG_LEVEL');
+  });
+});
