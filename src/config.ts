@@ -7,26 +7,34 @@ const optionalText = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
-const EnvSchema = z
-  .object({
-    BRIEFINGS_DIR: z.string().trim().min(1).default('./briefings'),
-    DATABASE_PATH: z.string().trim().min(1).default('./data/briefbot.db'),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
-    WATCH_BRIEFINGS: z.enum(['true', 'false']).default('true'),
+const EnvSchema = z.object({
+  BRIEFINGS_DIR: z.string().trim().min(1).default('./briefings'),
+  DATABASE_PATH: z.string().trim().min(1).default('./data/briefbot.db'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  WATCH_BRIEFINGS: z.enum(['true', 'false']).default('true'),
 
-    SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),
-    SLACK_SIGNING_SECRET: optionalText,
-    SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must start with xapp-').optional()),
-    SLACK_MODE: z.enum(['socket', 'http']).default('socket'),
-    SLACK_API_URL: optionalText.pipe(z.url('must be a URL such as https://slack.com/api/').optional()),
-    PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65_535).default(3000),
+  SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must start with xapp-').optional()),
+  SLACK_MODE: z.enum(['socket', 'http']).default('socket'),
+  SLACK_API_URL: optionalText.pipe(z.url('must be a URL such as https://slack.com/api/').optional()),
+  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65_535).default(3000),
 
-    DISCORD_TOKEN: optionalText,
-    DISCORD_APPLICATION_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be the numeric application id').optional()),
-    DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/, 'must be a numeric guild id').optional()),
-    DISCORD_API_URL: optionalText.pipe(z.url('must be a URL such as https://discord.com/api').optional()),
-  })
-;
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{17,20}$/, 'must be the numeric application id')
+      .optional(),
+  ),
+  DISCORD_GUILD_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{17,20}$/, 'must be a numeric guild id')
+      .optional(),
+  ),
+  DISCORD_API_URL: optionalText.pipe(z.url('must be a URL such as https://discord.com/api').optional()),
+});
 
 /** Problems between variables: checked on the raw values, so they show beside any single bad one. */
 function missingCompanions(env: Record<string, string | undefined>): string[] {
@@ -43,8 +51,10 @@ function missingCompanions(env: Record<string, string | undefined>): string[] {
   } else if (set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN')) {
     need('SLACK_BOT_TOKEN', 'the other Slack variables are set, so Slack needs the bot token (xoxb-...) too');
   }
-  if (set('DISCORD_TOKEN')) need('DISCORD_APPLICATION_ID', 'Discord needs the application id beside the token');
-  else if (set('DISCORD_APPLICATION_ID')) need('DISCORD_TOKEN', 'the Discord application id is set, so Discord needs the bot token too');
+  if (set('DISCORD_TOKEN'))
+    need('DISCORD_APPLICATION_ID', 'Discord needs the application id beside the token');
+  else if (set('DISCORD_APPLICATION_ID'))
+    need('DISCORD_TOKEN', 'the Discord application id is set, so Discord needs the bot token too');
   return problems;
 }
 
@@ -87,7 +97,9 @@ export function loadDotEnv(path = '.env'): void {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = EnvSchema.safeParse(env);
   const problems = [
-    ...(parsed.success ? [] : parsed.error.issues.map((issue) => `  ${String(issue.path[0] ?? '')}: ${issue.message}`)),
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => `  ${String(issue.path[0] ?? '')}: ${issue.message}`)),
     ...missingCompanions(env),
   ];
   if (!parsed.success || problems.length > 0) {

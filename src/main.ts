@@ -9,18 +9,28 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const core = await openCore({ briefingsDir: config.briefingsDir, databasePath: config.databasePath, logger });
+  const core = await openCore({
+    briefingsDir: config.briefingsDir,
+    databasePath: config.databasePath,
+    logger,
+  });
   if (config.watchBriefings) core.folder.watch();
 
   const adapters: Adapter[] = [];
   let consoleAdapter: ConsoleAdapter | undefined;
   if (adapters.length === 0) {
     const interactive = Boolean(process.stdin.isTTY);
-    const items = [...(await core.store.topicCounts()).values()].length > 0 ? await core.store.countItems({}) : 0;
+    const items =
+      [...(await core.store.topicCounts()).values()].length > 0 ? await core.store.countItems({}) : 0;
     process.stderr.write(
       `briefbot: no Slack or Discord credentials, so this is the local console on ${config.briefingsDir} (${items} items). ${interactive ? 'Type /help, or /quit to leave.' : 'Reading commands from standard input.'}\n`,
     );
-    consoleAdapter = new ConsoleAdapter({ bot: core.bot, input: process.stdin, output: process.stdout, interactive });
+    consoleAdapter = new ConsoleAdapter({
+      bot: core.bot,
+      input: process.stdin,
+      output: process.stdout,
+      interactive,
+    });
     adapters.push(consoleAdapter);
   }
   for (const adapter of adapters) await adapter.start();
@@ -29,7 +39,8 @@ async function main(): Promise<void> {
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    for (const adapter of adapters) await adapter.stop().catch((error: unknown) => logger.error('stopping failed', { error }));
+    for (const adapter of adapters)
+      await adapter.stop().catch((error: unknown) => logger.error('stopping failed', { error }));
     await core.close();
     process.exit(code);
   };
@@ -42,6 +53,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError || (error as Error).name === 'UserError' ? (error as Error).message : (error as Error).stack}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError || (error as Error).name === 'UserError' ? (error as Error).message : (error as Error).stack}\n`,
+  );
   process.exit(error instanceof ConfigError ? 2 : 1);
 });

@@ -41,26 +41,38 @@ describe('follow-up questions after a briefing', () => {
     expect(quoted(reply!)).toContain('Netanyahu on Sunday');
   });
 
-  it.each(['What is the weather in Paris?', 'How many trucks entered yesterday?', 'How many hostages are held?'])(
-    '"%s" gets a plain "not in the briefings", never an invented figure',
-    async (question) => {
-      const [reply] = await briefThenAsk(await startCore(), 'gaza', question);
-      expect(reply?.title).toBe('Not in the briefings');
-      expect(reply?.sections[0]?.text).toContain('do not say');
-      // Whatever is shown is a pointer to the closest item, quoted verbatim, not an answer.
-      expect(reply?.sections.slice(1).every((section) => section.heading.startsWith('Closest item'))).toBe(true);
-    },
-  );
+  it.each([
+    'What is the weather in Paris?',
+    'How many trucks entered yesterday?',
+    'How many hostages are held?',
+  ])('"%s" gets a plain "not in the briefings", never an invented figure', async (question) => {
+    const [reply] = await briefThenAsk(await startCore(), 'gaza', question);
+    expect(reply?.title).toBe('Not in the briefings');
+    expect(reply?.sections[0]?.text).toContain('do not say');
+    // Whatever is shown is a pointer to the closest item, quoted verbatim, not an answer.
+    expect(reply?.sections.slice(1).every((section) => section.heading.startsWith('Closest item'))).toBe(
+      true,
+    );
+  });
 
   it('a short follow-up leans on the question before it', async () => {
-    const [, reply] = await briefThenAsk(await startCore(), 'aid', 'When will the new crossings open?', 'and in the north?');
+    const [, reply] = await briefThenAsk(
+      await startCore(),
+      'aid',
+      'When will the new crossings open?',
+      'and in the north?',
+    );
     expect(reply?.sections[0]?.heading).toContain('this week');
     expect(quoted(reply!)).toContain('northern crossings');
   });
 
   it('a thread the bot did not open gets no answer', async () => {
     const core = await startCore();
-    const reply = await core.bot.followUp({ ...consoleCaller, threadId: 'console:test:unknown', text: 'who is mediating?' });
+    const reply = await core.bot.followUp({
+      ...consoleCaller,
+      threadId: 'console:test:unknown',
+      text: 'who is mediating?',
+    });
     expect(reply).toBeUndefined();
   });
 

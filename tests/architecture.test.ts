@@ -11,7 +11,9 @@ function sources(dir: string): string[] {
 }
 
 function imports(file: string): string[] {
-  return [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map((match) => match[1] ?? '');
+  return [...readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+['"]([^'"]+)['"]/gm)].map(
+    (match) => match[1] ?? '',
+  );
 }
 
 describe('architecture boundaries', () => {
@@ -27,13 +29,19 @@ describe('architecture boundaries', () => {
   it('only the store implementations import a database driver', () => {
     const offenders = sources(join(SRC, 'core'))
       .filter((file) => !relative(SRC, file).startsWith('core/store/'))
-      .flatMap((file) => imports(file).filter((name) => /^(better-sqlite3|pg)$/.test(name)).map((name) => `${relative(SRC, file)} imports ${name}`));
+      .flatMap((file) =>
+        imports(file)
+          .filter((name) => /^(better-sqlite3|pg)$/.test(name))
+          .map((name) => `${relative(SRC, file)} imports ${name}`),
+      );
     expect(offenders).toEqual([]);
   });
 
   it('the core never reaches into the adapters', () => {
     const offenders = sources(join(SRC, 'core')).flatMap((file) =>
-      imports(file).filter((name) => name.includes('/adapters/')).map((name) => `${relative(SRC, file)} imports ${name}`),
+      imports(file)
+        .filter((name) => name.includes('/adapters/'))
+        .map((name) => `${relative(SRC, file)} imports ${name}`),
     );
     expect(offenders).toEqual([]);
   });

@@ -60,7 +60,10 @@ describe('/brief <topic>', () => {
 
   it('shows the newest items first and says how many more exist', async () => {
     const files = Object.fromEntries(
-      Array.from({ length: 8 }, (_, index) => [`wire-${index + 1}.md`, dated(index + 1, `Shelter update ${index + 1}`)]),
+      Array.from({ length: 8 }, (_, index) => [
+        `wire-${index + 1}.md`,
+        dated(index + 1, `Shelter update ${index + 1}`),
+      ]),
     );
     const core = await startCore(briefingsFolder(files));
     const reply = await brief(core, 'rafah');

@@ -25,7 +25,11 @@ async function converse(lines: string[]): Promise<string> {
 }
 
 /** Runs a package script the way a user would, with piped input, and bounded in time. */
-function runScript(args: string[], stdin: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runScript(
+  args: string[],
+  stdin: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), ...args], {
       cwd: ROOT,

@@ -28,7 +28,8 @@ describe('ingesting the seed briefing', () => {
     const core = await startCore();
     const items = await allItems(core);
     expect(items.length).toBeGreaterThanOrEqual(3);
-    const about = (pattern: RegExp) => items.find((item) => item.sentences.some((sentence) => pattern.test(sentence.text)));
+    const about = (pattern: RegExp) =>
+      items.find((item) => item.sentences.some((sentence) => pattern.test(sentence.text)));
     const talks = about(/Mediation efforts involving Egypt, Qatar, and the United States/);
     const aid = about(/new northern crossings/);
     const rafah = about(/1\.5 million civilians/);
@@ -52,7 +53,8 @@ describe('ingesting the seed briefing', () => {
     }
     const sentences = items.flatMap((item) => item.sentences).sort((a, b) => a.start - b.start);
     expect(sentences).toHaveLength(11);
-    for (let i = 1; i < sentences.length; i++) expect(sentences[i]!.start).toBeGreaterThanOrEqual(sentences[i - 1]!.end);
+    for (let i = 1; i < sentences.length; i++)
+      expect(sentences[i]!.start).toBeGreaterThanOrEqual(sentences[i - 1]!.end);
   });
 });
 
@@ -70,7 +72,8 @@ describe('sentence splitting on news text', () => {
 
   it('reports offsets that slice the original text back out', () => {
     const text = 'First line here.\n\n  Second paragraph, with "a quote."  Third one?';
-    for (const sentence of analyse(text)) expect(text.slice(sentence.start, sentence.end)).toBe(sentence.text);
+    for (const sentence of analyse(text))
+      expect(text.slice(sentence.start, sentence.end)).toBe(sentence.text);
   });
 });
 
@@ -91,7 +94,9 @@ describe('keeping the store in step with the folder', () => {
     writeFileSync(join(dir, 'famine.md'), MARKDOWN.replace('60 a day', '45 a day'));
     const edit = await core.folder.sync();
     expect(edit.updated).toEqual(['famine.md']);
-    const sentences = (await core.store.findItems({ text: 'trucks' }, 10)).flatMap((hit) => hit.item.sentences);
+    const sentences = (await core.store.findItems({ text: 'trucks' }, 10)).flatMap(
+      (hit) => hit.item.sentences,
+    );
     expect(sentences.map((sentence) => sentence.text).join(' ')).toContain('45 a day');
     expect(sentences.map((sentence) => sentence.text).join(' ')).not.toContain('60 a day');
 
@@ -141,8 +146,14 @@ describe('malformed briefing files', () => {
     const core = await startCore(briefingsFolder(bad));
     const problems = Object.fromEntries(core.ingest.problems.map((problem) => [problem.origin, problem]));
     expect(Object.keys(problems).sort()).toEqual(Object.keys(bad).sort());
-    expect(problems['no-date.txt']).toMatchObject({ line: 1, message: expect.stringContaining('date YYYY-MM-DD') });
-    expect(problems['bad-date.txt']).toMatchObject({ line: 1, message: expect.stringContaining('2024-13-45') });
+    expect(problems['no-date.txt']).toMatchObject({
+      line: 1,
+      message: expect.stringContaining('date YYYY-MM-DD'),
+    });
+    expect(problems['bad-date.txt']).toMatchObject({
+      line: 1,
+      message: expect.stringContaining('2024-13-45'),
+    });
     expect(problems['empty.txt']).toMatchObject({ line: 2, message: expect.stringContaining('empty body') });
     expect(problems['bad-yaml.md']?.line).toBeGreaterThanOrEqual(4);
     expect(problems['bad-yaml.md']?.message).toContain('front matter');

@@ -30,7 +30,9 @@ async function brief(args: string[]): Promise<number> {
 brief(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? (error as Error).message : (error as Error).stack}\n`);
+    process.stderr.write(
+      `${error instanceof ConfigError ? (error as Error).message : (error as Error).stack}\n`,
+    );
     process.exit(error instanceof ConfigError ? 2 : 1);
   },
 );

@@ -52,28 +52,53 @@ function citationOf(candidate: Pick<Candidate, 'item' | 'sentence'>): Citation {
  * the rest of the store. The answer is a verbatim part of a cited sentence (or the date it names);
  * with no sentence that supports one, the answer is a refusal.
  */
-export async function answerQuestion(store: ItemStore, text: string, context?: Pick<ThreadContext, 'itemIds' | 'turns'>): Promise<Answer> {
+export async function answerQuestion(
+  store: ItemStore,
+  text: string,
+  context?: Pick<ThreadContext, 'itemIds' | 'turns'>,
+): Promise<Answer> {
   const previous = context?.turns[context.turns.length - 1]?.question;
   const question = readQuestion(text, previous);
   if (question.stems.length === 0) {
-    return { kind: 'refusal', question: text, reason: 'Ask about something the briefings cover, e.g. "how many civilians are in Rafah?"' };
+    return {
+      kind: 'refusal',
+      question: text,
+      reason: 'Ask about something the briefings cover, e.g. "how many civilians are in Rafah?"',
+    };
   }
   const candidates = await gatherCandidates(store, question, context?.itemIds ?? []);
-  const idf = stemWeights(candidates.map((candidate) => candidate.sentence), question.stems);
+  const idf = stemWeights(
+    candidates.map((candidate) => candidate.sentence),
+    question.stems,
+  );
   for (const candidate of candidates) candidate.coverage = coverage(question, candidate.sentence, idf);
   candidates.sort(
-    (a, b) => b.coverage + (b.shown ? SHOWN_BONUS : 0) - (a.coverage + (a.shown ? SHOWN_BONUS : 0)) || a.index - b.index,
+    (a, b) =>
+      b.coverage + (b.shown ? SHOWN_BONUS : 0) - (a.coverage + (a.shown ? SHOWN_BONUS : 0)) ||
+      a.index - b.index,
   );
 
   const threshold = question.type === 'open' ? MIN_OPEN_COVERAGE : MIN_COVERAGE;
   for (const candidate of candidates) {
     if (candidate.coverage < threshold) break;
     if (question.type === 'open') {
-      return { kind: 'answer', question: text, text: candidate.sentence.text, citations: [citationOf(candidate)], confidence: candidate.coverage };
+      return {
+        kind: 'answer',
+        question: text,
+        text: candidate.sentence.text,
+        citations: [citationOf(candidate)],
+        confidence: candidate.coverage,
+      };
     }
     const extracted = extractAnswer(question, candidate.sentence, candidate.item.published);
     if (extracted) {
-      return { kind: 'answer', question: text, text: extracted, citations: [citationOf(candidate)], confidence: candidate.coverage };
+      return {
+        kind: 'answer',
+        question: text,
+        text: extracted,
+        citations: [citationOf(candidate)],
+        confidence: candidate.coverage,
+      };
     }
   }
   const closest = candidates[0];
@@ -85,11 +110,17 @@ export async function answerQuestion(store: ItemStore, text: string, context?: P
   };
 }
 
-async function gatherCandidates(store: ItemStore, question: Question, shownIds: readonly string[]): Promise<Candidate[]> {
+async function gatherCandidates(
+  store: ItemStore,
+  question: Question,
+  shownIds: readonly string[],
+): Promise<Candidate[]> {
   const shown = await store.getItems(shownIds);
   const hits = await store.searchSentences(question.stems, STORE_CANDIDATES);
   const shownSet = new Set(shownIds);
-  const others = await store.getItems([...new Set(hits.map((hit) => hit.itemId))].filter((id) => !shownSet.has(id)));
+  const others = await store.getItems(
+    [...new Set(hits.map((hit) => hit.itemId))].filter((id) => !shownSet.has(id)),
+  );
   const wanted = new Map<string, Set<number>>();
   for (const hit of hits) wanted.set(hit.itemId, (wanted.get(hit.itemId) ?? new Set()).add(hit.index));
   const candidates: Candidate[] = [];
@@ -134,7 +165,8 @@ function stemWeights(sentences: readonly AnalysedSentence[], stems: readonly str
   const total = Math.max(sentences.length, 1);
   const found = stems.filter((stem) => (counts.get(stem) ?? 0) > 0);
   const weights = new Map(found.map((stem) => [stem, Math.log(1 + total / (counts.get(stem) ?? 1))]));
-  const average = found.length > 0 ? [...weights.values()].reduce((sum, weight) => sum + weight, 0) / found.length : 1;
+  const average =
+    found.length > 0 ? [...weights.values()].reduce((sum, weight) => sum + weight, 0) / found.length : 1;
   for (const stem of stems) if (!weights.has(stem)) weights.set(stem, average);
   return weights;
 }
@@ -168,7 +200,11 @@ export function answerReply(answer: Answer): Reply {
               {
                 heading: `Closest item: ${closest.headline}`,
                 quotes: [closest.sentence.text],
-                source: { name: closest.source, date: closest.published, ...(closest.url ? { url: closest.url } : {}) },
+                source: {
+                  name: closest.source,
+                  date: closest.published,
+                  ...(closest.url ? { url: closest.url } : {}),
+                },
                 itemId: closest.itemId,
               },
             ]
@@ -182,7 +218,11 @@ export function answerReply(answer: Answer): Reply {
     sections: answer.citations.map((citation, index) => ({
       heading: index === 0 ? answer.text : '',
       quotes: [citation.sentence.text],
-      source: { name: citation.source, date: citation.published, ...(citation.url ? { url: citation.url } : {}) },
+      source: {
+        name: citation.source,
+        date: citation.published,
+        ...(citation.url ? { url: citation.url } : {}),
+      },
       itemId: citation.itemId,
     })),
   };

@@ -43,10 +43,13 @@ export class Bot implements BotApi {
    * Discord may name it directly. Bare `/brief` shows its usage.
    */
   private route(request: CommandRequest): { command: Command; options: Record<string, string | undefined> } {
-    const find = (name: string) => this.commands.find((command) => command.name === name.toLowerCase().replace(/^\//, ''));
+    const find = (name: string) =>
+      this.commands.find((command) => command.name === name.toLowerCase().replace(/^\//, ''));
     const named = find(request.name);
     if (!named) {
-      throw new UserError(`There is no /${request.name}. Commands: ${this.commands.map((c) => `/${c.name}`).join(', ')}.`);
+      throw new UserError(
+        `There is no /${request.name}. Commands: ${this.commands.map((c) => `/${c.name}`).join(', ')}.`,
+      );
     }
     if (!('text' in request.input)) return { command: named, options: request.input.options };
     const text = request.input.text.trim();
@@ -54,7 +57,8 @@ export class Bot implements BotApi {
       if (text === '') return { command: this.help(), options: { command: 'brief' } };
       const [first = '', ...rest] = text.split(/\s+/);
       const sub = find(first);
-      if (sub && sub.name !== 'brief') return { command: sub, options: parseCommandText(sub, rest.join(' ')) };
+      if (sub && sub.name !== 'brief')
+        return { command: sub, options: parseCommandText(sub, rest.join(' ')) };
     }
     return { command: named, options: parseCommandText(named, text) };
   }
@@ -66,7 +70,11 @@ export class Bot implements BotApi {
   }
 
   async followUp(request: MessageRequest): Promise<Reply | undefined> {
-    const key: ThreadKey = { platform: request.platform, channelId: request.channelId, threadId: request.threadId };
+    const key: ThreadKey = {
+      platform: request.platform,
+      channelId: request.channelId,
+      threadId: request.threadId,
+    };
     try {
       const context = await this.services.store.getThreadContext(key);
       if (!context) return undefined;
@@ -113,7 +121,9 @@ export class Bot implements BotApi {
     return {
       kind: 'error',
       title: 'Sorry, something went wrong',
-      sections: [{ heading: '', text: 'The bot hit an internal error and logged it. Please try again in a minute.' }],
+      sections: [
+        { heading: '', text: 'The bot hit an internal error and logged it. Please try again in a minute.' },
+      ],
     };
   }
 }

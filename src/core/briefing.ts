@@ -68,13 +68,19 @@ export async function buildBriefing(deps: BriefingDeps, query: string, size = BR
   const shown = onePerStory(rankItems(hits)).slice(0, size);
   const total = await deps.store.countItems(itemQuery);
   const label = topic ? topic.label : `“${query}”`;
-  const latest = shown.reduce((max, item) => (item.published > max ? item.published : max), '');
+  const latest =
+    shown
+      .map((item) => item.published)
+      .sort()
+      .at(-1) ?? '';
   return {
     kind: 'briefing',
     title: `Briefing: ${label}`,
     intro: `${total} ${total === 1 ? 'item' : 'items'} · latest ${latest}`,
     sections: shown.map(itemSection),
-    ...(total > shown.length ? { more: { count: total - shown.length, hint: narrowerHint(deps.catalogue, topic) } } : {}),
+    ...(total > shown.length
+      ? { more: { count: total - shown.length, hint: narrowerHint(deps.catalogue, topic) } }
+      : {}),
     footer: 'Reply in the thread to ask about these items.',
     thread: { ...(topic ? { topic: topic.slug } : {}), itemIds: shown.map((item) => item.id) },
   };
@@ -91,11 +97,15 @@ function nothingFound(catalogue: TopicCatalogue, query: string, topic: Topic | u
     return {
       kind: 'info',
       title: `Briefing: ${topic.label}`,
-      sections: [{ heading: '', text: `No items on ${topic.label} yet. Add documents to the briefings folder.` }],
+      sections: [
+        { heading: '', text: `No items on ${topic.label} yet. Add documents to the briefings folder.` },
+      ],
     };
   }
   const near = catalogue.suggest(query);
-  const known = (near.length > 0 ? near : catalogue.topics.slice(0, 8)).map((candidate) => `/brief ${candidate.slug}`);
+  const known = (near.length > 0 ? near : catalogue.topics.slice(0, 8)).map(
+    (candidate) => `/brief ${candidate.slug}`,
+  );
   return {
     kind: 'info',
     title: `Nothing on “${query}”`,

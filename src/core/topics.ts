@@ -48,7 +48,8 @@ export class TopicCatalogue {
       if (topic.parent && !this.bySlug.has(topic.parent)) {
         throw new Error(`topic "${topic.slug}" has unknown parent "${topic.parent}"`);
       }
-      for (const name of [topic.slug, topic.label, ...topic.aliases]) this.addTerm(name, topic.slug, NAME_WEIGHT);
+      for (const name of [topic.slug, topic.label, ...topic.aliases])
+        this.addTerm(name, topic.slug, NAME_WEIGHT);
       for (const keyword of topic.keywords) this.addTerm(keyword, topic.slug, KEYWORD_WEIGHT);
     }
     // A slug beats a label, and a label an alias: "rafah" is the Rafah topic, though Gaza lists it too.
@@ -246,7 +247,9 @@ export function parseTopicCatalogue(yamlText: string, fileName: string): TopicCa
   }
   const parsed = TopicCatalogueSchema.safeParse(document.toJS());
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${fileName}: ${issue.path.join('.')}: ${issue.message}`);
+    const problems = parsed.error.issues.map(
+      (issue) => `${fileName}: ${issue.path.join('.')}: ${issue.message}`,
+    );
     throw new UserError(problems.join('\n'));
   }
   try {

@@ -38,7 +38,12 @@ export async function startCore(
   databasePath = join(scratchDir(), 'briefbot.db'),
   clock?: () => Date,
 ): Promise<Core> {
-  const core = await openCore({ briefingsDir, databasePath, logger: silentLogger, ...(clock ? { clock } : {}) });
+  const core = await openCore({
+    briefingsDir,
+    databasePath,
+    logger: silentLogger,
+    ...(clock ? { clock } : {}),
+  });
   cleanups.push(() => core.close());
   return core;
 }

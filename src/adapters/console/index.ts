@@ -40,15 +40,21 @@ export class ConsoleAdapter implements Adapter {
     const { input, output, interactive, bot } = this.options;
     // Questions before any briefing are answered from the whole store.
     await bot.rememberThread(this.thread, { kind: 'info', title: '', sections: [], thread: { itemIds: [] } });
-    const lines = createInterface({ input, ...(interactive ? { output, prompt: 'brief> ' } : {}), terminal: interactive });
+    const lines = createInterface({
+      input,
+      ...(interactive ? { output, prompt: 'brief> ' } : {}),
+      terminal: interactive,
+    });
     this.lines = lines;
     if (interactive) lines.prompt();
     // One line at a time, in order, even when the next arrives while a reply is still being made.
     let queue = Promise.resolve();
     lines.on('line', (line) => {
-      queue = queue.then(() => this.handleLine(line.trim())).then(() => {
-        if (interactive && this.lines) lines.prompt();
-      });
+      queue = queue
+        .then(() => this.handleLine(line.trim()))
+        .then(() => {
+          if (interactive && this.lines) lines.prompt();
+        });
     });
     lines.on('close', () => {
       this.lines = undefined;
@@ -73,7 +79,12 @@ export class ConsoleAdapter implements Adapter {
       this.print(reply);
       return;
     }
-    const reply = await bot.followUp({ ...caller, channelId: this.thread.channelId, threadId: this.thread.threadId, text: line });
+    const reply = await bot.followUp({
+      ...caller,
+      channelId: this.thread.channelId,
+      threadId: this.thread.threadId,
+      text: line,
+    });
     if (reply) this.print(reply);
   }
 

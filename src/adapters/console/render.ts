@@ -15,13 +15,18 @@ export function renderConsole(reply: Reply): string {
   reply.sections.forEach((section, index) => {
     lines.push('');
     const indent = numbered ? '   ' : '';
-    if (section.heading) lines.push(...wrap(`${numbered ? `${index + 1}. ` : ''}${clean(section.heading)}`, '', indent));
+    if (section.heading)
+      lines.push(...wrap(`${numbered ? `${index + 1}. ` : ''}${clean(section.heading)}`, '', indent));
     if (section.text) lines.push(...wrap(clean(section.text), indent, indent));
-    for (const bullet of section.bullets ?? []) lines.push(...wrap(`• ${clean(bullet)}`, indent, `${indent}  `));
-    for (const quote of section.quotes ?? []) lines.push(...wrap(`“${clean(quote)}”`, `${indent}> `, `${indent}> `));
+    for (const bullet of section.bullets ?? [])
+      lines.push(...wrap(`• ${clean(bullet)}`, indent, `${indent}  `));
+    for (const quote of section.quotes ?? [])
+      lines.push(...wrap(`“${clean(quote)}”`, `${indent}> `, `${indent}> `));
     if (section.source) {
       const { name, date, url } = section.source;
-      lines.push(`${indent}— ${[clean(name), date, url ? clean(url) : undefined].filter(Boolean).join(', ')}`);
+      lines.push(
+        `${indent}— ${[clean(name), date, url ? clean(url) : undefined].filter(Boolean).join(', ')}`,
+      );
     }
   });
   const more = moreLine(reply, 0);

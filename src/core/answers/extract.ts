@@ -4,15 +4,43 @@ import { dateMentions, formatDate } from './dates.js';
 import type { Question } from './question.js';
 
 /** Words before a number that are part of the claim: "over 1.5 million" is not "1.5 million". */
-const QUANTIFIERS = new Set(['over', 'more', 'than', 'less', 'fewer', 'about', 'around', 'nearly', 'almost', 'some', 'at', 'least', 'most', 'up', 'to', 'roughly', 'approximately', 'an', 'estimated', 'only', 'just']);
-const MAGNITUDES = /^(?:hundred|thousand|million|billion|trillion|dozen|hundreds|thousands|millions|billions|dozens|percent|per|cent|%)$/i;
-const NUMBER_WORDS = /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozens?|hundreds|thousands|millions)$/i;
+const QUANTIFIERS = new Set([
+  'over',
+  'more',
+  'than',
+  'less',
+  'fewer',
+  'about',
+  'around',
+  'nearly',
+  'almost',
+  'some',
+  'at',
+  'least',
+  'most',
+  'up',
+  'to',
+  'roughly',
+  'approximately',
+  'an',
+  'estimated',
+  'only',
+  'just',
+]);
+const MAGNITUDES =
+  /^(?:hundred|thousand|million|billion|trillion|dozen|hundreds|thousands|millions|billions|dozens|percent|per|cent|%)$/i;
+const NUMBER_WORDS =
+  /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozens?|hundreds|thousands|millions)$/i;
 
 /**
  * The part of a supporting sentence that answers the question, taken verbatim from it (or, for a
  * date, the date it means), or undefined when the sentence holds no answer of the right kind.
  */
-export function extractAnswer(question: Question, sentence: AnalysedSentence, published: string): string | undefined {
+export function extractAnswer(
+  question: Question,
+  sentence: AnalysedSentence,
+  published: string,
+): string | undefined {
   switch (question.type) {
     case 'quantity':
       return quantity(question, sentence, published);
@@ -43,7 +71,8 @@ function quantity(question: Question, sentence: AnalysedSentence, published: str
     sentence.start + mention.index,
     sentence.start + mention.index + mention.text.length,
   ]);
-  const inDate = (token: Token) => dateSpans.some(([from = 0, to = 0]) => token.start >= from && token.start < to);
+  const inDate = (token: Token) =>
+    dateSpans.some(([from = 0, to = 0]) => token.start >= from && token.start < to);
   const anchors = anchorPositions(question, tokens);
   let best: { from: number; to: number; distance: number } | undefined;
   tokens.forEach((token, index) => {
@@ -55,12 +84,20 @@ function quantity(question: Question, sentence: AnalysedSentence, published: str
     let from = index;
     while (from > 0 && QUANTIFIERS.has(tokens[from - 1]?.text.toLowerCase() ?? '')) from--;
     let to = index;
-    while (to + 1 < tokens.length && (MAGNITUDES.test(tokens[to + 1]?.text ?? '') || tokens[to + 1]?.pos === 'NUM')) to++;
+    while (
+      to + 1 < tokens.length &&
+      (MAGNITUDES.test(tokens[to + 1]?.text ?? '') || tokens[to + 1]?.pos === 'NUM')
+    )
+      to++;
     // The counted noun belongs to the answer: "1.5 million civilians".
     const next = tokens[to + 1];
     if (next && (next.pos === 'NOUN' || next.pos === 'ADJ') && /^[a-z]/i.test(next.text)) to++;
-    if (question.counted && !tokens.slice(to, to + 3).some((candidate) => candidate.stem === question.counted)) {
-      if (!tokens.slice(Math.max(0, from - 3), from).some((candidate) => candidate.stem === question.counted)) return;
+    if (
+      question.counted &&
+      !tokens.slice(to, to + 3).some((candidate) => candidate.stem === question.counted)
+    ) {
+      if (!tokens.slice(Math.max(0, from - 3), from).some((candidate) => candidate.stem === question.counted))
+        return;
     }
     const distance = distanceToAnchors(index, anchors);
     if (!best || distance < best.distance) best = { from, to, distance };
@@ -75,7 +112,9 @@ function quantity(question: Question, sentence: AnalysedSentence, published: str
 function when(question: Question, sentence: AnalysedSentence, published: string): string | undefined {
   const mentions = dateMentions(sentence.text, published);
   if (mentions.length === 0) return undefined;
-  const anchors = anchorPositions(question, sentence.tokens).map((index) => (sentence.tokens[index]?.start ?? 0) - sentence.start);
+  const anchors = anchorPositions(question, sentence.tokens).map(
+    (index) => (sentence.tokens[index]?.start ?? 0) - sentence.start,
+  );
   const nearest = mentions.reduce((best, mention) =>
     distanceToAnchors(mention.index, anchors) < distanceToAnchors(best.index, anchors) ? mention : best,
   );

@@ -14,7 +14,26 @@ export interface Question {
 }
 
 /** Words that only say what kind of question it is; a supporting sentence need not contain them. */
-const QUESTION_WORDS = new Set(['who', 'whom', 'whose', 'when', 'where', 'what', 'which', 'why', 'how', 'mani', 'much', 'number', 'date', 'day', 'time', 'happen', 'say', 'said']);
+const QUESTION_WORDS = new Set([
+  'who',
+  'whom',
+  'whose',
+  'when',
+  'where',
+  'what',
+  'which',
+  'why',
+  'how',
+  'mani',
+  'much',
+  'number',
+  'date',
+  'day',
+  'time',
+  'happen',
+  'say',
+  'said',
+]);
 
 const VERB_EMPHASIS = 1.5;
 
@@ -23,9 +42,15 @@ const ELLIPTICAL = /^(?:and|what about|how about|and what about|also|then)\b/i;
 
 function typeOf(text: string): QuestionType {
   const lower = text.toLowerCase();
-  if (/\bhow (many|much)\b|\bwhat (number|percentage|share)\b|\bhow large\b|\bhow big\b/.test(lower)) return 'quantity';
+  if (/\bhow (many|much)\b|\bwhat (number|percentage|share)\b|\bhow large\b|\bhow big\b/.test(lower))
+    return 'quantity';
   if (/\bwhen\b|\bwhat (date|day|time)\b|\bwhich (date|day)\b|\bhow long ago\b/.test(lower)) return 'when';
-  if (/\bwho\b|\bwhom\b|\bwhose\b|\bwhich (country|countries|organi[sz]ations?|groups?|people|leaders?)\b/.test(lower)) return 'who';
+  if (
+    /\bwho\b|\bwhom\b|\bwhose\b|\bwhich (country|countries|organi[sz]ations?|groups?|people|leaders?)\b/.test(
+      lower,
+    )
+  )
+    return 'who';
   if (/\bwhere\b|\bwhich (city|place|town|region|area)\b/.test(lower)) return 'where';
   return 'open';
 }
@@ -50,6 +75,7 @@ export function readQuestion(text: string, previous?: string): Question {
           .find((token) => token.pos === 'NOUN')?.stem
       : undefined;
   const emphasis = new Map<string, number>();
-  for (const token of tokens) if (token.pos === 'VERB' && stems.includes(token.stem)) emphasis.set(token.stem, VERB_EMPHASIS);
+  for (const token of tokens)
+    if (token.pos === 'VERB' && stems.includes(token.stem)) emphasis.set(token.stem, VERB_EMPHASIS);
   return { text, type, stems: [...new Set(stems)], emphasis, ...(counted ? { counted } : {}) };
 }

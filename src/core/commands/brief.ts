@@ -7,7 +7,15 @@ export default defineCommand<{ topic: string }>({
   description: 'The latest items on a topic, each with its summary, key points and source',
   usage: '/brief <topic or words>',
   examples: ['/brief gaza', '/brief rafah', '/brief aid crossings'],
-  options: [{ name: 'topic', description: 'A topic (see /topics) or any words', required: true, rest: true, autocomplete: 'topic' }],
+  options: [
+    {
+      name: 'topic',
+      description: 'A topic (see /topics) or any words',
+      required: true,
+      rest: true,
+      autocomplete: 'topic',
+    },
+  ],
   schema: z.object({
     topic: z
       .string({ error: 'Say what to brief on, e.g. /brief gaza (see /topics for the list).' })

@@ -18,7 +18,9 @@ export function helpCommand(listCommands: () => readonly Command[]): Command {
         return {
           kind: 'error',
           title: `No command /${wanted}`,
-          sections: [{ heading: '', text: `Commands: ${commands.map((command) => `/${command.name}`).join(', ')}.` }],
+          sections: [
+            { heading: '', text: `Commands: ${commands.map((command) => `/${command.name}`).join(', ')}.` },
+          ],
         };
       }
       return {
@@ -42,7 +44,11 @@ export function helpCommand(listCommands: () => readonly Command[]): Command {
                 {
                   heading: 'Follow-up questions',
                   text: 'Reply under a briefing (in its thread, or on the next line in the console) with a question: the answer quotes the briefings, or says plainly that they do not say.',
-                  bullets: ['how many civilians are in Rafah?', 'who is mediating the talks?', 'when did Biden and Netanyahu speak?'],
+                  bullets: [
+                    'how many civilians are in Rafah?',
+                    'who is mediating the talks?',
+                    'when did Biden and Netanyahu speak?',
+                  ],
                 },
               ]),
         ],

@@ -4,8 +4,4 @@ import { helpCommand } from './help.js';
 import topics from './topics.js';
 
 /** Every command the bot runs, listed by hand so a broken one fails to compile rather than vanish. */
-export const commands: readonly Command[] = [
-  brief,
-  topics,
-  helpCommand(() => commands),
-];
+export const commands: readonly Command[] = [brief, topics, helpCommand(() => commands)];

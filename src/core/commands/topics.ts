@@ -12,7 +12,9 @@ export default defineCommand<Record<string, never>>({
     const counts = await services.store.topicCounts();
     const { catalogue } = services;
     const roots = catalogue.topics.filter((topic) => !topic.parent);
-    const ordered = roots.flatMap((root) => catalogue.withDescendants(root.slug).flatMap((slug) => catalogue.get(slug) ?? []));
+    const ordered = roots.flatMap((root) =>
+      catalogue.withDescendants(root.slug).flatMap((slug) => catalogue.get(slug) ?? []),
+    );
     return {
       kind: 'info',
       title: 'Topics',

@@ -53,7 +53,14 @@ export class BriefingsFolder {
   }
 
   private async syncOnce(): Promise<IngestReport> {
-    const report: IngestReport = { added: [], updated: [], removed: [], unchanged: 0, problems: [], items: 0 };
+    const report: IngestReport = {
+      added: [],
+      updated: [],
+      removed: [],
+      unchanged: 0,
+      problems: [],
+      items: 0,
+    };
     const files = await listBriefingFiles(this.dir);
     const present = new Set(files);
     for (const origin of files) {

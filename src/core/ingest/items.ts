@@ -10,7 +10,10 @@ const MIN_TOPIC_WEIGHT = 1;
 const MAX_ENTITIES = 12;
 
 /** Cuts a parsed document into summarised, tagged items, each keeping its sentences and offsets. */
-export function buildItems(parsed: ParsedDocument, catalogue: TopicCatalogue): { document: SourceDocument; items: Item[] } {
+export function buildItems(
+  parsed: ParsedDocument,
+  catalogue: TopicCatalogue,
+): { document: SourceDocument; items: Item[] } {
   const sentences = analyse(parsed.body);
   const groups = segment(parsed.body, sentences, catalogue);
   const drafts = groups.map((group) => ({ group, summary: summarise(group, sentences) }));

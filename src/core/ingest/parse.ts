@@ -44,7 +44,10 @@ export function contentHash(text: string): string {
 
 /** Parses one briefing file; `origin` is its path relative to the briefings folder. */
 export function parseBriefing(origin: string, bytes: Uint8Array): ParseResult {
-  const fail = (line: number, message: string): ParseResult => ({ ok: false, problem: { origin, line, message } });
+  const fail = (line: number, message: string): ParseResult => ({
+    ok: false,
+    problem: { origin, line, message },
+  });
   const nul = bytes.indexOf(0);
   if (nul >= 0) return fail(lineAt(bytes, nul), 'binary file (NUL byte): briefings are UTF-8 text');
   let raw: string;
@@ -85,7 +88,8 @@ function parsePlainText(text: string): Fields | Failure {
 /** YAML front matter between `---` lines (title, date, source, url, topics), then Markdown. */
 function parseMarkdown(text: string): Fields | Failure {
   const match = /^---[ \t]*\n([\s\S]*?)\n---[ \t]*(?:\n|$)/.exec(text);
-  if (!match) return { line: 1, message: 'Markdown briefings start with YAML front matter between "---" lines' };
+  if (!match)
+    return { line: 1, message: 'Markdown briefings start with YAML front matter between "---" lines' };
   const yamlText = match[1] ?? '';
   const parsed = parseYaml(yamlText, { prettyErrors: true });
   const yamlError = parsed.errors[0];
@@ -113,7 +117,9 @@ function parseMarkdown(text: string): Fields | Failure {
 function markdownToText(markdown: string): string {
   return markdown
     .replace(/```[\s\S]*?```/g, '')
-    .replace(/^#{1,6}\s+(.*?)\s*$/gm, (_line, heading: string) => (/[.!?:]$/.test(heading) ? heading : `${heading}.`))
+    .replace(/^#{1,6}\s+(.*?)\s*$/gm, (_line, heading: string) =>
+      /[.!?:]$/.test(heading) ? heading : `${heading}.`,
+    )
     .replace(/^\s*>\s?/gm, '')
     .replace(/^\s*[-*+]\s+/gm, '')
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')

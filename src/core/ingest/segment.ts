@@ -48,7 +48,9 @@ export function segment(
     const earlier = topic === undefined ? undefined : groups.find((group) => group.topic === topic);
     if (topic === undefined || topic === current.topic) {
       const previous = current.blocks[current.blocks.length - 1];
-      const lexical = previous ? cosine(weighted(previous.terms, termIdf), weighted(block.terms, termIdf)) : 1;
+      const lexical = previous
+        ? cosine(weighted(previous.terms, termIdf), weighted(block.terms, termIdf))
+        : 1;
       if (topic === undefined && current.topic === undefined && lexical < LEXICAL_BREAK) {
         current = { topic, blocks: [block] };
         groups.push(current);

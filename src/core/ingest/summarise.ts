@@ -32,9 +32,14 @@ const CLAUSE_BREAK =
  * Extractive summary of one item: sentences ranked by how central they are to the item (similarity
  * to its other sentences) with a bonus for coming early, as news puts the news first.
  */
-export function summarise(sentences: readonly AnalysedSentence[], documentSentences: readonly AnalysedSentence[]): ItemSummary {
+export function summarise(
+  sentences: readonly AnalysedSentence[],
+  documentSentences: readonly AnalysedSentence[],
+): ItemSummary {
   const vectors = sentences.map((sentence) => termCounts(contentStems(sentence.tokens)));
-  const idf = inverseFrequencies(documentSentences.map((sentence) => termCounts(contentStems(sentence.tokens))));
+  const idf = inverseFrequencies(
+    documentSentences.map((sentence) => termCounts(contentStems(sentence.tokens))),
+  );
   const tfidf = vectors.map((vector) => weighted(vector, idf));
   const scores = tfidf.map((vector, index) => {
     let centrality = 0;
@@ -50,7 +55,10 @@ export function summarise(sentences: readonly AnalysedSentence[], documentSenten
   const chosen: number[] = [];
   for (const index of ranked) {
     const length = chosen.reduce((sum, at) => sum + (sentences[at]?.text.length ?? 0), 0);
-    if (chosen.length === 0 || (chosen.length < 2 && length + (sentences[index]?.text.length ?? 0) <= SUMMARY_CHARS)) {
+    if (
+      chosen.length === 0 ||
+      (chosen.length < 2 && length + (sentences[index]?.text.length ?? 0) <= SUMMARY_CHARS)
+    ) {
       chosen.push(index);
     }
     if (chosen.length === 2) break;
@@ -102,7 +110,9 @@ function pickKeyPoints(
 
 /** Names and numbers: what a reader scans a key point for. */
 function facts(sentence: AnalysedSentence | undefined): string[] {
-  return (sentence?.tokens ?? []).filter((token) => token.pos === 'PROPN' || token.pos === 'NUM').map((token) => token.stem);
+  return (sentence?.tokens ?? [])
+    .filter((token) => token.pos === 'PROPN' || token.pos === 'NUM')
+    .map((token) => token.stem);
 }
 
 function capitalise(text: string): string {

@@ -1,5 +1,5 @@
-import winkNLP from 'wink-nlp';
 import model from 'wink-eng-lite-web-model';
+import winkNLP from 'wink-nlp';
 import type { Sentence } from '../model.js';
 
 // Only what ingest uses: sentence boundaries and part-of-speech tags (named-entity and sentiment
@@ -50,12 +50,23 @@ export function analyse(text: string): AnalysedSentence[] {
       // wink normalises a few characters; a token it rewrote keeps the cursor where it was.
       if (at < 0) continue;
       cursor = at + value.length;
-      tokens.push({ text: value, stem: stems[i] ?? value.toLowerCase(), pos: tags[i] ?? 'X', stop: stops[i] ?? false, start: at });
+      tokens.push({
+        text: value,
+        stem: stems[i] ?? value.toLowerCase(),
+        pos: tags[i] ?? 'X',
+        stop: stops[i] ?? false,
+        start: at,
+      });
     }
     const first = tokens[0];
     const last = tokens[tokens.length - 1];
     if (!first || !last) continue;
-    sentences.push({ text: text.slice(first.start, last.start + last.text.length), start: first.start, end: last.start + last.text.length, tokens });
+    sentences.push({
+      text: text.slice(first.start, last.start + last.text.length),
+      start: first.start,
+      end: last.start + last.text.length,
+      tokens,
+    });
   }
   return sentences;
 }

@@ -15,7 +15,8 @@ export function addInto(target: Vector, source: Vector, scale = 1): Vector {
 /** Inverse document frequency over a set of vectors: terms every one of them has weigh little. */
 export function inverseFrequencies(vectors: readonly Vector[]): Map<string, number> {
   const frequency = new Map<string, number>();
-  for (const vector of vectors) for (const term of vector.keys()) frequency.set(term, (frequency.get(term) ?? 0) + 1);
+  for (const vector of vectors)
+    for (const term of vector.keys()) frequency.set(term, (frequency.get(term) ?? 0) + 1);
   const idf = new Map<string, number>();
   for (const [term, count] of frequency) idf.set(term, Math.log(1 + vectors.length / count));
   return idf;

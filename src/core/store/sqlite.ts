@@ -117,11 +117,17 @@ export class SqliteStore implements Store {
   }
 
   private migrate(): void {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
-    const row = this.db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as { version: number | null };
+    this.db.exec(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+    );
+    const row = this.db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as {
+      version: number | null;
+    };
     const current = row.version ?? 0;
     if (current > MIGRATIONS.length) {
-      throw new Error(`database schema version ${current} is newer than this briefbot (${MIGRATIONS.length}): upgrade briefbot`);
+      throw new Error(
+        `database schema version ${current} is newer than this briefbot (${MIGRATIONS.length}): upgrade briefbot`,
+      );
     }
     MIGRATIONS.slice(current).forEach((sql, index) => {
       this.db.transaction(() => {
@@ -138,14 +144,16 @@ export class SqliteStore implements Store {
   }
 
   async documentId(origin: string): Promise<string | undefined> {
-    const row = this.db.prepare('SELECT id FROM documents WHERE origin = ?').get(origin) as { id: string } | undefined;
+    const row = this.db.prepare('SELECT id FROM documents WHERE origin = ?').get(origin) as
+      | { id: string }
+      | undefined;
     return row?.id;
   }
 
   async listOrigins(): Promise<string[]> {
-    return (this.db.prepare('SELECT origin FROM documents ORDER BY origin').all() as { origin: string }[]).map(
-      (row) => row.origin,
-    );
+    return (
+      this.db.prepare('SELECT origin FROM documents ORDER BY origin').all() as { origin: string }[]
+    ).map((row) => row.origin);
   }
 
   async replaceDocument(document: SourceDocument, items: Item[], ingestedAt: string): Promise<void> {
@@ -187,8 +195,12 @@ export class SqliteStore implements Store {
     const insertTopic = this.db.prepare(
       'INSERT INTO item_topics (topic, item_rowid, weight, published) VALUES (?, ?, ?, ?)',
     );
-    const insertFts = this.db.prepare('INSERT INTO items_fts (rowid, headline, summary, body) VALUES (?, ?, ?, ?)');
-    const insertSentence = this.db.prepare('INSERT INTO sentences_fts (text, item_rowid, idx) VALUES (?, ?, ?)');
+    const insertFts = this.db.prepare(
+      'INSERT INTO items_fts (rowid, headline, summary, body) VALUES (?, ?, ?, ?)',
+    );
+    const insertSentence = this.db.prepare(
+      'INSERT INTO sentences_fts (text, item_rowid, idx) VALUES (?, ?, ?)',
+    );
     for (const item of items) {
       const result = insertItem.run(
         item.id,
@@ -210,9 +222,16 @@ export class SqliteStore implements Store {
       );
       const rowid = Number(result.lastInsertRowid);
       // Topics are listed strongest first; the weight keeps that order for ranking.
-      item.topics.forEach((topic, rank) => insertTopic.run(topic, rowid, 1 / (1 + rank), item.published));
-      insertFts.run(rowid, item.headline, item.summary, item.sentences.map((sentence) => sentence.text).join(' '));
-      item.sentences.forEach((sentence, index) => insertSentence.run(sentence.text, rowid, index));
+      for (const [rank, topic] of item.topics.entries())
+        insertTopic.run(topic, rowid, 1 / (1 + rank), item.published);
+      insertFts.run(
+        rowid,
+        item.headline,
+        item.summary,
+        item.sentences.map((sentence) => sentence.text).join(' '),
+      );
+      for (const [index, sentence] of item.sentences.entries())
+        insertSentence.run(sentence.text, rowid, index);
     }
   }
 
@@ -221,7 +240,10 @@ export class SqliteStore implements Store {
   }
 
   private deleteOrigin(origin: string): boolean {
-    const rowids = this.db.prepare('SELECT rowid FROM items WHERE origin = ?').pluck().all(origin) as number[];
+    const rowids = this.db
+      .prepare('SELECT rowid FROM items WHERE origin = ?')
+      .pluck()
+      .all(origin) as number[];
     const deleteFts = this.db.prepare('DELETE FROM items_fts WHERE rowid = ?');
     const deleteSentences = this.db.prepare('DELETE FROM sentences_fts WHERE item_rowid = ?');
     for (const rowid of rowids) {
@@ -248,7 +270,12 @@ export class SqliteStore implements Store {
    * One FROM/WHERE for finding and counting, so the two never disagree. Topic queries walk the
    * (topic, published) index newest first; text queries take FTS5's best matches.
    */
-  private itemQuerySql(query: ItemQuery): { from: string; params: unknown[]; relevance: string; order: string } {
+  private itemQuerySql(query: ItemQuery): {
+    from: string;
+    params: unknown[];
+    relevance: string;
+    order: string;
+  } {
     const params: unknown[] = [];
     const where: string[] = [];
     let from = 'FROM items';
@@ -277,7 +304,10 @@ export class SqliteStore implements Store {
         from += ' JOIN items_fts AS f ON f.rowid = items.rowid';
         where.push('items_fts MATCH ?');
         params.push(match);
-        relevance = topics.length > 0 ? 't.weight * -bm25(items_fts, 4.0, 2.0, 1.0)' : '-bm25(items_fts, 4.0, 2.0, 1.0)';
+        relevance =
+          topics.length > 0
+            ? 't.weight * -bm25(items_fts, 4.0, 2.0, 1.0)'
+            : '-bm25(items_fts, 4.0, 2.0, 1.0)';
         if (topics.length === 0) order = 'bm25(items_fts, 4.0, 2.0, 1.0)';
       }
     }
@@ -298,7 +328,11 @@ export class SqliteStore implements Store {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  async searchSentences(words: readonly string[], limit: number, itemIds?: readonly string[]): Promise<SentenceHit[]> {
+  async searchSentences(
+    words: readonly string[],
+    limit: number,
+    itemIds?: readonly string[],
+  ): Promise<SentenceHit[]> {
     const match = ftsQuery(words.join(' '));
     if (!match || itemIds?.length === 0) return [];
     const restrict = itemIds ? `AND items.id IN (${itemIds.map(() => '?').join(', ')})` : '';

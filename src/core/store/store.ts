@@ -44,7 +44,11 @@ export interface ItemStore {
   countItems(query: ItemQuery): Promise<number>;
   getItems(ids: readonly string[]): Promise<StoredItem[]>;
   /** Sentences matching any of the words, best first; restricted to `itemIds` when given. */
-  searchSentences(words: readonly string[], limit: number, itemIds?: readonly string[]): Promise<SentenceHit[]>;
+  searchSentences(
+    words: readonly string[],
+    limit: number,
+    itemIds?: readonly string[],
+  ): Promise<SentenceHit[]>;
   /** Distinct topic slugs in use, with their item counts. */
   topicCounts(): Promise<Map<string, number>>;
 }
