@@ -1,0 +1,213 @@
+/**
+ * The Bolt app: receivers (HTTP or Socket Mode), Web API client options, and the listeners that hand
+ * verified, acknowledged requests to the handlers.
+ */
+import type { AddressInfo } from 'node:net';
+import { App, type Logger, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
+import type { Adapter, BotApi, PostedMessage } from '../../core/bot-api.js';
+import { createLogger } from '../../core/logger.js';
+import type { Reply } from '../../reply.js';
+import { type MessageEventPayload, RecentDeliveries, type SlashCommandPayload } from './events.js';
+import { SlackHandlers } from './handlers.js';
+import type { SlackConfig, SlackLogger, SlackRetryConfig } from './types.js';
+
+export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
+export interface SlackAdapterOptions {
+  bot: BotApi;
+  config: SlackConfig;
+  logger?: SlackLogger;
+  /** Lowest level passed on to `logger` from Bolt and the Web API client. Default 'info'. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export interface SlackAdapter extends Adapter {
+  readonly platform: 'slack';
+  /** Where the HTTP receiver listens, once started in HTTP mode. */
+  address(): { host: string; port: number } | undefined;
+  /** The underlying Bolt app, for wiring that needs it (health checks, extra listeners). */
+  readonly app: App;
+}
+
+const LEVELS: readonly LogLevel[] = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
+
+/** Bolt logs `(...anything)`; ours takes a message and fields: strings join, errors go to fields. */
+function toEntry(args: unknown[]): [string, Record<string, unknown>?] {
+  const words: string[] = [];
+  const errors: unknown[] = [];
+  for (const arg of args) {
+    if (arg instanceof Error) errors.push(arg);
+    else if (typeof arg === 'string') words.push(arg);
+    else {
+      try {
+        words.push(JSON.stringify(arg));
+      } catch {
+        words.push(String(arg));
+      }
+    }
+  }
+  const message = `slack: [bolt] ${words.join(' ')}`;
+  if (errors.length === 0) return [message];
+  return [message, { error: errors.length === 1 ? errors[0] : errors }];
+}
+
+/** Bolt's logger interface on top of ours. */
+function boltLogger(logger: SlackLogger, initial: LogLevel): Logger {
+  let level = initial;
+  const on = (at: LogLevel) => LEVELS.indexOf(at) >= LEVELS.indexOf(level);
+  return {
+    debug: (...args) => on(LogLevel.DEBUG) && logger.debug(...toEntry(args)),
+    info: (...args) => on(LogLevel.INFO) && logger.info(...toEntry(args)),
+    warn: (...args) => on(LogLevel.WARN) && logger.warn(...toEntry(args)),
+    error: (...args) => on(LogLevel.ERROR) && logger.error(...toEntry(args)),
+    setLevel: (next) => {
+      level = next;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+function retryOptions(retry: SlackRetryConfig | undefined): webApi.RetryOptions {
+  if (!retry) return webApi.retryPolicies.fiveRetriesInFiveMinutes;
+  return {
+    retries: retry.retries,
+    factor: retry.factor ?? 2,
+    minTimeout: retry.minTimeoutMs ?? 1_000,
+    maxTimeout: retry.maxTimeoutMs ?? 60_000,
+    randomize: retry.randomize ?? true,
+  };
+}
+
+function apiUrl(url: string | undefined): string {
+  const base = url?.trim() || DEFAULT_SLACK_API_URL;
+  return base.endsWith('/') ? base : `${base}/`;
+}
+
+function checkConfig(config: SlackConfig): void {
+  const missing: string[] = [];
+  if (!config.botToken) missing.push('SLACK_BOT_TOKEN');
+  if (config.mode === 'http' && !config.signingSecret)
+    missing.push('SLACK_SIGNING_SECRET (needed in HTTP mode)');
+  if (config.mode === 'socket' && !config.appToken) missing.push('SLACK_APP_TOKEN (needed in Socket Mode)');
+  if (missing.length > 0) throw new Error(`Slack adapter: missing ${missing.join(', ')}`);
+}
+
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  const { bot, config } = options;
+  checkConfig(config);
+  const logger = options.logger ?? createLogger('info');
+  const level = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR }[
+    options.logLevel ?? 'info'
+  ];
+  const clientOptions: webApi.WebClientOptions = {
+    slackApiUrl: apiUrl(config.apiUrl),
+    retryConfig: retryOptions(config.retry),
+    timeout: config.requestTimeoutMs ?? 10_000,
+  };
+  const common = {
+    token: config.botToken,
+    logger: boltLogger(logger, level),
+    // Bolt resets its logger to this level (INFO when unset); the Web API clients share that logger.
+    logLevel: level,
+    clientOptions,
+    // auth.test runs in start(), where a bad token is a clear error instead of an unhandled rejection.
+    deferInitialization: true,
+    ignoreSelf: true,
+    convoStore: false as const,
+  };
+  // Built here rather than by Bolt so stop() can wait for the WebSocket to close.
+  const socketReceiver =
+    config.mode === 'socket'
+      ? new SocketModeReceiver({
+          appToken: config.appToken ?? '',
+          logger: common.logger,
+          logLevel: level,
+          // The Socket Mode client calls apps.connections.open through these (API URL, retries).
+          installerOptions: { clientOptions },
+        })
+      : undefined;
+  const app = socketReceiver
+    ? new App({ ...common, socketMode: true, appToken: config.appToken, receiver: socketReceiver })
+    : new App({
+        ...common,
+        signingSecret: config.signingSecret,
+        endpoints: config.endpoint ?? '/slack/events',
+        customRoutes: [
+          {
+            path: '/healthz',
+            method: ['GET'],
+            handler: (_req, res) => {
+              res.writeHead(200, { 'Content-Type': 'text/plain' });
+              res.end('ok');
+            },
+          },
+        ],
+      });
+
+  const handlers = new SlackHandlers({ bot, logger, deliveries: new RecentDeliveries() });
+
+  app.command(config.command ?? '/brief', async ({ command, ack, respond, client }) => {
+    // Slack wants the ack within 3 s: give it before any work.
+    await ack();
+    await handlers.onCommand({ payload: command as SlashCommandPayload, client, respond });
+  });
+
+  app.event('message', async ({ event, body, context, client }) => {
+    await handlers.onMessage({
+      event: event as unknown as MessageEventPayload,
+      eventId: body.event_id,
+      retryNum: context.retryNum,
+      identity: { botUserId: context.botUserId, botId: context.botId },
+      client,
+    });
+  });
+
+  app.error(async (error) => {
+    logger.error('slack: unhandled error in a listener', { error });
+  });
+
+  let started = false;
+  let bound: { host: string; port: number } | undefined;
+
+  return {
+    platform: 'slack',
+    app,
+    address: () => bound,
+    async start() {
+      if (started) return;
+      await app.init();
+      if (config.mode === 'socket') {
+        await app.start();
+        logger.info('slack: connected in Socket Mode');
+      } else {
+        const server = await app.start({
+          port: config.port ?? 3000,
+          ...(config.host ? { host: config.host } : {}),
+        });
+        const address = server.address() as AddressInfo;
+        bound = { host: address.address, port: address.port };
+        logger.info('slack: listening (HTTP mode)', {
+          host: address.address,
+          port: address.port,
+          path: config.endpoint ?? '/slack/events',
+        });
+      }
+      started = true;
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      bound = undefined;
+      if (socketReceiver) {
+        // SocketModeReceiver.stop() does not wait for the close handshake; the client's disconnect() does.
+        await socketReceiver.client.disconnect();
+      } else {
+        await app.stop();
+      }
+    },
+    postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
+      return handlers.postToChannel(app.client, channelId, reply);
+    },
+  };
+}
