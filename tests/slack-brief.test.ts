@@ -65,15 +65,16 @@ describe('/brief in Slack', () => {
     expect(post.body.channel).toBe(CHANNEL);
     expect(validateMessage(post.body)).toEqual([]);
     expect(h.emulator.violations()).toEqual([]);
-    const blocks = JSON.stringify(post.body.blocks);
-    expect(blocks).toContain('Biden and Netanyahu discuss hostage release and ceasefire talks');
-    expect(blocks).toContain('Egypt, Qatar, and the United States');
-    expect(blocks).toContain('Aid: new northern crossings to open this week');
-    expect(blocks).toContain('over 1.5 million civilians');
-    expect(blocks).toContain(
-      '<https://www.example.org/news/2024/04/29/biden-netanyahu-call|White House readout>',
+    const items = (post.body.blocks as { type: string; text?: { text: string } }[]).filter(
+      (block) => block.type === 'section' && block.text?.text.startsWith('*'),
     );
-    expect(String(post.body.text)).toContain('Gaza: latest developments');
+    expect(items).toHaveLength(3);
+    const blocks = JSON.stringify(post.body.blocks);
+    expect(blocks).toContain('Egypt, Qatar, and the United States');
+    expect(blocks).toContain('new northern crossings');
+    expect(blocks).toContain('over 1.5 million civilians');
+    expect(blocks).toContain('2024-04-29-biden-netanyahu-call.txt · 2024-04-29');
+    expect(String(post.body.text)).toContain('Briefing: Gaza');
     expect(post.headers.authorization).toBe(`Bearer ${h.emulator.botToken}`);
 
     expect(h.bot.commandCalls).toEqual([
@@ -102,7 +103,7 @@ describe('/brief in Slack', () => {
         e.calls.slice(start).find((c) => c.path === new URL(ack.responseUrl).pathname),
       );
       expect(answer.body.response_type).toBe('ephemeral');
-      expect(String(answer.body.text)).toContain('How to use /brief');
+      expect(JSON.stringify(answer.body.blocks)).toContain('e.g. /brief gaza');
       expect(validateMessage(answer.body)).toEqual([]);
     }
     expect(postedSince()).toHaveLength(0);
@@ -113,7 +114,7 @@ describe('/brief in Slack', () => {
     const answer = await h.emulator.waitFor(() => since('response_url')[0]);
     expect(answer.path).toBe(new URL(ack.responseUrl).pathname);
     expect(answer.body.response_type).toBe('ephemeral');
-    expect(JSON.stringify(answer.body.blocks)).toContain('I don\'t know the topic \\"atlantis\\"');
+    expect(JSON.stringify(answer.body.blocks)).toContain('atlantis');
     expect(postedSince()).toHaveLength(0);
   });
 

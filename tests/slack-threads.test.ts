@@ -73,7 +73,7 @@ describe('follow-up questions in a Slack thread', () => {
     const blocks = JSON.stringify(answer.body.blocks);
     expect(blocks).toContain('1.5 million');
     expect(blocks).toContain('> Netanyahu had previously pledged to deploy troops to Rafah');
-    expect(blocks).toContain('White House readout');
+    expect(blocks).toContain('2024-04-29-biden-netanyahu-call.txt · 2024-04-29');
     expect(h.bot.followUpCalls).toEqual([
       {
         platform: 'slack',
@@ -136,7 +136,7 @@ describe('follow-up questions in a Slack thread', () => {
       .toBe(2);
     expect(h.bot.followUpCalls).toHaveLength(1);
     expect(threadPosts()).toHaveLength(1);
-    expect(JSON.stringify(threadPosts()[0]?.body.blocks)).toContain('Egypt, Qatar and the United States');
+    expect(JSON.stringify(threadPosts()[0]?.body.blocks)).toContain('Egypt, Qatar');
   });
 
   it('stays quiet in a thread it did not start', async () => {

@@ -1,21 +1,20 @@
 /**
  * Test harness: the real Slack adapter (real Bolt app) against the emulator, both on 127.0.0.1, and
- * signed requests into the app's HTTP receiver.
- *
- * The bot behind the adapter comes from `createBot()`. Until the core Bot (src/core/bot.ts) lands it is
- * `SeedBot`, a stand-in that answers from the seed document the way the core will; swapping in the
- * real bot is a change to that one function.
+ * signed requests into the app's HTTP receiver. The bot behind the adapter comes from `createBot()`.
  */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { SlackAdapter } from '../../../src/adapters/slack/app.js';
 import { createSlackAdapter } from '../../../src/adapters/slack/index.js';
 import type { SlackConfig, SlackRetryConfig } from '../../../src/adapters/slack/types.js';
 import type { BotApi } from '../../../src/core/bot-api.js';
 import type { Command } from '../../../src/core/commands/command.js';
-import type { Logger } from '../../../src/core/logger.js';
+import { type Logger, silentLogger } from '../../../src/core/logger.js';
 import type { CommandRequest, MessageRequest } from '../../../src/core/requests.js';
 import type { ThreadKey } from '../../../src/core/store/store.js';
-import { infoReply, type Reply } from '../../../src/reply.js';
-import { answerFromSeed, gazaBriefing } from './seed.js';
+import type { Reply } from '../../../src/reply.js';
+import { openCore } from '../../../src/runtime.js';
 import { SlackEmulator } from './server.js';
 import {
   eventCallback,
@@ -34,54 +33,41 @@ export const USER = 'U0ANALYST';
 
 /* ------------------------------ the test bot ------------------------------ */
 
-/** Stand-in for the core Bot, answering from the seed document. */
-export class SeedBot implements BotApi {
-  readonly commands: readonly Command[] = [];
-  private readonly threads = new Map<string, string[]>();
+const REPO_BRIEFINGS = join(import.meta.dirname, '../../../briefings');
+const SEED_FILE = '2024-04-29-biden-netanyahu-call.txt';
 
-  async command(request: CommandRequest): Promise<Reply> {
-    const text = 'text' in request.input ? request.input.text.trim().toLowerCase() : '';
-    if (text === '' || text === 'help') {
-      return infoReply(
-        'How to use /brief',
-        'Usage: /brief <topic>, /brief topics, /brief help. Example: /brief gaza',
-      );
-    }
-    if (text === 'topics') return infoReply('Topics', 'gaza: Gaza (also rafah, khan younis)');
-    if (text === 'gaza' || text === 'rafah') return gazaBriefing();
-    return infoReply('Unknown topic', `I don't know the topic "${text}". Try /brief topics.`, 'error');
-  }
-
-  async followUp(request: MessageRequest): Promise<Reply | undefined> {
-    if (!this.threads.has(request.threadId)) return undefined;
-    const question = request.text.toLowerCase();
-    if (/civilian|rafah|how many/.test(question)) {
-      return answerFromSeed(
-        'Over 1.5 million civilians have sought refuge in Rafah.',
-        'Netanyahu had previously pledged to deploy troops to Rafah, where over 1.5 million civilians have sought refuge.',
-      );
-    }
-    if (/mediat|who/.test(question)) {
-      return answerFromSeed(
-        'Egypt, Qatar and the United States are mediating.',
-        'Mediation efforts involving Egypt, Qatar, and the United States have been ongoing for months in pursuit of a new ceasefire agreement.',
-      );
-    }
-    return infoReply('Not in the sources', 'The briefing’s sources do not say.', 'answer');
-  }
-
-  async rememberThread(key: ThreadKey, reply: Reply): Promise<void> {
-    this.threads.set(key.threadId, reply.thread?.itemIds ?? []);
-  }
-
-  async topicChoices(typed: string): Promise<{ name: string; value: string }[]> {
-    return 'gaza'.startsWith(typed.toLowerCase()) ? [{ name: 'Gaza', value: 'gaza' }] : [];
-  }
+/** A bot and how to dispose of it. */
+export interface TestBot {
+  bot: BotApi;
+  close(): Promise<void>;
 }
 
-/** The bot the Slack tests run against. Swap for the real core Bot here, and only here. */
-export function createBot(): BotApi {
-  return new SeedBot();
+/**
+ * The bot the Slack tests run against: the real core (store, ingest, briefings, answers) on a scratch
+ * copy of the topic catalogue and the seed document. Swap it here, and only here.
+ */
+export async function createBot(): Promise<TestBot> {
+  const dir = mkdtempSync(join(tmpdir(), 'briefbot-slack-'));
+  const briefingsDir = join(dir, 'briefings');
+  cpSync(join(REPO_BRIEFINGS, 'topics.yaml'), join(briefingsDir, 'topics.yaml'), { recursive: true });
+  cpSync(join(REPO_BRIEFINGS, SEED_FILE), join(briefingsDir, SEED_FILE));
+  try {
+    const core = await openCore({
+      briefingsDir,
+      databasePath: join(dir, 'briefbot.db'),
+      logger: silentLogger,
+    });
+    return {
+      bot: core.bot,
+      async close() {
+        await core.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** Wraps any bot: records what the adapter asked and lets a test replace one behaviour. */
@@ -218,9 +204,10 @@ export interface HarnessOptions {
 }
 
 export async function startSlackHarness(options: HarnessOptions = {}): Promise<SlackHarness> {
+  const testBot: TestBot = options.bot ? { bot: options.bot, close: async () => {} } : await createBot();
   const emulator = await SlackEmulator.start();
   const logger = new MemoryLogger();
-  const bot = new RecordingBot(options.bot ?? createBot());
+  const bot = new RecordingBot(testBot.bot);
   const mode = options.mode ?? 'http';
   const config: SlackConfig = {
     mode,
@@ -238,6 +225,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     await adapter.start();
   } catch (error) {
     await emulator.close();
+    await testBot.close();
     throw error;
   }
   const address = adapter.address();
@@ -285,6 +273,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     async close() {
       await adapter.stop();
       await emulator.close();
+      await testBot.close();
     },
   };
 }
