@@ -1,0 +1,280 @@
+import { moreLine, type Reply, type ReplyKind, type ReplySection, type ReplySource } from '../../reply.js';
+import { type DiscordEmbed, type DiscordMessagePayload, DISCORD_LIMITS as L } from './types.js';
+
+/**
+ * Reply -> Discord message body. One embed per section; the reply's title and intro go in `content`.
+ * Every text from the core is plain, so it is escaped here exactly once. A reply too big for one message
+ * is cut at a section boundary and the cut sections are counted into the "N more" line; a single text
+ * too long for its slot ends with an ellipsis at a word boundary. `allowed_mentions` parses nothing.
+ */
+
+const ELLIPSIS = '…';
+const NO_MENTIONS = { parse: [] } as { parse: [] };
+/** The footer (N more + the reply's footer) never takes more than this out of the 6,000. */
+const FOOTER_BUDGET = 1024;
+/** A cut text shorter than this is not worth showing. */
+const MIN_FRAGMENT = 16;
+
+const COLORS: Record<ReplyKind, number> = {
+  briefing: 0x3b82f6,
+  digest: 0x6366f1,
+  answer: 0x10b981,
+  info: 0x6b7280,
+  error: 0xef4444,
+};
+
+// --- text -----------------------------------------------------------------------------------------
+
+/**
+ * Escapes Discord Markdown so document text shows as written: emphasis, code, spoilers, masked links,
+ * headings, quotes and lists, and `<...>` (user/role/channel mentions, timestamps). `@everyone` and
+ * `@here` get a zero-width space, as discord.js's cleanContent does; allowed_mentions is the real guard.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/[\\*_~`|<[\]]/g, '\\$&')
+    .replace(/^(\s*)([#>-])/gm, '$1\\$2')
+    .replace(/^(\s*\d+)\./gm, '$1\\.')
+    .replace(/@(everyone|here)/gi, '@\u200b$1');
+}
+
+/**
+ * For slots Discord shows without Markdown (embed footers): escaping would show backslashes, so only the
+ * mention syntax gets a zero-width space.
+ */
+export function neutraliseMentions(text: string): string {
+  return text.replace(/@(everyone|here)/gi, '@\u200b$1').replace(/<([@#])/g, '<\u200b$1');
+}
+
+/** Whitespace runs (newlines included) become one space: for titles, names and one-line slots. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/**
+ * The longest start of `text` that, passed through `encode` and followed by an ellipsis, fits in `limit`,
+ * cut at a word boundary (mid-word only when the first word alone is too long). Returns the text itself
+ * when it fits whole.
+ */
+export function fitText(text: string, limit: number, encode: (s: string) => string = (s) => s): string {
+  if (encode(text).length <= limit) return text;
+  if (limit < ELLIPSIS.length) return '';
+  const room = limit - ELLIPSIS.length;
+  // Encoded length grows with the prefix length: binary search for the longest prefix that fits.
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (encode(text.slice(0, mid)).length <= room) lo = mid;
+    else hi = mid - 1;
+  }
+  let end = lo;
+  if (end < text.length && !/\s/.test(text[end]!)) {
+    // Back off to the last whitespace inside the prefix, if there is one.
+    const lastSpace = text.slice(0, end).search(/\s\S*$/);
+    if (lastSpace > 0) end = lastSpace;
+  }
+  if (end > 0 && end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
+  const head = text.slice(0, end).trimEnd();
+  return head.length > 0 ? `${head}${ELLIPSIS}` : '';
+}
+
+/** `fitText`, then escaped: the result is Markdown-safe and at most `limit` long. */
+function fitEscaped(text: string, limit: number): string {
+  const fitted = fitText(text, limit, escapeMarkdown);
+  if (fitted === text) return escapeMarkdown(text);
+  // The ellipsis is not Markdown: escape the words only.
+  return fitted ? `${escapeMarkdown(fitted.slice(0, -ELLIPSIS.length))}${ELLIPSIS}` : '';
+}
+
+// --- links ----------------------------------------------------------------------------------------
+
+/** An http(s) URL fit for an embed or a masked link, or undefined. */
+export function safeUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  if (url.username || url.password) return undefined;
+  // Parentheses would end a masked link early; spaces are already encoded by URL.
+  const href = url.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
+  return href.length <= 2048 ? href : undefined;
+}
+
+function sourceField(source: ReplySource | undefined): { name: string; value: string } | undefined {
+  if (!source) return undefined;
+  const url = safeUrl(source.url);
+  const date = source.date ? escapeMarkdown(oneLine(source.date).slice(0, 32)) : '';
+  const name = oneLine(source.name) || (url ? new URL(url).hostname : '');
+  const dateRoom = date ? date.length + 3 : 0;
+  const linkBudget = L.fieldValue - dateRoom - (url ? url.length + 4 : 0);
+  const label =
+    url && name && linkBudget >= MIN_FRAGMENT
+      ? `[${fitEscaped(name, linkBudget)}](${url})`
+      : fitEscaped(name, L.fieldValue - dateRoom);
+  const value = [label, date].filter(Boolean).join(' · ');
+  return value ? { name: 'Source', value } : undefined;
+}
+
+// --- embeds ---------------------------------------------------------------------------------------
+
+/** Characters an embed counts toward the 6,000 per message, as Discord counts them. */
+export function embedLength(embed: DiscordEmbed): number {
+  let total =
+    (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0);
+  for (const field of embed.fields ?? []) total += field.name.length + field.value.length;
+  return total;
+}
+
+/** Paragraph, then "• " bullets, then "> " quotes, within `limit`; cut at a word boundary. */
+function description(section: ReplySection, limit: number): string | undefined {
+  const parts: { prefix: string; text: string }[] = [];
+  if (section.text?.trim()) parts.push({ prefix: '', text: section.text.trim() });
+  for (const bullet of section.bullets ?? [])
+    if (bullet.trim()) parts.push({ prefix: '• ', text: oneLine(bullet) });
+  for (const quote of section.quotes ?? [])
+    if (quote.trim()) parts.push({ prefix: '> ', text: oneLine(quote) });
+
+  let out = '';
+  for (const part of parts) {
+    const sep = out ? '\n' : '';
+    const whole = `${sep}${part.prefix}${escapeMarkdown(part.text)}`;
+    if (out.length + whole.length <= limit) {
+      out += whole;
+      continue;
+    }
+    const room = limit - out.length - sep.length - part.prefix.length;
+    if (room >= MIN_FRAGMENT) {
+      const fitted = fitEscaped(part.text, room);
+      if (fitted) out += `${sep}${part.prefix}${fitted}`;
+    } else if (out.length + 2 <= limit) {
+      out += `${sep}${ELLIPSIS}`;
+    }
+    break;
+  }
+  return out || undefined;
+}
+
+function sectionEmbed(section: ReplySection, color: number, descriptionLimit: number): DiscordEmbed {
+  const embed: DiscordEmbed = { color };
+  const heading = oneLine(section.heading);
+  if (heading) embed.title = fitEscaped(heading, L.title);
+  const url = safeUrl(section.source?.url);
+  if (url && embed.title) embed.url = url;
+  const text = description(section, descriptionLimit);
+  if (text) embed.description = text;
+  const source = sourceField(section.source);
+  if (source) embed.fields = [source];
+  return embed;
+}
+
+function isEmpty(embed: DiscordEmbed): boolean {
+  return !embed.title && !embed.description && !embed.fields?.length && !embed.footer;
+}
+
+// --- message --------------------------------------------------------------------------------------
+
+/** "N more" and the reply's footer, one line of plain text. */
+function footerLine(reply: Reply, cut: number): string {
+  return [moreLine(reply, cut), reply.footer ? oneLine(reply.footer) : undefined].filter(Boolean).join(' · ');
+}
+
+/** The last embed's footer: shown without Markdown, so only mentions are neutralised. */
+function footerText(reply: Reply, cut: number): string {
+  const fitted = fitText(footerLine(reply, cut), FOOTER_BUDGET, neutraliseMentions);
+  return fitted.endsWith(ELLIPSIS)
+    ? `${neutraliseMentions(fitted.slice(0, -1))}${ELLIPSIS}`
+    : neutraliseMentions(fitted);
+}
+
+export function renderReply(reply: Reply): DiscordMessagePayload {
+  const color = COLORS[reply.kind];
+  const sections = reply.sections;
+  const embeds: DiscordEmbed[] = [];
+  let used = 0;
+  let skipped = 0;
+
+  for (let i = 0; i < sections.length && embeds.length < L.embeds; i++) {
+    let embed = sectionEmbed(sections[i]!, color, L.description);
+    if (isEmpty(embed)) {
+      // Nothing to show: not an embed, and not "more" either.
+      skipped += 1;
+      continue;
+    }
+    // Keep room for the footer as it would read if this were the last section shown.
+    const room = L.embedTotal - used - footerText(reply, sections.length - i - 1 - skipped).length;
+    let size = embedLength(embed);
+    if (size > room) {
+      if (embeds.length > 0) break;
+      // The first section must show: shorten its description to what is left.
+      const rest = size - (embed.description?.length ?? 0);
+      embed = sectionEmbed(sections[i]!, color, Math.min(L.description, room - rest));
+      size = embedLength(embed);
+    }
+    embeds.push(embed);
+    used += size;
+  }
+  // Everything not shown, whether over the 6,000 or past the 10th embed, counts as "more".
+  const cut = sections.length - embeds.length - skipped;
+
+  const lines: string[] = [];
+  const title = oneLine(reply.title);
+  if (title) lines.push(`**${fitEscaped(title, L.title)}**`);
+  const last = embeds.at(-1);
+  let tail = '';
+  if (last) {
+    const footer = footerText(reply, cut);
+    if (footer) last.footer = { text: footer };
+  } else {
+    tail = fitEscaped(footerLine(reply, cut), FOOTER_BUDGET);
+  }
+  const intro = reply.intro?.trim();
+  if (intro) {
+    const room = L.content - lines.join('\n').length - 1 - (tail ? tail.length + 1 : 0);
+    const fitted = fitEscaped(intro, room);
+    if (fitted) lines.push(fitted);
+  }
+  if (tail) lines.push(tail);
+  let content = lines.join('\n');
+  if (!content && embeds.length === 0) content = escapeMarkdown(reply.kind);
+
+  const payload: DiscordMessagePayload = { embeds, allowed_mentions: NO_MENTIONS };
+  if (content) payload.content = content;
+  return payload;
+}
+
+/** A thread name (1-100 characters, shown as is) for a reply: its topic, else its title. */
+export function threadName(reply: Reply): string {
+  const name = oneLine(reply.thread?.topic ?? '') || oneLine(reply.title) || 'briefing';
+  return fitText(name, L.threadName);
+}
+
+/** Autocomplete choices within Discord's limits: at most 25, names and values 1-100 characters. */
+export function renderChoices(
+  choices: readonly { name: string; value: string }[],
+): { name: string; value: string }[] {
+  return choices
+    .filter((choice) => choice.value.length >= 1 && choice.value.length <= L.choiceName)
+    .map((choice) => ({
+      name: fitText(oneLine(choice.name), L.choiceName) || choice.value,
+      value: choice.value,
+    }))
+    .slice(0, L.choices);
+}
+
+/** The apology a user gets when something failed on our side. */
+export function apologyPayload(): DiscordMessagePayload {
+  return {
+    content: 'Sorry, something went wrong on my side while answering that. Please try again in a moment.',
+    embeds: [],
+    allowed_mentions: NO_MENTIONS,
+  };
+}
