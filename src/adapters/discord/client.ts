@@ -1,0 +1,158 @@
+import {
+  type APIEmbed,
+  ChannelType,
+  type ChatInputCommandInteraction,
+  Client,
+  type ClientOptions,
+  GatewayIntentBits,
+  type Message,
+  Partials,
+  Routes,
+  ThreadAutoArchiveDuration,
+} from 'discord.js';
+import { DISCORD_API_URL, type DiscordConfig, type DiscordMessagePayload } from './types.js';
+
+/**
+ * Transport: the discord.js client and the few calls the adapter makes through it. No bot logic here.
+ *
+ * Intents, and why each is needed:
+ * - Guilds: guild, channel and thread caches (GUILD_CREATE, THREAD_CREATE); interactions arrive regardless.
+ * - GuildMessages: MESSAGE_CREATE for messages in guild channels and their threads (the follow-up questions).
+ * - MessageContent: PRIVILEGED. Without it Discord sends those messages with empty content (except ones
+ *   that mention the bot), so the bot could not read a follow-up question. Enable it under Bot ->
+ *   Privileged Gateway Intents in the developer portal (verification is needed past 100 guilds); a
+ *   missing grant makes the gateway close with 4014 "disallowed intents".
+ * Partials.Channel: a message in a thread that is not cached (e.g. opened before a restart and since
+ * unarchived) would otherwise be dropped silently by discord.js; the adapter fetches the thread instead.
+ */
+export const INTENTS = [
+  GatewayIntentBits.Guilds,
+  GatewayIntentBits.GuildMessages,
+  GatewayIntentBits.MessageContent,
+];
+
+export function createClient(config: DiscordConfig, rest: ClientOptions['rest'] = {}): Client {
+  return new Client({
+    intents: INTENTS,
+    partials: [Partials.Channel],
+    // Applies to every message discord.js sends; payloads set it too. Nothing from a document can ping.
+    allowedMentions: { parse: [], repliedUser: false },
+    rest: { ...rest, api: config.apiUrl ?? DISCORD_API_URL },
+  });
+}
+
+/** Message options every send method of discord.js accepts (reply, editReply, followUp, send). */
+export interface MessageOptions {
+  content?: string;
+  embeds: APIEmbed[];
+  allowedMentions: { parse: []; repliedUser: false };
+}
+
+/** The rendered wire payload as discord.js message options. */
+export function toMessageOptions(payload: DiscordMessagePayload): MessageOptions {
+  return {
+    ...(payload.content !== undefined ? { content: payload.content } : {}),
+    embeds: payload.embeds,
+    allowedMentions: { parse: [], repliedUser: false },
+  };
+}
+
+/**
+ * The one place that decides between reply, deferReply, editReply and followUp for a command.
+ * If the answer is not ready after `deferAfterMs`, the interaction is deferred so Discord's 3 s deadline
+ * holds; the first `send` then edits the deferred reply, and any later `send` is a follow-up.
+ */
+export class InteractionResponder {
+  private timer: NodeJS.Timeout | undefined;
+  private deferring: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly interaction: ChatInputCommandInteraction,
+    deferAfterMs: number,
+    onDeferError: (error: unknown) => void,
+  ) {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.deferring = interaction.deferReply().catch(onDeferError);
+    }, deferAfterMs);
+  }
+
+  /** Sends a message as the interaction's answer; returns the message it became, when Discord says. */
+  async send(payload: DiscordMessagePayload): Promise<Message | undefined> {
+    this.dispose();
+    if (this.deferring) await this.deferring;
+    const interaction = this.interaction;
+    const options = toMessageOptions(payload);
+    if (interaction.replied) return interaction.followUp(options);
+    if (interaction.deferred) return interaction.editReply(options);
+    const response = await interaction.reply({ ...options, withResponse: true });
+    return response.resource?.message ?? undefined;
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** Opens a public thread on a message; its id is the message's id. Returns the thread id. */
+export async function openThread(
+  client: Client,
+  channelId: string,
+  messageId: string,
+  name: string,
+): Promise<string> {
+  const channel = client.channels.cache.get(channelId);
+  if (channel?.type === ChannelType.GuildText || channel?.type === ChannelType.GuildAnnouncement) {
+    const thread = await channel.threads.create({
+      name,
+      startMessage: messageId,
+      autoArchiveDuration: ThreadAutoArchiveDuration.OneDay,
+    });
+    return thread.id;
+  }
+  // Channel not cached: the REST call needs no cache.
+  const thread = (await client.rest.post(Routes.threads(channelId, messageId), {
+    body: { name, auto_archive_duration: ThreadAutoArchiveDuration.OneDay },
+  })) as { id: string };
+  return thread.id;
+}
+
+export interface ThreadInfo {
+  id: string;
+  parentId: string;
+  /** Undefined when Discord did not say. */
+  ownerId: string | undefined;
+}
+
+/**
+ * The thread a guild message was posted in, or undefined for messages outside threads. A thread missing
+ * from the cache (a partial channel: no parent, no owner) is looked up over REST.
+ */
+export async function threadOf(client: Client, message: Message): Promise<ThreadInfo | undefined> {
+  const channel = message.channel;
+  if (!channel.isThread()) return undefined;
+  if (channel.parentId)
+    return { id: channel.id, parentId: channel.parentId, ownerId: channel.ownerId ?? undefined };
+  const raw = (await client.rest.get(Routes.channel(channel.id))) as {
+    parent_id?: string | null;
+    owner_id?: string;
+  };
+  return raw.parent_id ? { id: channel.id, parentId: raw.parent_id, ownerId: raw.owner_id } : undefined;
+}
+
+/** Posts a message to a channel (or thread) by id; throws when it cannot be sent there. */
+export async function postMessage(
+  client: Client,
+  channelId: string,
+  payload: DiscordMessagePayload,
+): Promise<Message> {
+  const channel = client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId));
+  if (!channel?.isSendable()) throw new Error(`Discord channel ${channelId} is not one the bot can post in`);
+  return channel.send(toMessageOptions(payload));
+}
+
+/** Opaque, platform-prefixed thread id: `discord:<guild>:<channel>:<thread>` ("@me" for no guild). */
+export function threadIdOf(guildId: string | null | undefined, channelId: string, threadId: string): string {
+  return `discord:${guildId ?? '@me'}:${channelId}:${threadId}`;
+}

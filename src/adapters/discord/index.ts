@@ -1,0 +1,94 @@
+import { type Client, Events } from 'discord.js';
+import type { Adapter, PostedMessage } from '../../core/bot-api.js';
+import type { Reply } from '../../reply.js';
+import { createClient, postMessage, threadIdOf } from './client.js';
+import { DiscordHandlers } from './handlers.js';
+import { renderReply } from './render.js';
+import type { DiscordAdapterOptions } from './types.js';
+
+export { buildCommandRegistrations } from './commands.js';
+export { renderReply } from './render.js';
+export type { DiscordAdapterOptions, DiscordConfig, DiscordLogger, DiscordMessagePayload } from './types.js';
+
+/**
+ * Permissions the bot needs in a channel: View Channel, Send Messages, Embed Links, Read Message History,
+ * Create Public Threads, Send Messages in Threads.
+ */
+export const BOT_PERMISSIONS = (
+  (1n << 10n) | // View Channel
+  (1n << 11n) | // Send Messages
+  (1n << 14n) | // Embed Links
+  (1n << 16n) | // Read Message History
+  (1n << 35n) | // Create Public Threads
+  (1n << 38n)
+) // Send Messages in Threads
+  .toString();
+
+/** The URL that adds the bot (and its slash commands) to a server. */
+export function inviteUrl(applicationId: string): string {
+  const params = new URLSearchParams({
+    client_id: applicationId,
+    scope: 'bot applications.commands',
+    permissions: BOT_PERMISSIONS,
+  });
+  return `https://discord.com/oauth2/authorize?${params.toString()}`;
+}
+
+export interface DiscordAdapter extends Adapter {
+  /** The discord.js client, for diagnostics. */
+  readonly client: Client;
+}
+
+/** The Discord adapter: slash commands with topic autocomplete, follow-ups in threads, digest posting. */
+export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
+  const { bot, config, logger } = options;
+  const client = createClient(config, options.rest);
+  const handlers = new DiscordHandlers(client, bot, logger, options.deferAfterMs ?? 1000);
+
+  client.on(Events.InteractionCreate, (interaction) => {
+    const fail = (error: unknown) => logger.error('discord: interaction handler failed', { error });
+    if (interaction.isChatInputCommand()) handlers.onCommand(interaction).catch(fail);
+    else if (interaction.isAutocomplete()) handlers.onAutocomplete(interaction).catch(fail);
+  });
+  client.on(Events.MessageCreate, (message) => {
+    handlers
+      .onMessage(message)
+      .catch((error: unknown) => logger.error('discord: message handler failed', { error }));
+  });
+  client.on(Events.Error, (error) => logger.error('discord: client error', { error }));
+  client.on(Events.Warn, (message) => logger.warn(`discord: ${message}`));
+  client.on(Events.ShardDisconnect, (event, shardId) =>
+    logger.warn(`discord: shard ${shardId} disconnected for good (${event.code})`),
+  );
+  client.on(Events.ShardResume, (shardId) => logger.info(`discord: shard ${shardId} resumed`));
+  client.rest.on('rateLimited', (info) =>
+    logger.warn(`discord: rate limited on ${info.method} ${info.route}, waiting ${info.retryAfter} ms`),
+  );
+
+  return {
+    platform: 'discord',
+    client,
+
+    async start() {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(config.token);
+      await ready;
+      logger.info(
+        `discord: connected as ${client.user?.tag ?? 'unknown'} in ${client.guilds.cache.size} guild(s)`,
+      );
+    },
+
+    async stop() {
+      await client.destroy();
+    },
+
+    async postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
+      const message = await postMessage(client, channelId, renderReply(reply));
+      const threadId =
+        reply.thread && message.guildId
+          ? await handlers.openAndRemember(message.guildId, channelId, message.id, reply)
+          : threadIdOf(message.guildId, channelId, message.id);
+      return { platform: 'discord', channelId, threadId };
+    },
+  };
+}
