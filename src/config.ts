@@ -10,6 +10,12 @@ const optionalText = z
 const EnvSchema = z.object({
   BRIEFINGS_DIR: z.string().trim().min(1).default('./briefings'),
   DATABASE_PATH: z.string().trim().min(1).default('./data/briefbot.db'),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL: postgres://user:password@host/db')
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   WATCH_BRIEFINGS: z.enum(['true', 'false']).default('true'),
 
@@ -77,6 +83,8 @@ export interface DiscordSettings {
 export interface Config {
   briefingsDir: string;
   databasePath: string;
+  /** PostgreSQL connection URL: when set, the store is PostgreSQL and databasePath is unused. */
+  databaseUrl?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   watchBriefings: boolean;
   slack?: SlackSettings;
@@ -109,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     briefingsDir: e.BRIEFINGS_DIR,
     databasePath: e.DATABASE_PATH,
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     logLevel: e.LOG_LEVEL,
     watchBriefings: e.WATCH_BRIEFINGS === 'true',
     ...(e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET

@@ -12,6 +12,7 @@ async function main(): Promise<void> {
   const core = await openCore({
     briefingsDir: config.briefingsDir,
     databasePath: config.databasePath,
+    databaseUrl: config.databaseUrl,
     logger,
   });
   if (config.watchBriefings) core.folder.watch();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Bot } from './core/bot.js';
 import { BriefingsFolder, type IngestReport } from './core/ingest/folder.js';
 import type { Logger } from './core/logger.js';
+import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
@@ -20,6 +21,8 @@ export interface Core {
 export interface CoreOptions {
   briefingsDir: string;
   databasePath: string;
+  /** PostgreSQL connection URL: when set, used instead of the SQLite file at databasePath. */
+  databaseUrl?: string | undefined;
   logger: Logger;
   clock?: () => Date;
 }
@@ -31,7 +34,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const clock = options.clock ?? (() => new Date());
   const topicsPath = join(options.briefingsDir, TOPICS_FILE);
   const catalogue = parseTopicCatalogue(await readFile(topicsPath, 'utf8'), topicsPath);
-  const store = new SqliteStore(options.databasePath);
+  const store: Store = options.databaseUrl
+    ? await PostgresStore.open(options.databaseUrl)
+    : new SqliteStore(options.databasePath);
   const folder = new BriefingsFolder(options.briefingsDir, store, catalogue, options.logger, clock);
   try {
     const ingest = await folder.sync();

@@ -10,6 +10,7 @@ async function brief(args: string[]): Promise<number> {
   const core = await openCore({
     briefingsDir: config.briefingsDir,
     databasePath: config.databasePath,
+    databaseUrl: config.databaseUrl,
     logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
   });
   try {

@@ -1,0 +1,105 @@
+import type { PoolClient } from 'pg';
+
+/**
+ * The PostgreSQL schema, one entry per version. Each runs once, in order, in the same transaction
+ * as its row in schema_migrations; never edit one that has shipped, append a new one.
+ */
+export const POSTGRES_MIGRATIONS: string[] = [
+  `CREATE TABLE documents (
+     origin TEXT PRIMARY KEY,
+     id TEXT NOT NULL,
+     title TEXT NOT NULL,
+     source TEXT NOT NULL,
+     url TEXT,
+     published TEXT NOT NULL,
+     body TEXT NOT NULL,
+     topics JSONB NOT NULL,
+     ingested_at TIMESTAMPTZ NOT NULL
+   );
+   CREATE TABLE items (
+     pk BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     origin TEXT NOT NULL REFERENCES documents(origin) ON DELETE CASCADE,
+     document_id TEXT NOT NULL,
+     story_key TEXT NOT NULL,
+     position INTEGER NOT NULL,
+     headline TEXT NOT NULL,
+     summary TEXT NOT NULL,
+     key_points JSONB NOT NULL,
+     topics JSONB NOT NULL,
+     entities JSONB NOT NULL,
+     published TEXT NOT NULL,
+     source TEXT NOT NULL,
+     url TEXT,
+     document_title TEXT NOT NULL,
+     sentences JSONB NOT NULL,
+     ingested_at TIMESTAMPTZ NOT NULL,
+     -- headline (A), summary (B) and every sentence (D), english stemming.
+     search TSVECTOR NOT NULL
+   );
+   CREATE INDEX items_origin ON items(origin);
+   CREATE INDEX items_recent ON items(published DESC, pk DESC);
+   CREATE INDEX items_ingested ON items(ingested_at);
+   CREATE INDEX items_search ON items USING GIN (search);
+   CREATE TABLE item_topics (
+     topic TEXT NOT NULL,
+     item_pk BIGINT NOT NULL REFERENCES items(pk) ON DELETE CASCADE,
+     weight REAL NOT NULL,
+     published TEXT NOT NULL,
+     PRIMARY KEY (topic, item_pk)
+   );
+   CREATE INDEX item_topics_recent ON item_topics(topic, published DESC, weight DESC, item_pk DESC);
+   CREATE INDEX item_topics_item ON item_topics(item_pk);
+   CREATE TABLE item_sentences (
+     item_pk BIGINT NOT NULL REFERENCES items(pk) ON DELETE CASCADE,
+     idx INTEGER NOT NULL,
+     search TSVECTOR NOT NULL,
+     PRIMARY KEY (item_pk, idx)
+   );
+   CREATE INDEX item_sentences_search ON item_sentences USING GIN (search);
+   CREATE TABLE thread_contexts (
+     platform TEXT NOT NULL,
+     channel_id TEXT NOT NULL,
+     thread_id TEXT NOT NULL,
+     topic TEXT,
+     item_ids JSONB NOT NULL,
+     turns JSONB NOT NULL,
+     updated_at TIMESTAMPTZ NOT NULL,
+     PRIMARY KEY (platform, channel_id, thread_id)
+   );`,
+];
+
+/** Advisory lock namespace for briefbot ("bb"); the second key is the schema, so schemas migrate independently. */
+const LOCK_CLASS = 0x6262;
+
+/**
+ * Brings the schema on `client`'s search_path up to date. One transaction under a transaction-level
+ * advisory lock: instances starting together wait for the first, then find nothing left to do.
+ */
+export async function migratePostgres(client: PoolClient, migrations = POSTGRES_MIGRATIONS): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [LOCK_CLASS]);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    );
+    const { rows } = await client.query<{ version: number | null }>(
+      'SELECT max(version) AS version FROM schema_migrations',
+    );
+    const current = rows[0]?.version ?? 0;
+    if (current > migrations.length) {
+      throw new Error(
+        `database schema version ${current} is newer than this briefbot (${migrations.length}): upgrade briefbot`,
+      );
+    }
+    for (const [index, sql] of migrations.slice(current).entries()) {
+      await client.query(sql);
+      await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [current + index + 1]);
+    }
+    await client.query('COMMIT');
+    return migrations.length;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}

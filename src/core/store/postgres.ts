@@ -1,0 +1,419 @@
+import pg from 'pg';
+import type { Item, SourceDocument, ThreadContext } from '../model.js';
+import { migratePostgres } from './postgres-migrations.js';
+import type { ItemHit, ItemQuery, SentenceHit, Store, StoredItem, ThreadKey } from './store.js';
+
+/** Advisory lock namespace for per-origin writes, so two instances ingesting one file take turns. */
+const ORIGIN_LOCK_CLASS = 0x6263;
+
+/**
+ * A tsquery (english configuration) from user text: every word single-quoted, so nothing the user
+ * types is read as tsquery syntax, and any word may match (ts_rank prefers rows with more of them).
+ * Same words as the SQLite store's `ftsQuery`. Always sent as a bind parameter, never spliced into SQL.
+ */
+export function tsQueryText(text: string): string | undefined {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const unique = [...new Set(words)].filter((word) => word.length > 1 || /\d/.test(word));
+  if (unique.length === 0) return undefined;
+  return unique.map((word) => `'${word.replace(/['\\]/g, '')}'`).join(' | ');
+}
+
+/** Weights for ts_rank, as {D, C, B, A}: headline 4, summary 2, body 1, as the SQLite store's bm25. */
+const RANK_WEIGHTS = '{0.25, 0.25, 0.5, 1.0}';
+
+interface ItemRow {
+  pk: string;
+  id: string;
+  document_id: string;
+  story_key: string;
+  position: number;
+  headline: string;
+  summary: string;
+  key_points: string[];
+  topics: string[];
+  entities: string[];
+  published: string;
+  source: string;
+  url: string | null;
+  document_title: string;
+  sentences: Item['sentences'];
+  ingested_at: Date;
+}
+
+const ITEM_COLUMNS = `items.pk, items.id, items.document_id, items.story_key, items.position, items.headline,
+  items.summary, items.key_points, items.topics, items.entities, items.published, items.source, items.url,
+  items.document_title, items.sentences, items.ingested_at`;
+
+function toItem(row: ItemRow): StoredItem {
+  return {
+    id: row.id,
+    documentId: row.document_id,
+    storyKey: row.story_key,
+    position: row.position,
+    headline: row.headline,
+    summary: row.summary,
+    keyPoints: row.key_points,
+    topics: row.topics,
+    entities: row.entities,
+    published: row.published,
+    source: row.source,
+    documentTitle: row.document_title,
+    sentences: row.sentences,
+    ingestedAt: row.ingested_at.toISOString(),
+    ...(row.url ? { url: row.url } : {}),
+  };
+}
+
+/** Numbered bind parameters for a query built in pieces. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+export interface PostgresStoreOptions {
+  /** Schema to keep the tables in (it must exist); default: the connection's search_path. */
+  schema?: string;
+  /** Pool size when the store opens its own pool. */
+  max?: number;
+}
+
+/**
+ * The scale-out store: PostgreSQL through a `pg` Pool, tsvector/ts_rank for text search. Several bot
+ * instances may share one database. Open it with `PostgresStore.open`, which brings the schema up to
+ * date; the constructor alone does not.
+ */
+export class PostgresStore implements Store {
+  readonly pool: pg.Pool;
+  private readonly ownsPool: boolean;
+
+  /** A connection string (the store owns and ends its pool) or a Pool the caller owns. */
+  constructor(source: string | pg.Pool, options: PostgresStoreOptions = {}) {
+    if (options.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.schema)) {
+      throw new Error(`not a plain schema name: ${JSON.stringify(options.schema)}`);
+    }
+    if (typeof source === 'string') {
+      this.pool = new pg.Pool({
+        connectionString: source,
+        max: options.max ?? 10,
+        ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+      });
+      // An idle client losing its connection must not crash the bot; the next query reconnects.
+      this.pool.on('error', () => undefined);
+      this.ownsPool = true;
+    } else {
+      this.pool = source;
+      this.ownsPool = false;
+    }
+  }
+
+  /** Connects and migrates; safe for several instances starting at once. */
+  static async open(source: string | pg.Pool, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const store = new PostgresStore(source, options);
+    try {
+      await store.migrate();
+      return store;
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await migratePostgres(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool && !this.pool.ended) await this.pool.end();
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      // A connection that could not even roll back is not handed out again.
+      client.release(broken);
+    }
+  }
+
+  async documentId(origin: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM documents WHERE origin = $1', [
+      origin,
+    ]);
+    return rows[0]?.id;
+  }
+
+  async listOrigins(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ origin: string }>(
+      'SELECT origin FROM documents ORDER BY origin',
+    );
+    return rows.map((row) => row.origin);
+  }
+
+  async replaceDocument(document: SourceDocument, items: Item[], ingestedAt: string): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        ORIGIN_LOCK_CLASS,
+        document.origin,
+      ]);
+      // Items that survive an edit unchanged keep their first ingestion time, so digests don't repeat them.
+      const previous = await client.query<{ id: string; ingested_at: Date }>(
+        'SELECT id, ingested_at FROM items WHERE origin = $1',
+        [document.origin],
+      );
+      const firstSeen = new Map(previous.rows.map((row) => [row.id, row.ingested_at.toISOString()]));
+      await client.query('DELETE FROM documents WHERE origin = $1', [document.origin]);
+      await client.query(
+        `INSERT INTO documents (origin, id, title, source, url, published, body, topics, ingested_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          document.origin,
+          document.id,
+          document.title,
+          document.source,
+          document.url ?? null,
+          document.published,
+          document.body,
+          JSON.stringify(document.topics),
+          ingestedAt,
+        ],
+      );
+      if (items.length === 0) return;
+      // One statement per table, whatever the number of items: arrays in, unnest in SQL.
+      const inserted = await client.query<{ pk: string; id: string }>(
+        `INSERT INTO items (id, origin, document_id, story_key, position, headline, summary, key_points, topics,
+           entities, published, source, url, document_title, sentences, ingested_at, search)
+         SELECT i.id, $1, i.document_id, i.story_key, i.position, i.headline, i.summary, i.key_points::jsonb,
+           i.topics::jsonb, i.entities::jsonb, i.published, i.source, i.url, i.document_title, i.sentences::jsonb,
+           i.ingested_at::timestamptz,
+           setweight(to_tsvector('english', i.headline), 'A') || setweight(to_tsvector('english', i.summary), 'B')
+             || setweight(to_tsvector('english', i.body), 'D')
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
+           $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+           AS i(id, document_id, story_key, position, headline, summary, key_points, topics, entities, published,
+             source, url, document_title, sentences, ingested_at, body)
+         RETURNING pk, id`,
+        [
+          document.origin,
+          items.map((item) => item.id),
+          items.map((item) => item.documentId),
+          items.map((item) => item.storyKey),
+          items.map((item) => item.position),
+          items.map((item) => item.headline),
+          items.map((item) => item.summary),
+          items.map((item) => JSON.stringify(item.keyPoints)),
+          items.map((item) => JSON.stringify(item.topics)),
+          items.map((item) => JSON.stringify(item.entities)),
+          items.map((item) => item.published),
+          items.map((item) => item.source),
+          items.map((item) => item.url ?? null),
+          items.map((item) => item.documentTitle),
+          items.map((item) => JSON.stringify(item.sentences)),
+          items.map((item) => firstSeen.get(item.id) ?? ingestedAt),
+          items.map((item) => item.sentences.map((sentence) => sentence.text).join(' ')),
+        ],
+      );
+      const pkOf = new Map(inserted.rows.map((row) => [row.id, row.pk]));
+      // Topics are listed strongest first; the weight keeps that order for ranking.
+      const topics = items.flatMap((item) =>
+        item.topics.map((topic, rank) => ({
+          topic,
+          pk: pkOf.get(item.id),
+          weight: 1 / (1 + rank),
+          published: item.published,
+        })),
+      );
+      if (topics.length > 0) {
+        await client.query(
+          `INSERT INTO item_topics (topic, item_pk, weight, published)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::real[], $4::text[])
+           ON CONFLICT DO NOTHING`,
+          [
+            topics.map((row) => row.topic),
+            topics.map((row) => row.pk),
+            topics.map((row) => row.weight),
+            topics.map((row) => row.published),
+          ],
+        );
+      }
+      const sentences = items.flatMap((item) =>
+        item.sentences.map((sentence, index) => ({ pk: pkOf.get(item.id), index, text: sentence.text })),
+      );
+      if (sentences.length > 0) {
+        await client.query(
+          `INSERT INTO item_sentences (item_pk, idx, search)
+           SELECT s.pk, s.idx, to_tsvector('english', s.text)
+           FROM unnest($1::bigint[], $2::int[], $3::text[]) AS s(pk, idx, text)`,
+          [
+            sentences.map((row) => row.pk),
+            sentences.map((row) => row.index),
+            sentences.map((row) => row.text),
+          ],
+        );
+      }
+    });
+  }
+
+  async removeDocument(origin: string): Promise<boolean> {
+    const result = await this.pool.query('DELETE FROM documents WHERE origin = $1', [origin]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async findItems(query: ItemQuery, limit: number): Promise<ItemHit[]> {
+    const params = new Params();
+    const { from, relevance, order } = this.itemQuerySql(query, params);
+    const { rows } = await this.pool.query<ItemRow & { relevance: number }>(
+      `SELECT ${ITEM_COLUMNS}, (${relevance})::float8 AS relevance ${from} ORDER BY ${order} LIMIT ${params.add(limit)}`,
+      params.values,
+    );
+    return rows.map((row) => ({ item: toItem(row), relevance: row.relevance }));
+  }
+
+  async countItems(query: ItemQuery): Promise<number> {
+    const params = new Params();
+    const { from } = this.itemQuerySql(query, params);
+    const { rows } = await this.pool.query<{ count: string }>(
+      `SELECT count(*) AS count ${from}`,
+      params.values,
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  /**
+   * One FROM/WHERE for finding and counting, so the two never disagree. Topic queries walk the
+   * (topic, published) index newest first; text queries take ts_rank's best matches. User text only
+   * ever reaches the server as a bind parameter.
+   */
+  private itemQuerySql(query: ItemQuery, params: Params): { from: string; relevance: string; order: string } {
+    const where: string[] = [];
+    let from = 'FROM items';
+    let relevance = '1.0';
+    let order = 'items.published DESC, items.pk DESC';
+    const topics = query.topics ?? [];
+    if (topics.length === 1) {
+      from = 'FROM item_topics AS t JOIN items ON items.pk = t.item_pk';
+      where.push(`t.topic = ${params.add(topics[0])}`);
+    } else if (topics.length > 1) {
+      // An item tagged with two of the topics must come back once.
+      from = `FROM (SELECT item_pk, max(weight) AS weight, max(published) AS published FROM item_topics
+                WHERE topic = ANY(${params.add(topics)}::text[]) GROUP BY item_pk) AS t
+              JOIN items ON items.pk = t.item_pk`;
+    }
+    if (topics.length > 0) {
+      relevance = 't.weight';
+      order = 't.published DESC, t.weight DESC, t.item_pk DESC';
+    }
+    if (query.text !== undefined) {
+      const match = tsQueryText(query.text);
+      // Text with no searchable words matches nothing rather than everything.
+      if (!match) where.push('false');
+      else {
+        const tsQuery = `to_tsquery('english', ${params.add(match)})`;
+        where.push(`items.search @@ ${tsQuery}`);
+        const rank = `ts_rank('${RANK_WEIGHTS}'::float4[], items.search, ${tsQuery})`;
+        relevance = topics.length > 0 ? `t.weight * ${rank}` : rank;
+        if (topics.length === 0) order = 'relevance DESC, items.pk DESC';
+      }
+    }
+    if (query.ingestedSince)
+      where.push(`items.ingested_at >= ${params.add(query.ingestedSince)}::timestamptz`);
+    if (where.length > 0) from += ` WHERE ${where.join(' AND ')}`;
+    return { from, relevance, order };
+  }
+
+  async getItems(ids: readonly string[]): Promise<StoredItem[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query<ItemRow>(
+      `SELECT ${ITEM_COLUMNS} FROM items WHERE id = ANY($1::text[])`,
+      [[...ids]],
+    );
+    const byId = new Map(rows.map((row) => [row.id, toItem(row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async searchSentences(
+    words: readonly string[],
+    limit: number,
+    itemIds?: readonly string[],
+  ): Promise<SentenceHit[]> {
+    const match = tsQueryText(words.join(' '));
+    if (!match || itemIds?.length === 0) return [];
+    const params = new Params();
+    const tsQuery = `to_tsquery('english', ${params.add(match)})`;
+    const restrict = itemIds ? `AND items.id = ANY(${params.add([...itemIds])}::text[])` : '';
+    const { rows } = await this.pool.query<{ item_id: string; idx: number; relevance: number }>(
+      `SELECT items.id AS item_id, s.idx, ts_rank(s.search, ${tsQuery})::float8 AS relevance
+       FROM item_sentences AS s JOIN items ON items.pk = s.item_pk
+       WHERE s.search @@ ${tsQuery} ${restrict}
+       ORDER BY relevance DESC, items.pk DESC, s.idx
+       LIMIT ${params.add(limit)}`,
+      params.values,
+    );
+    return rows.map((row) => ({ itemId: row.item_id, index: row.idx, relevance: row.relevance }));
+  }
+
+  async topicCounts(): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ topic: string; count: string }>(
+      'SELECT topic, count(*) AS count FROM item_topics GROUP BY topic',
+    );
+    return new Map(rows.map((row) => [row.topic, Number(row.count)]));
+  }
+
+  async getThreadContext(key: ThreadKey): Promise<ThreadContext | undefined> {
+    const { rows } = await this.pool.query<{
+      topic: string | null;
+      item_ids: string[];
+      turns: ThreadContext['turns'];
+      updated_at: Date;
+    }>(
+      'SELECT topic, item_ids, turns, updated_at FROM thread_contexts WHERE platform = $1 AND channel_id = $2 AND thread_id = $3',
+      [key.platform, key.channelId, key.threadId],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    return {
+      platform: key.platform,
+      channelId: key.channelId,
+      threadId: key.threadId,
+      itemIds: row.item_ids,
+      turns: row.turns,
+      updatedAt: row.updated_at.toISOString(),
+      ...(row.topic ? { topic: row.topic } : {}),
+    };
+  }
+
+  async saveThreadContext(context: ThreadContext): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO thread_contexts (platform, channel_id, thread_id, topic, item_ids, turns, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (platform, channel_id, thread_id) DO UPDATE SET
+         topic = excluded.topic, item_ids = excluded.item_ids, turns = excluded.turns, updated_at = excluded.updated_at`,
+      [
+        context.platform,
+        context.channelId,
+        context.threadId,
+        context.topic ?? null,
+        JSON.stringify(context.itemIds),
+        JSON.stringify(context.turns),
+        context.updatedAt,
+      ],
+    );
+  }
+}

@@ -1,0 +1,598 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { buildItems } from '../src/core/ingest/items.js';
+import { parseBriefing } from '../src/core/ingest/parse.js';
+import { silentLogger } from '../src/core/logger.js';
+import type { Item, SourceDocument, ThreadContext } from '../src/core/model.js';
+import { PostgresStore } from '../src/core/store/postgres.js';
+import { POSTGRES_MIGRATIONS } from '../src/core/store/postgres-migrations.js';
+import type { Store } from '../src/core/store/store.js';
+import { parseTopicCatalogue } from '../src/core/topics.js';
+import { openCore } from '../src/runtime.js';
+import { briefingsFolder, REPO_BRIEFINGS, SEED_FILE, scratchDir } from './support/core.js';
+import {
+  IN_CI,
+  PG_URL,
+  STORE_FACTORIES,
+  type StoreFactory,
+  schemaPool,
+  scratchSchema,
+} from './support/stores.js';
+
+const T0 = '2024-05-01T08:00:00.000Z';
+const T1 = '2024-05-02T08:00:00.000Z';
+const T2 = '2024-05-03T08:00:00.000Z';
+
+function makeDocument(origin: string, published: string, version = 'v1'): SourceDocument {
+  return {
+    id: `${origin}#${version}`,
+    origin,
+    title: `Title of ${origin}`,
+    source: 'Test Wire',
+    url: `https://example.org/${origin}`,
+    published,
+    body: `Body of ${origin} ${version}`,
+    topics: [],
+  };
+}
+
+interface ItemSpec {
+  key: string;
+  headline: string;
+  summary?: string;
+  topics: string[];
+  sentences: string[];
+  position?: number;
+}
+
+/** A hand-made item of `document`, its sentences laid end to end with their offsets. */
+function makeItem(document: SourceDocument, spec: ItemSpec): Item {
+  let offset = 0;
+  const sentences = spec.sentences.map((text) => {
+    const sentence = { text, start: offset, end: offset + text.length };
+    offset += text.length + 1;
+    return sentence;
+  });
+  return {
+    id: `${document.origin}:${spec.key}`,
+    documentId: document.id,
+    storyKey: `story:${spec.key}`,
+    position: spec.position ?? 0,
+    headline: spec.headline,
+    summary: spec.summary ?? spec.sentences[0] ?? spec.headline,
+    keyPoints: spec.sentences.slice(1, 4),
+    topics: spec.topics,
+    entities: ['Rafah', 'Egypt'],
+    published: document.published,
+    source: document.source,
+    documentTitle: document.title,
+    sentences,
+    ...(document.url ? { url: document.url } : {}),
+  };
+}
+
+/** Three documents on three days; item topics are listed strongest first. */
+function corpus() {
+  const monday = makeDocument('monday.md', '2024-04-29');
+  const tuesday = makeDocument('tuesday.md', '2024-04-30');
+  const wednesday = makeDocument('wednesday.md', '2024-05-01');
+  const items = {
+    talks: makeItem(monday, {
+      key: 'talks',
+      headline: 'Ceasefire talks resume in Cairo',
+      topics: ['ceasefire', 'hostages', 'gaza'],
+      sentences: ['Negotiators from Egypt and Qatar met in Cairo.', 'A hostage exchange was discussed.'],
+    }),
+    aid: makeItem(monday, {
+      key: 'aid',
+      position: 1,
+      headline: 'Aid trucks cross into northern Gaza',
+      topics: ['humanitarian-aid', 'gaza'],
+      sentences: ['Sixty aid trucks crossed at Kerem Shalom.', 'Agencies warned of famine in the north.'],
+    }),
+    famine: makeItem(tuesday, {
+      key: 'famine',
+      headline: 'Famine declared in northern Gaza',
+      topics: ['humanitarian-aid', 'gaza'],
+      sentences: [
+        'The UN said famine had taken hold in northern Gaza.',
+        'About 300,000 people remain there.',
+      ],
+    }),
+    rafah: makeItem(wednesday, {
+      key: 'rafah',
+      headline: 'Troops mass near Rafah',
+      topics: ['gaza', 'rafah'],
+      sentences: [
+        'More than 1.5 million civilians shelter in Rafah.',
+        'Washington opposes an offensive there.',
+      ],
+    }),
+    knesset: makeItem(wednesday, {
+      key: 'knesset',
+      position: 1,
+      headline: 'Knesset debates budget',
+      topics: ['israel'],
+      sentences: ['Lawmakers argued over the budget until late at night.'],
+    }),
+  };
+  return {
+    documents: { monday, tuesday, wednesday },
+    items,
+    async load(store: Store, at = T0) {
+      await store.replaceDocument(monday, [items.talks, items.aid], at);
+      await store.replaceDocument(tuesday, [items.famine], at);
+      await store.replaceDocument(wednesday, [items.rafah, items.knesset], at);
+    },
+  };
+}
+
+const ids = (hits: { item: Item }[]) => hits.map((hit) => hit.item.id);
+
+/** Runs when this implementation cannot: skipped with the reason, or failed under CI. */
+function unavailable(factory: StoreFactory, reason: string) {
+  if (IN_CI) {
+    describe(`store contract: ${factory.name}`, () => {
+      it('has its server under CI', () => {
+        throw new Error(
+          `CI is set but ${reason}; the ${factory.name} store contract must not be skipped in CI`,
+        );
+      });
+    });
+  } else {
+    console.warn(`store contract: ${factory.name} skipped: ${reason}`);
+    describe.skip(`store contract: ${factory.name} (skipped: ${reason})`, () => {
+      it('runs the store contract', () => undefined);
+    });
+  }
+}
+
+for (const factory of STORE_FACTORIES) {
+  if (factory.unavailable) unavailable(factory, factory.unavailable);
+}
+
+describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
+  'store contract: $name',
+  (factory) => {
+    const open = async () => (await factory.create()).store;
+
+    describe('documents', () => {
+      it('stores a document under its origin and gives its items back whole, with when they were ingested', async () => {
+        const store = await open();
+        const { documents, items, load } = corpus();
+        expect(await store.listOrigins()).toEqual([]);
+        expect(await store.documentId('monday.md')).toBeUndefined();
+        await load(store);
+        expect(await store.listOrigins()).toEqual(['monday.md', 'tuesday.md', 'wednesday.md']);
+        expect(await store.documentId('monday.md')).toBe(documents.monday.id);
+        const [talks] = await store.getItems([items.talks.id]);
+        expect(talks).toEqual({ ...items.talks, ingestedAt: T0 });
+        // An item without a URL comes back without one.
+        const { url: _url, ...bare } = makeItem(documents.monday, {
+          key: 'bare',
+          headline: 'No link',
+          topics: [],
+          sentences: ['Nothing to link to.'],
+        });
+        await store.replaceDocument({ ...documents.monday, origin: 'bare.md', id: 'bare' }, [bare], T1);
+        const [stored] = await store.getItems([bare.id]);
+        expect(stored).toEqual({ ...bare, ingestedAt: T1 });
+        expect(stored).not.toHaveProperty('url');
+      });
+
+      it('replacing a document with itself changes nothing', async () => {
+        const store = await open();
+        const { documents, items, load } = corpus();
+        await load(store);
+        const before = {
+          all: ids(await store.findItems({}, 100)),
+          count: await store.countItems({}),
+          topics: await store.topicCounts(),
+          sentences: await store.searchSentences(['famine'], 10),
+        };
+        await store.replaceDocument(documents.monday, [items.talks, items.aid], T0);
+        await store.replaceDocument(documents.monday, [items.talks, items.aid], T0);
+        expect(ids(await store.findItems({}, 100)).sort()).toEqual([...before.all].sort());
+        expect(await store.countItems({})).toBe(5);
+        expect(await store.countItems({})).toBe(before.count);
+        expect(await store.topicCounts()).toEqual(before.topics);
+        expect(await store.searchSentences(['famine'], 10)).toHaveLength(before.sentences.length);
+        expect(await store.listOrigins()).toHaveLength(3);
+      });
+
+      it('an edit replaces the items; survivors keep their first ingestion time', async () => {
+        const store = await open();
+        const { documents, items, load } = corpus();
+        await load(store, T0);
+        const edited = { ...documents.monday, id: 'monday.md#v2', body: 'edited' };
+        const replacement = makeItem(edited, {
+          key: 'convoy',
+          position: 1,
+          headline: 'Convoy reaches Jabalia',
+          topics: ['humanitarian-aid'],
+          sentences: ['A convoy reached Jabalia after dark.'],
+        });
+        await store.replaceDocument(edited, [items.talks, replacement], T1);
+        expect(await store.documentId('monday.md')).toBe('monday.md#v2');
+        expect(await store.getItems([items.aid.id])).toEqual([]);
+        const [talks, convoy] = await store.getItems([items.talks.id, replacement.id]);
+        expect(talks?.ingestedAt).toBe(T0);
+        expect(convoy?.ingestedAt).toBe(T1);
+        // The removed item is gone from every index.
+        expect(await store.findItems({ text: 'kerem shalom' }, 10)).toEqual([]);
+        expect(await store.searchSentences(['kerem', 'shalom'], 10)).toEqual([]);
+        expect(await store.countItems({ topics: ['humanitarian-aid'] })).toBe(2);
+        expect(ids(await store.findItems({ ingestedSince: T1 }, 10))).toEqual([replacement.id]);
+      });
+
+      it('removes a document with all its items, and says whether there was one', async () => {
+        const store = await open();
+        const { items, load } = corpus();
+        await load(store);
+        expect(await store.removeDocument('monday.md')).toBe(true);
+        expect(await store.removeDocument('monday.md')).toBe(false);
+        expect(await store.removeDocument('never-seen.md')).toBe(false);
+        expect(await store.listOrigins()).toEqual(['tuesday.md', 'wednesday.md']);
+        expect(await store.documentId('monday.md')).toBeUndefined();
+        expect(await store.getItems([items.talks.id, items.aid.id])).toEqual([]);
+        expect(await store.countItems({})).toBe(3);
+        expect(await store.findItems({ text: 'Cairo' }, 10)).toEqual([]);
+        expect(await store.searchSentences(['Cairo'], 10)).toEqual([]);
+        const counts = await store.topicCounts();
+        expect(counts.get('ceasefire') ?? 0).toBe(0);
+        expect(counts.get('gaza')).toBe(2);
+      });
+
+      it('a replacement that fails leaves the previous version in place', async () => {
+        const store = await open();
+        const { documents, items, load } = corpus();
+        await load(store);
+        const edited = { ...documents.monday, id: 'monday.md#broken' };
+        // Two items with one id: the store must refuse, and roll back the whole replacement.
+        const clash = makeItem(edited, {
+          key: 'talks',
+          headline: 'Clash',
+          topics: ['gaza'],
+          sentences: ['Clash.'],
+        });
+        await expect(store.replaceDocument(edited, [clash, clash], T1)).rejects.toThrow();
+        expect(await store.documentId('monday.md')).toBe(documents.monday.id);
+        expect(await store.getItems([items.talks.id, items.aid.id])).toEqual([
+          { ...items.talks, ingestedAt: T0 },
+          { ...items.aid, ingestedAt: T0 },
+        ]);
+        expect(await store.countItems({ topics: ['ceasefire'] })).toBe(1);
+        expect(await store.searchSentences(['Cairo'], 10)).toHaveLength(1);
+      });
+
+      it('a document may have no items', async () => {
+        const store = await open();
+        const { documents } = corpus();
+        await store.replaceDocument(documents.monday, [], T0);
+        expect(await store.listOrigins()).toEqual(['monday.md']);
+        expect(await store.countItems({})).toBe(0);
+      });
+    });
+
+    describe('finding items by topic', () => {
+      it('gives a topic newest first, with the count of all of them', async () => {
+        const store = await open();
+        const { items, load } = corpus();
+        await load(store);
+        const gaza = await store.findItems({ topics: ['gaza'] }, 10);
+        expect(gaza.map((hit) => hit.item.published)).toEqual([
+          '2024-05-01',
+          '2024-04-30',
+          '2024-04-29',
+          '2024-04-29',
+        ]);
+        expect(ids(gaza)[0]).toBe(items.rafah.id);
+        expect(ids(gaza)[1]).toBe(items.famine.id);
+        // Same day: the item more about the topic (listed earlier among its topics) first.
+        expect(ids(gaza).slice(2)).toEqual([items.aid.id, items.talks.id]);
+        expect(await store.countItems({ topics: ['gaza'] })).toBe(4);
+        // The limit cuts the newest-first list; the count does not care.
+        expect(ids(await store.findItems({ topics: ['gaza'] }, 2))).toEqual([
+          items.rafah.id,
+          items.famine.id,
+        ]);
+        expect(await store.findItems({ topics: ['nowhere'] }, 10)).toEqual([]);
+        expect(await store.countItems({ topics: ['nowhere'] })).toBe(0);
+      });
+
+      it('relevance is the tag weight: the first-listed topic counts most', async () => {
+        const store = await open();
+        const { items, load } = corpus();
+        await load(store);
+        const relevance = new Map(
+          (await store.findItems({ topics: ['gaza'] }, 10)).map((hit) => [hit.item.id, hit.relevance]),
+        );
+        expect(relevance.get(items.rafah.id)).toBeCloseTo(1);
+        expect(relevance.get(items.famine.id)).toBeCloseTo(0.5);
+        expect(relevance.get(items.talks.id)).toBeCloseTo(1 / 3);
+        // Same day: the item more about the topics comes first.
+        const aid = await store.findItems({ topics: ['humanitarian-aid', 'hostages'] }, 10);
+        expect(ids(aid)).toEqual([items.famine.id, items.aid.id, items.talks.id]);
+      });
+
+      it('several topics: each item once, newest first, counted once', async () => {
+        const store = await open();
+        const { items, load } = corpus();
+        await load(store);
+        const hits = await store.findItems({ topics: ['gaza', 'humanitarian-aid', 'rafah'] }, 10);
+        expect(ids(hits)).toHaveLength(4);
+        expect(new Set(ids(hits)).size).toBe(4);
+        expect(ids(hits).slice(0, 2)).toEqual([items.rafah.id, items.famine.id]);
+        expect(await store.countItems({ topics: ['gaza', 'humanitarian-aid', 'rafah'] })).toBe(4);
+        // The best weight among the topics asked for.
+        expect(hits[0]?.relevance).toBeCloseTo(1);
+        expect(await store.countItems({ topics: ['israel', 'rafah'] })).toBe(2);
+        expect(await store.countItems({ topics: [] })).toBe(5);
+      });
+
+      it('counts items per topic', async () => {
+        const store = await open();
+        const { load } = corpus();
+        expect(await store.topicCounts()).toEqual(new Map());
+        await load(store);
+        expect(await store.topicCounts()).toEqual(
+          new Map([
+            ['gaza', 4],
+            ['humanitarian-aid', 2],
+            ['ceasefire', 1],
+            ['hostages', 1],
+            ['rafah', 1],
+            ['israel', 1],
+          ]),
+        );
+      });
+    });
+
+    describe('finding items by text', () => {
+      it('ranks items that name the words in their headline above passing mentions', async () => {
+        const store = await open();
+        const { items, load } = corpus();
+        await load(store);
+        const hits = await store.findItems({ text: 'famine' }, 10);
+        expect(ids(hits)).toEqual([items.famine.id, items.aid.id]);
+        expect(hits[0]!.relevance).toBeGreaterThan(hits[1]!.relevance);
+        expect(hits[1]!.relevance).toBeGreaterThan(0);
+        expect(await store.countItems({ text: 'famine' })).toBe(2);
+        // Any of the words may match; more of them rank higher. Case and inflection do not matter.
+        const mixed = await store.findItems({ text: 'CIVILIANS sheltering budget' }, 10);
+        expect(new Set(ids(mixed))).toEqual(new Set([items.rafah.id, items.knesset.id]));
+        expect(ids(await store.findItems({ text: 'civilians shelter Rafah' }, 10))[0]).toBe(items.rafah.id);
+        expect(await store.findItems({ text: 'zeppelin' }, 10)).toEqual([]);
+      });
+
+      it('matches nothing for text with no words, and reads no query syntax from the user', async () => {
+        const store = await open();
+        const { items, load } = corpus();
+        await load(store);
+        for (const text of ['', '   ', '?!...', '"', "'", '*', '()', '-', '&|!:*', '<->']) {
+          expect(await store.findItems({ text }, 10), JSON.stringify(text)).toEqual([]);
+          expect(await store.countItems({ text }), JSON.stringify(text)).toBe(0);
+          expect(await store.searchSentences([text], 10), JSON.stringify(text)).toEqual([]);
+        }
+        for (const text of [
+          `rafah'); DROP TABLE items; --`,
+          'rafah" OR "1"="1',
+          'rafah NEAR(x y) AND NOT',
+          "rafah:* & !cairo | o'brien",
+          'rafah\\',
+          'headline:rafah',
+        ]) {
+          expect(ids(await store.findItems({ text }, 10)), text).toContain(items.rafah.id);
+          expect(await store.countItems({ text }), text).toBeGreaterThanOrEqual(1);
+          expect((await store.searchSentences([text], 10)).length, text).toBeGreaterThanOrEqual(1);
+        }
+        expect(await store.countItems({})).toBe(5);
+      });
+
+      it('combines text with topics and the ingestion time', async () => {
+        const store = await open();
+        const { items, load } = corpus();
+        await load(store);
+        const hits = await store.findItems({ topics: ['gaza'], text: 'northern' }, 10);
+        expect(ids(hits)).toEqual([items.famine.id, items.aid.id]);
+        expect(await store.countItems({ topics: ['gaza'], text: 'northern' })).toBe(2);
+        expect(await store.countItems({ topics: ['israel'], text: 'northern' })).toBe(0);
+        expect(await store.countItems({ text: 'northern', ingestedSince: T1 })).toBe(0);
+      });
+    });
+
+    describe('ingestion time', () => {
+      it('gives only items ingested at or after the instant', async () => {
+        const store = await open();
+        const { documents, items } = corpus();
+        await store.replaceDocument(documents.monday, [items.talks, items.aid], T0);
+        await store.replaceDocument(documents.tuesday, [items.famine], T1);
+        await store.replaceDocument(documents.wednesday, [items.rafah, items.knesset], T2);
+        const recent = ids(await store.findItems({ ingestedSince: T1 }, 10));
+        expect(new Set(recent.slice(0, 2))).toEqual(new Set([items.rafah.id, items.knesset.id]));
+        expect(recent[2]).toBe(items.famine.id);
+        expect(recent).toHaveLength(3);
+        expect(await store.countItems({ ingestedSince: T1 })).toBe(3);
+        expect(await store.countItems({ ingestedSince: '2024-05-02T08:00:00.001Z' })).toBe(2);
+        expect(await store.countItems({ ingestedSince: '2030-01-01T00:00:00.000Z' })).toBe(0);
+        expect(ids(await store.findItems({ topics: ['humanitarian-aid'], ingestedSince: T1 }, 10))).toEqual([
+          items.famine.id,
+        ]);
+        expect(await store.countItems({ topics: ['gaza', 'israel'], ingestedSince: T2 })).toBe(2);
+      });
+    });
+
+    describe('getting items', () => {
+      it('gives them in the order asked for, skipping unknown ids', async () => {
+        const store = await open();
+        const { items, load } = corpus();
+        await load(store);
+        const got = await store.getItems([items.knesset.id, 'unknown', items.talks.id, items.rafah.id]);
+        expect(got.map((item) => item.id)).toEqual([items.knesset.id, items.talks.id, items.rafah.id]);
+        expect(await store.getItems([])).toEqual([]);
+      });
+    });
+
+    describe('searching sentences', () => {
+      it('finds the sentences with the words, best first, restricted to items when asked', async () => {
+        const store = await open();
+        const { items, load } = corpus();
+        await load(store);
+        const hits = await store.searchSentences(['famine', 'northern', 'gaza'], 10);
+        expect(hits[0]).toMatchObject({ itemId: items.famine.id, index: 0 });
+        expect(hits.map((hit) => `${hit.itemId}/${hit.index}`)).toEqual(
+          expect.arrayContaining([`${items.aid.id}/1`, `${items.famine.id}/0`]),
+        );
+        for (let i = 1; i < hits.length; i++)
+          expect(hits[i]!.relevance).toBeLessThanOrEqual(hits[i - 1]!.relevance);
+        expect(await store.searchSentences(['famine'], 1)).toHaveLength(1);
+        const only = await store.searchSentences(['famine'], 10, [items.aid.id, items.rafah.id]);
+        expect(only).toEqual([{ itemId: items.aid.id, index: 1, relevance: expect.any(Number) }]);
+        expect(await store.searchSentences(['famine'], 10, [])).toEqual([]);
+        expect(await store.searchSentences([], 10)).toEqual([]);
+        expect(await store.searchSentences(['zeppelin'], 10)).toEqual([]);
+      });
+
+      it('indexes real ingested documents so their sentences answer questions', async () => {
+        const store = await open();
+        const catalogue = parseTopicCatalogue(
+          readFileSync(join(REPO_BRIEFINGS, 'topics.yaml'), 'utf8'),
+          'topics.yaml',
+        );
+        const files: Record<string, string | Buffer> = {
+          [SEED_FILE]: readFileSync(join(REPO_BRIEFINGS, SEED_FILE)),
+          'famine.md': `---\ntitle: UN warns of famine in northern Gaza\ndate: 2024-05-02\nsource: UN News\ntopics: [humanitarian-aid]\n---\nThe World Food Programme said famine had taken hold in northern Gaza. About 300,000 people remained in the north with little food.\n\nAid trucks entering through the Kerem Shalom crossing fell to 60 a day last week, the agency said.\n`,
+        };
+        const built: Item[] = [];
+        for (const [origin, content] of Object.entries(files)) {
+          const parsed = parseBriefing(origin, Buffer.from(content));
+          if (!parsed.ok) throw new Error(parsed.problem.message);
+          const { document, items } = buildItems(parsed.document, catalogue);
+          await store.replaceDocument(document, items, T0);
+          built.push(...items);
+        }
+        expect(await store.countItems({})).toBe(built.length);
+        const gaza = built.filter((item) => item.topics.includes('gaza'));
+        expect(await store.countItems({ topics: ['gaza'] })).toBe(gaza.length);
+        const found = await store.findItems({ topics: ['gaza'] }, 100);
+        expect(found[0]?.item.published).toBe('2024-05-02');
+        expect(found.map((hit) => hit.item)).toEqual(
+          expect.arrayContaining(gaza.map((item) => ({ ...item, ingestedAt: T0 }))),
+        );
+        const [best] = await store.searchSentences(['civilians', 'rafah'], 5);
+        const item = built.find((candidate) => candidate.id === best?.itemId);
+        expect(item?.sentences[best!.index]?.text).toMatch(/1\.5 million civilians/);
+        const [famine] = await store.findItems({ text: 'famine northern Gaza' }, 5);
+        expect(famine?.item.source).toBe('UN News');
+      });
+    });
+
+    describe('thread contexts', () => {
+      it('saves, reads back and overwrites the context of a thread', async () => {
+        const store = await open();
+        const key = { platform: 'slack' as const, channelId: 'C1', threadId: '1714.01' };
+        expect(await store.getThreadContext(key)).toBeUndefined();
+        const context: ThreadContext = {
+          ...key,
+          topic: 'gaza',
+          itemIds: ['a', 'b'],
+          turns: [{ question: 'who is mediating?', answer: 'Egypt and Qatar "together" — 100%' }],
+          updatedAt: T0,
+        };
+        await store.saveThreadContext(context);
+        expect(await store.getThreadContext(key)).toEqual(context);
+        const { topic: _topic, ...withoutTopic } = context;
+        const next: ThreadContext = { ...withoutTopic, itemIds: ['c'], turns: [], updatedAt: T1 };
+        await store.saveThreadContext(next);
+        const stored = await store.getThreadContext(key);
+        expect(stored).toEqual(next);
+        expect(stored).not.toHaveProperty('topic');
+        // Keys are the whole triple.
+        expect(await store.getThreadContext({ ...key, platform: 'discord' })).toBeUndefined();
+        expect(await store.getThreadContext({ ...key, threadId: '1714.02' })).toBeUndefined();
+      });
+    });
+
+    describe('several instances', () => {
+      it('a second store on the same data sees what the first wrote', async () => {
+        const { store, another } = await factory.create();
+        const { items, load } = corpus();
+        await load(store);
+        const second = await another();
+        expect(await second.countItems({})).toBe(5);
+        expect(ids(await second.findItems({ topics: ['rafah'] }, 10))).toEqual([items.rafah.id]);
+      });
+    });
+  },
+);
+
+describe.skipIf(!PG_URL)('postgres store', () => {
+  it('migrates once when several instances start together', async () => {
+    const url = PG_URL!;
+    const schema = await scratchSchema(url);
+    const pools = Array.from({ length: 4 }, () => schemaPool(url, schema, 2));
+    try {
+      const stores = await Promise.all(pools.map((pool) => PostgresStore.open(pool)));
+      const { rows } = await pools[0]!.query<{ version: number }>(
+        'SELECT version FROM schema_migrations ORDER BY version',
+      );
+      expect(rows.map((row) => row.version)).toEqual(POSTGRES_MIGRATIONS.map((_, index) => index + 1));
+      expect(await stores[3]!.countItems({})).toBe(0);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+    }
+  });
+
+  it('refuses a database migrated by a newer briefbot', async () => {
+    const url = PG_URL!;
+    const schema = await scratchSchema(url);
+    const pool = schemaPool(url, schema, 1);
+    try {
+      await PostgresStore.open(pool);
+      await pool.query('INSERT INTO schema_migrations (version) VALUES (999)');
+      await expect(PostgresStore.open(pool)).rejects.toThrow(/newer than this briefbot/);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('opens its own pool from a URL and a schema name', async () => {
+    const url = PG_URL!;
+    const schema = await scratchSchema(url);
+    const store = await PostgresStore.open(url, { schema });
+    try {
+      const { documents, items } = corpus();
+      await store.replaceDocument(documents.tuesday, [items.famine], T0);
+      const { rows } = await store.pool.query<{ schema: string }>('SELECT current_schema() AS schema');
+      expect(rows[0]?.schema).toBe(schema);
+    } finally {
+      await store.close();
+    }
+    expect(() => new PostgresStore(url, { schema: 'x; DROP SCHEMA public' })).toThrow(/schema name/);
+  });
+
+  it('DATABASE_URL makes the bot use PostgreSQL instead of the SQLite file', async () => {
+    const schema = await scratchSchema(PG_URL!);
+    const url = new URL(PG_URL!);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    const config = loadConfig({
+      DATABASE_URL: url.toString(),
+      DATABASE_PATH: join(scratchDir(), 'unused.db'),
+    });
+    expect(config.databaseUrl).toBe(url.toString());
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://localhost/db' })).toThrow(/DATABASE_URL/);
+    const core = await openCore({ ...config, briefingsDir: briefingsFolder(), logger: silentLogger });
+    try {
+      expect(core.store).toBeInstanceOf(PostgresStore);
+      expect(core.ingest.added).toEqual([SEED_FILE]);
+      const { rows } = await (core.store as PostgresStore).pool.query<{ count: string }>(
+        'SELECT count(*) AS count FROM items',
+      );
+      expect(Number(rows[0]?.count)).toBeGreaterThanOrEqual(3);
+    } finally {
+      await core.close();
+    }
+  });
+});
