@@ -3,7 +3,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Item, SourceDocument, ThreadContext } from '../model.js';
 import { ftsQuery } from './fts.js';
+import { SqliteSubscriptions, SUBSCRIPTIONS_MIGRATION } from './sqlite-subscriptions.js';
 import type { ItemHit, ItemQuery, SentenceHit, Store, StoredItem, ThreadKey } from './store.js';
+import type { DigestClaim, DigestOutcome, DigestRunKey, Subscription } from './subscriptions.js';
 
 /** Each entry runs once, in order, inside a transaction; never edit one that has shipped. */
 const MIGRATIONS: string[] = [
@@ -61,6 +63,8 @@ const MIGRATIONS: string[] = [
      updated_at TEXT NOT NULL,
      PRIMARY KEY (platform, channel_id, thread_id)
    );`,
+  // 2: digest subscriptions and their runs (see sqlite-subscriptions.ts).
+  SUBSCRIPTIONS_MIGRATION,
 ];
 
 interface ItemRow {
@@ -105,6 +109,7 @@ function toItem(row: ItemRow): StoredItem {
 /** The embedded store: one SQLite file, WAL, FTS5 for text search. */
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  private readonly subscriptions: SqliteSubscriptions;
 
   constructor(path: string) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -114,6 +119,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     this.migrate();
+    this.subscriptions = new SqliteSubscriptions(this.db);
   }
 
   private migrate(): void {
@@ -388,5 +394,46 @@ export class SqliteStore implements Store {
         JSON.stringify(context.turns),
         context.updatedAt,
       );
+  }
+
+  // Subscriptions and digest runs: the SQL lives in sqlite-subscriptions.ts.
+  saveSubscription(subscription: Subscription) {
+    return this.subscriptions.saveSubscription(subscription);
+  }
+  setSubscriptionTopics(id: string, topics: string[]) {
+    return this.subscriptions.setSubscriptionTopics(id, topics);
+  }
+  deleteSubscription(id: string) {
+    return this.subscriptions.deleteSubscription(id);
+  }
+  getSubscription(id: string) {
+    return this.subscriptions.getSubscription(id);
+  }
+  listSubscriptions(channel?: { platform: Subscription['platform']; channelId: string }) {
+    return this.subscriptions.listSubscriptions(channel);
+  }
+  claimDigestRun(claim: DigestClaim) {
+    return this.subscriptions.claimDigestRun(claim);
+  }
+  reclaimDigestRun(claim: DigestClaim) {
+    return this.subscriptions.reclaimDigestRun(claim);
+  }
+  startDigestAttempt(key: DigestRunKey, owner: string, leaseUntil: string) {
+    return this.subscriptions.startDigestAttempt(key, owner, leaseUntil);
+  }
+  extendDigestLease(key: DigestRunKey, owner: string, leaseUntil: string) {
+    return this.subscriptions.extendDigestLease(key, owner, leaseUntil);
+  }
+  finishDigestRun(key: DigestRunKey, owner: string, outcome: DigestOutcome) {
+    return this.subscriptions.finishDigestRun(key, owner, outcome);
+  }
+  getDigestRun(key: DigestRunKey) {
+    return this.subscriptions.getDigestRun(key);
+  }
+  listExpiredDigestClaims(now: string) {
+    return this.subscriptions.listExpiredDigestClaims(now);
+  }
+  lastDigestWindowEnd(subscriptionId: string) {
+    return this.subscriptions.lastDigestWindowEnd(subscriptionId);
   }
 }

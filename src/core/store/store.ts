@@ -1,4 +1,5 @@
 import type { Item, Platform, SourceDocument, ThreadContext } from '../model.js';
+import type { SubscriptionStore } from './subscriptions.js';
 
 export interface ItemQuery {
   /** Items tagged with any of these topic slugs. */
@@ -64,6 +65,6 @@ export interface ThreadStore {
   saveThreadContext(context: ThreadContext): Promise<void>;
 }
 
-export interface Store extends ItemStore, ThreadStore {
+export interface Store extends ItemStore, ThreadStore, SubscriptionStore {
   close(): Promise<void>;
 }
