@@ -21,8 +21,8 @@ export type Answer =
 
 /** Share of the question's weighted content words a sentence must contain to support an answer. */
 const MIN_COVERAGE = 0.5;
-/** Open questions ("what did Biden say about Rafah?") quote a whole sentence, so they need more of it. */
-const MIN_OPEN_COVERAGE = 0.6;
+/** A whole sentence quoted as the answer ("what did Biden say about Rafah?") must hold nearly all of it. */
+const MIN_OPEN_COVERAGE = 0.75;
 /** Sentences of the items the user was shown win ties against the rest of the store. */
 const SHOWN_BONUS = 0.1;
 const STORE_CANDIDATES = 30;
@@ -72,25 +72,20 @@ export async function answerQuestion(
     question.stems,
   );
   for (const candidate of candidates) candidate.coverage = coverage(question, candidate.sentence, idf);
+  const score = (candidate: Candidate) => candidate.coverage + (candidate.shown ? SHOWN_BONUS : 0);
   candidates.sort(
-    (a, b) =>
-      b.coverage + (b.shown ? SHOWN_BONUS : 0) - (a.coverage + (a.shown ? SHOWN_BONUS : 0)) ||
-      a.index - b.index,
+    (a, b) => score(b) - score(a) || a.item.position - b.item.position || a.sentence.start - b.sentence.start,
   );
 
   const threshold = question.type === 'open' ? MIN_OPEN_COVERAGE : MIN_COVERAGE;
   for (const candidate of candidates) {
     if (candidate.coverage < threshold) break;
-    if (question.type === 'open') {
-      return {
-        kind: 'answer',
-        question: text,
-        text: candidate.sentence.text,
-        citations: [citationOf(candidate)],
-        confidence: candidate.coverage,
-      };
-    }
-    const extracted = extractAnswer(question, candidate.sentence, candidate.item.published);
+    if (!mentionsAll(candidate.item, question.names)) continue;
+    // An open question is answered by the whole sentence; the others by the part of it they ask for.
+    const extracted =
+      question.type === 'open'
+        ? candidate.sentence.text
+        : extractAnswer(question, candidate.sentence, candidate.item.published);
     if (extracted) {
       return {
         kind: 'answer',
@@ -108,6 +103,15 @@ export async function answerQuestion(
     reason: 'The briefings do not say.',
     ...(closest && closest.coverage > 0 ? { closest: citationOf(closest) } : {}),
   };
+}
+
+/** Names a question gives must all appear in the item: "net cafes closed in Beijing" is not China's. */
+function mentionsAll(item: Item, names: readonly string[]): boolean {
+  if (names.length === 0) return true;
+  const stems = new Set(
+    item.sentences.flatMap((sentence) => analyse(sentence.text).flatMap((s) => s.tokens.map((t) => t.stem))),
+  );
+  return names.every((name) => stems.has(name));
 }
 
 async function gatherCandidates(

@@ -38,6 +38,7 @@ export function analyse(text: string): AnalysedSentence[] {
   const stems = doc.tokens().out(its.stem as unknown as typeof its.value) as string[];
   const tags = doc.tokens().out(its.pos) as string[];
   const stops = doc.tokens().out(its.stopWordFlag) as unknown as boolean[];
+  const lemmas = doc.tokens().out(its.lemma as unknown as typeof its.value) as string[];
   const spans = doc.sentences().out(its.span) as unknown as [number, number][];
   const sentences: AnalysedSentence[] = [];
   let cursor = 0;
@@ -50,10 +51,13 @@ export function analyse(text: string): AnalysedSentence[] {
       // wink normalises a few characters; a token it rewrote keeps the cursor where it was.
       if (at < 0) continue;
       cursor = at + value.length;
+      const pos = tags[i] ?? 'X';
+      const lemma = lemmas[i];
       tokens.push({
         text: value,
-        stem: stems[i] ?? value.toLowerCase(),
-        pos: tags[i] ?? 'X',
+        // Verbs are compared by the stem of their lemma, so "lost" meets "lose" and "held" meets "hold".
+        stem: pos === 'VERB' && lemma ? stemOf(lemma) : (stems[i] ?? value.toLowerCase()),
+        pos,
         stop: stops[i] ?? false,
         start: at,
       });
@@ -69,6 +73,25 @@ export function analyse(text: string): AnalysedSentence[] {
     });
   }
   return sentences;
+}
+
+const stemCache = new Map<string, string>();
+const STEM_CACHE_LIMIT = 50_000;
+
+/** The stem of one word, memoised: verbs' lemmas repeat, and analysing a word costs a document. */
+function stemOf(word: string): string {
+  const cached = stemCache.get(word);
+  if (cached !== undefined) return cached;
+  const stem =
+    (
+      nlp
+        .readDoc(word)
+        .tokens()
+        .out(its.stem as unknown as typeof its.value) as string[]
+    )[0] ?? word;
+  if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
+  stemCache.set(word, stem);
+  return stem;
 }
 
 /** Stems of the words that carry meaning: no stop words, punctuation or numbers. */
