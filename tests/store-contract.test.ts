@@ -9,6 +9,7 @@ import type { Item, SourceDocument, ThreadContext } from '../src/core/model.js';
 import { PostgresStore } from '../src/core/store/postgres.js';
 import { POSTGRES_MIGRATIONS } from '../src/core/store/postgres-migrations.js';
 import type { Store } from '../src/core/store/store.js';
+import type { Subscription } from '../src/core/store/subscriptions.js';
 import { parseTopicCatalogue } from '../src/core/topics.js';
 import { openCore } from '../src/runtime.js';
 import { briefingsFolder, REPO_BRIEFINGS, SEED_FILE, scratchDir } from './support/core.js';
@@ -512,6 +513,135 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         // Keys are the whole triple.
         expect(await store.getThreadContext({ ...key, platform: 'discord' })).toBeUndefined();
         expect(await store.getThreadContext({ ...key, threadId: '1714.02' })).toBeUndefined();
+      });
+    });
+
+    describe('digest runs across instances', () => {
+      const subscription = (id: string): Subscription => ({
+        id,
+        platform: 'discord',
+        workspaceId: 'G1',
+        channelId: `C-${id}`,
+        topics: ['gaza'],
+        time: '08:00',
+        timezone: 'Europe/London',
+        quiet: false,
+        createdBy: 'U1',
+        createdAt: T0,
+      });
+      const LEASE = '2024-05-01T08:05:00.000Z';
+      const LATER = '2024-05-01T08:10:00.000Z';
+      const periods = Array.from({ length: 12 }, (_, day) => `2024-05-${String(day + 1).padStart(2, '0')}`);
+
+      it('two instances claiming the same runs at once: exactly one wins each', async () => {
+        const { store, another } = await factory.create();
+        const other = await another();
+        await store.saveSubscription(subscription('s1'));
+        const attempts = periods.flatMap((periodKey) =>
+          (
+            [
+              [store, 'A'],
+              [other, 'B'],
+              [store, 'C'],
+              [other, 'D'],
+            ] as const
+          ).map(async ([instance, owner]) => ({
+            periodKey,
+            owner,
+            run: await instance.claimDigestRun({
+              subscriptionId: 's1',
+              periodKey,
+              owner,
+              now: T0,
+              leaseUntil: LEASE,
+            }),
+          })),
+        );
+        const results = await Promise.all(attempts);
+        for (const periodKey of periods) {
+          const winners = results.filter((result) => result.periodKey === periodKey && result.run);
+          expect(winners, periodKey).toHaveLength(1);
+          const stored = await other.getDigestRun({ subscriptionId: 's1', periodKey });
+          expect(stored).toEqual(winners[0]!.run);
+          expect(stored).toMatchObject({
+            owner: winners[0]!.owner,
+            status: 'claimed',
+            attempts: 0,
+            leaseUntil: LEASE,
+          });
+        }
+      });
+
+      it('two instances taking over expired claims at once: exactly one wins each, the other cannot post', async () => {
+        const { store, another } = await factory.create();
+        const other = await another();
+        await store.saveSubscription(subscription('s1'));
+        for (const periodKey of periods) {
+          await store.claimDigestRun({
+            subscriptionId: 's1',
+            periodKey,
+            owner: 'dead',
+            now: T0,
+            leaseUntil: LEASE,
+          });
+        }
+        expect(await other.listExpiredDigestClaims(LEASE)).toHaveLength(periods.length);
+        const results = await Promise.all(
+          periods.flatMap((periodKey) =>
+            (
+              [
+                [store, 'A'],
+                [other, 'B'],
+              ] as const
+            ).map(async ([instance, owner]) => ({
+              periodKey,
+              owner,
+              instance,
+              run: await instance.reclaimDigestRun({
+                subscriptionId: 's1',
+                periodKey,
+                owner,
+                now: LATER,
+                leaseUntil: '2024-05-01T08:15:00.000Z',
+              }),
+            })),
+          ),
+        );
+        for (const periodKey of periods) {
+          const key = { subscriptionId: 's1', periodKey };
+          const mine = results.filter((result) => result.periodKey === periodKey);
+          const winners = mine.filter((result) => result.run);
+          expect(winners, periodKey).toHaveLength(1);
+          const winner = winners[0]!;
+          const loser = mine.find((result) => !result.run)!;
+          expect(await loser.instance.startDigestAttempt(key, loser.owner, LATER)).toBeUndefined();
+          expect(await winner.instance.startDigestAttempt(key, winner.owner, LATER)).toBe(1);
+          expect(await store.getDigestRun(key)).toMatchObject({ owner: winner.owner, attempts: 1 });
+        }
+        expect(await store.listExpiredDigestClaims(LEASE)).toEqual([]);
+      });
+
+      it('a claim racing the deletion of its subscription neither fails nor leaves a run behind', async () => {
+        const { store, another } = await factory.create();
+        const other = await another();
+        const ids = periods.map((_, index) => `race-${index}`);
+        for (const id of ids) await store.saveSubscription(subscription(id));
+        await Promise.all(
+          ids.flatMap((id) => [
+            store.deleteSubscription(id),
+            other.claimDigestRun({
+              subscriptionId: id,
+              periodKey: '2024-05-01',
+              owner: 'B',
+              now: T0,
+              leaseUntil: LEASE,
+            }),
+          ]),
+        );
+        for (const id of ids) {
+          expect(await store.getSubscription(id)).toBeUndefined();
+          expect(await store.getDigestRun({ subscriptionId: id, periodKey: '2024-05-01' })).toBeUndefined();
+        }
       });
     });
 

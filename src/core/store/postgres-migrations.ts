@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { POSTGRES_SUBSCRIPTIONS_MIGRATION } from './postgres-subscriptions.js';
 
 /**
  * The PostgreSQL schema, one entry per version. Each runs once, in order, in the same transaction
@@ -67,6 +68,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
      updated_at TIMESTAMPTZ NOT NULL,
      PRIMARY KEY (platform, channel_id, thread_id)
    );`,
+  // 2: digest subscriptions and their runs (see postgres-subscriptions.ts).
+  POSTGRES_SUBSCRIPTIONS_MIGRATION,
 ];
 
 /** Advisory lock namespace for briefbot ("bb"); the second key is the schema, so schemas migrate independently. */
