@@ -1,0 +1,144 @@
+import type { Reply, ReplySection } from '../reply.js';
+import { itemSection } from './briefing.js';
+import { formatLocal } from './local-time.js';
+import type { ItemStore, StoredItem } from './store/store.js';
+import type { Subscription } from './store/subscriptions.js';
+import type { TopicCatalogue } from './topics.js';
+
+/** Items a digest shows; renderers may cut further to fit a platform and say how many. */
+export const DIGEST_SIZE = 10;
+/** Items considered per digest: a day's news on a few topics, with room to spare. */
+const CANDIDATES = 300;
+/** A first digest looks back this far. */
+export const FIRST_DIGEST_LOOKBACK_MS = 24 * 3_600_000;
+
+export interface DigestDeps {
+  store: ItemStore;
+  catalogue: TopicCatalogue;
+}
+
+export interface DigestWindow {
+  /** Items ingested at or after this instant (ISO 8601)... */
+  since: string;
+  /** ...and before this one: the next digest starts here, so nothing is shown twice or lost. */
+  until: string;
+  /** When the digest was due, if it is posted late (after a restart). */
+  lateFor?: string;
+}
+
+/** Where a subscription's next digest starts: its last digest's end, or a day back for the first. */
+export async function digestWindowStart(
+  store: { lastDigestWindowEnd(id: string): Promise<string | undefined> },
+  subscription: Subscription,
+  until: Date,
+): Promise<string> {
+  const last = await store.lastDigestWindowEnd(subscription.id);
+  return last ?? new Date(until.getTime() - FIRST_DIGEST_LOOKBACK_MS).toISOString();
+}
+
+export function topicLabels(catalogue: TopicCatalogue, topics: readonly string[]): string {
+  return topics.map((slug) => catalogue.get(slug)?.label ?? slug).join(', ');
+}
+
+/**
+ * The digest a subscription gets for a window: new items grouped by topic, newest first, with a
+ * thread for follow-ups. Nothing new gives one line, or undefined for a quiet subscription.
+ */
+export async function composeDigest(
+  deps: DigestDeps,
+  subscription: Subscription,
+  window: DigestWindow,
+): Promise<Reply | undefined> {
+  const { topics, timezone } = subscription;
+  const hits = await deps.store.findItems({ topics, ingestedSince: window.since }, CANDIDATES);
+  // The store filters by ingestion time from below only; the upper bound keeps an item ingested
+  // while this digest is composed for the next one rather than in both.
+  const stored = await deps.store.getItems(hits.map((hit) => hit.item.id));
+  const fresh = onePerStory(stored.filter((item) => item.ingestedAt < window.until).sort(newestFirst));
+  const labels = topicLabels(deps.catalogue, topics);
+  const since = `${formatLocal(new Date(window.since), timezone)} (${timezone})`;
+  const late = window.lateFor ? `Late (was due ${formatLocal(new Date(window.lateFor), timezone)}). ` : '';
+  if (fresh.length === 0) {
+    if (subscription.quiet) return undefined;
+    return { kind: 'digest', title: `${late}No new developments on ${labels} since ${since}`, sections: [] };
+  }
+  const groups = groupByTopic(deps.catalogue, fresh, topics);
+  const shown = fairShare(groups, DIGEST_SIZE);
+  const grouped = groups.size > 1;
+  const sections: ReplySection[] = [...shown].flatMap(([slug, items]) =>
+    items.map((item) => {
+      const section = itemSection(item);
+      const label = deps.catalogue.get(slug)?.label ?? slug;
+      return grouped ? { ...section, heading: `${label} · ${section.heading}` } : section;
+    }),
+  );
+  const count = `${fresh.length} new ${fresh.length === 1 ? 'item' : 'items'}`;
+  return {
+    kind: 'digest',
+    title: `Daily digest: ${labels}`,
+    intro: `${late}${count} since ${since}`,
+    sections,
+    ...(fresh.length > sections.length
+      ? { more: { count: fresh.length - sections.length, hint: `/brief ${topics[0]} for more` } }
+      : {}),
+    footer: 'Reply in the thread to ask about these items.',
+    thread: {
+      itemIds: sections.flatMap((section) => section.itemId ?? []),
+      ...(topics.length === 1 && topics[0] ? { topic: topics[0] } : {}),
+    },
+  };
+}
+
+function newestFirst(a: StoredItem, b: StoredItem): number {
+  return (
+    b.published.localeCompare(a.published) ||
+    b.ingestedAt.localeCompare(a.ingestedAt) ||
+    a.documentId.localeCompare(b.documentId) ||
+    a.position - b.position
+  );
+}
+
+/** The same development from several sources is shown once. */
+function onePerStory(items: StoredItem[]): StoredItem[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(item.storyKey) && seen.add(item.storyKey));
+}
+
+/**
+ * Each item under the most specific subscribed topic it is tagged with (an aid item also carries its
+ * parent "gaza", but belongs under aid), the strongest tag if several. Groups in the order typed.
+ */
+function groupByTopic(
+  catalogue: TopicCatalogue,
+  items: StoredItem[],
+  topics: readonly string[],
+): Map<string, StoredItem[]> {
+  const groups = new Map<string, StoredItem[]>(topics.map((slug) => [slug, []]));
+  for (const item of items) {
+    const tagged = item.topics.filter((topic) => groups.has(topic));
+    const specific = tagged.filter(
+      (slug) => !tagged.some((other) => catalogue.ancestors(other).includes(slug)),
+    );
+    groups.get(specific[0] ?? topics[0] ?? '')?.push(item);
+  }
+  for (const [slug, members] of groups) if (members.length === 0) groups.delete(slug);
+  return groups;
+}
+
+/** At most `size` items, taken a round at a time so one busy topic cannot crowd out the others. */
+function fairShare(groups: Map<string, StoredItem[]>, size: number): Map<string, StoredItem[]> {
+  const taken = new Map<string, StoredItem[]>([...groups.keys()].map((slug) => [slug, []]));
+  for (let round = 0, total = 0; total < size; round++) {
+    let progressed = false;
+    for (const [slug, items] of groups) {
+      const item = items[round];
+      if (item && total < size) {
+        taken.get(slug)?.push(item);
+        total++;
+        progressed = true;
+      }
+    }
+    if (!progressed) break;
+  }
+  return taken;
+}
