@@ -7,6 +7,24 @@ const optionalText = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
+/** "6h", "90m", "1h30m", "45s": how operators write a duration. */
+const durationMs = z
+  .string()
+  .trim()
+  .regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, 'must be a duration such as 6h, 90m or 1h30m')
+  .transform((text) => {
+    const part = (unit: string) => Number(new RegExp(`(\\d+)${unit}`).exec(text)?.[1] ?? 0);
+    return ((part('h') * 60 + part('m')) * 60 + part('s')) * 1000;
+  });
+
+/** Comma-separated user ids: who may change a channel's digests on that platform. */
+const userIds = optionalText.transform((text) =>
+  (text ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean),
+);
+
 const EnvSchema = z.object({
   BRIEFINGS_DIR: z.string().trim().min(1).default('./briefings'),
   DATABASE_PATH: z.string().trim().min(1).default('./data/briefbot.db'),
@@ -18,6 +36,11 @@ const EnvSchema = z.object({
   ),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   WATCH_BRIEFINGS: z.enum(['true', 'false']).default('true'),
+
+  DIGEST_GRACE: optionalText.transform((text) => text ?? '6h').pipe(durationMs),
+  INSTANCE_ID: optionalText,
+  SLACK_ADMIN_USERS: userIds,
+  DISCORD_ADMIN_USERS: userIds,
 
   SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),
   SLACK_SIGNING_SECRET: optionalText,
@@ -89,6 +112,16 @@ export interface Config {
   watchBriefings: boolean;
   slack?: SlackSettings;
   discord?: DiscordSettings;
+  digest: DigestSettings;
+}
+
+export interface DigestSettings {
+  /** A digest missed while the bot was down is posted late within this, skipped after it. */
+  graceMs: number;
+  /** Who may subscribe or unsubscribe a channel, per platform; a platform not listed lets anyone. */
+  admins: { slack?: string[]; discord?: string[] };
+  /** Names this process in digest claims; main makes one from host and pid when unset. */
+  instanceId?: string;
 }
 
 /** Every problem with the environment at once, each with how to fix it. */
@@ -120,6 +153,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     logLevel: e.LOG_LEVEL,
     watchBriefings: e.WATCH_BRIEFINGS === 'true',
+    digest: {
+      graceMs: e.DIGEST_GRACE,
+      admins: {
+        ...(e.SLACK_ADMIN_USERS.length > 0 ? { slack: e.SLACK_ADMIN_USERS } : {}),
+        ...(e.DISCORD_ADMIN_USERS.length > 0 ? { discord: e.DISCORD_ADMIN_USERS } : {}),
+      },
+      ...(e.INSTANCE_ID ? { instanceId: e.INSTANCE_ID } : {}),
+    },
     ...(e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
       ? {
           slack: {

@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { ConsoleAdapter } from './adapters/console/index.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import type { Adapter } from './core/bot-api.js';
 import { createLogger } from './core/logger.js';
 import { openCore } from './runtime.js';
+import { Scheduler } from './scheduler.js';
 
 /** Starts the bot: the platforms that have credentials, or else the local console. */
 async function main(): Promise<void> {
@@ -14,6 +17,7 @@ async function main(): Promise<void> {
     databasePath: config.databasePath,
     databaseUrl: config.databaseUrl,
     logger,
+    subscriptionAdmins: config.digest.admins,
   });
   if (config.watchBriefings) core.folder.watch();
 
@@ -36,10 +40,25 @@ async function main(): Promise<void> {
   }
   for (const adapter of adapters) await adapter.start();
 
+  // Digests go out through the adapters just started; subscribe/unsubscribe reach it through the core's events.
+  const scheduler = new Scheduler({
+    store: core.store,
+    catalogue: core.catalogue,
+    posters: adapters,
+    logger,
+    instanceId: config.digest.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    graceMs: config.digest.graceMs,
+  });
+  core.subscriptionEvents.listen(scheduler);
+  await scheduler.start();
+
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    await scheduler
+      .stop()
+      .catch((error: unknown) => logger.error('stopping the scheduler failed', { error }));
     for (const adapter of adapters)
       await adapter.stop().catch((error: unknown) => logger.error('stopping failed', { error }));
     await core.close();

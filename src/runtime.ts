@@ -6,6 +6,7 @@ import type { Logger } from './core/logger.js';
 import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
+import { type SubscriptionAdmins, SubscriptionEvents } from './core/subscription-changes.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
 
 export interface Core {
@@ -13,6 +14,8 @@ export interface Core {
   catalogue: TopicCatalogue;
   folder: BriefingsFolder;
   bot: Bot;
+  /** Subscribe and unsubscribe report here; main attaches the digest scheduler. */
+  subscriptionEvents: SubscriptionEvents;
   /** What the first pass over the briefings folder did. */
   ingest: IngestReport;
   close(): Promise<void>;
@@ -25,6 +28,8 @@ export interface CoreOptions {
   databaseUrl?: string | undefined;
   logger: Logger;
   clock?: () => Date;
+  /** Who may change a channel's digests; unset lets anyone. */
+  subscriptionAdmins?: SubscriptionAdmins;
 }
 
 export const TOPICS_FILE = 'topics.yaml';
@@ -40,12 +45,21 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const folder = new BriefingsFolder(options.briefingsDir, store, catalogue, options.logger, clock);
   try {
     const ingest = await folder.sync();
-    const bot = new Bot({ store, catalogue, logger: options.logger, clock });
+    const subscriptionEvents = new SubscriptionEvents(options.logger);
+    const bot = new Bot({
+      store,
+      catalogue,
+      logger: options.logger,
+      clock,
+      subscriptionChanges: subscriptionEvents,
+      ...(options.subscriptionAdmins ? { subscriptionAdmins: options.subscriptionAdmins } : {}),
+    });
     return {
       store,
       catalogue,
       folder,
       bot,
+      subscriptionEvents,
       ingest,
       async close() {
         await folder.stop();

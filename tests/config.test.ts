@@ -8,6 +8,7 @@ describe('configuration from the environment', () => {
       databasePath: './data/briefbot.db',
       logLevel: 'info',
       watchBriefings: true,
+      digest: { graceMs: 6 * 3_600_000, admins: {} },
     });
   });
 

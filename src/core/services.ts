@@ -1,5 +1,6 @@
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
+import type { SubscriptionAdmins, SubscriptionChanges } from './subscription-changes.js';
 import type { TopicCatalogue } from './topics.js';
 
 /** What commands and answers may use: passed in, so tests need no module interception. */
@@ -8,4 +9,8 @@ export interface BotServices {
   catalogue: TopicCatalogue;
   logger: Logger;
   clock: () => Date;
+  /** Told when a subscription is saved or removed, so scheduled jobs follow at once. */
+  subscriptionChanges?: SubscriptionChanges;
+  /** Who may subscribe or unsubscribe a channel; unset lets anyone. */
+  subscriptionAdmins?: SubscriptionAdmins;
 }

@@ -1,0 +1,209 @@
+import type { Adapter, PostedMessage } from './core/bot-api.js';
+import { composeDigest, digestWindowStart } from './core/digest.js';
+import { localDate } from './core/local-time.js';
+import type { Logger } from './core/logger.js';
+import type { Platform } from './core/model.js';
+import type { Store } from './core/store/store.js';
+import type { DigestRunKey, Subscription } from './core/store/subscriptions.js';
+import type { TopicCatalogue } from './core/topics.js';
+
+export type Poster = Pick<Adapter, 'platform' | 'postToChannel'>;
+
+export interface RetryPolicy {
+  /** Post attempts per digest, counted across instances, before it is marked failed. */
+  attempts: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface DeliveryOptions {
+  store: Store;
+  catalogue: TopicCatalogue;
+  posters: readonly Poster[];
+  logger: Logger;
+  /** Names this process in claims; two instances must differ. */
+  instanceId: string;
+  /** A digest found more than this long after it was due is skipped, not posted. */
+  graceMs: number;
+  clock: () => Date;
+  /** How long a claim holds without renewal; renewed during posts, so only a dead owner lets it lapse. */
+  leaseMs: number;
+  /** Digests posted more than this long after they were due say they are late. */
+  lateAfterMs: number;
+  retry: RetryPolicy;
+}
+
+/**
+ * What became of one attempt to deliver a subscription's digest. Only the instance whose claim
+ * won composes and posts; everyone else gets `taken`.
+ */
+export type DeliveryOutcome =
+  | 'posted'
+  | 'quiet'
+  | 'missed'
+  | 'failed'
+  | 'taken'
+  | 'lost'
+  | 'gone'
+  | 'no-adapter'
+  | 'stopped';
+
+/** Claims, composes and posts one digest, with retries: the exactly-once path. */
+export class DigestDelivery {
+  private readonly posters: Map<Platform, Poster>;
+  private stopping = false;
+  private readonly wakers = new Set<() => void>();
+
+  constructor(private readonly options: DeliveryOptions) {
+    this.posters = new Map(options.posters.map((poster) => [poster.platform, poster]));
+  }
+
+  canPost(platform: Platform): boolean {
+    return this.posters.has(platform);
+  }
+
+  /** Stops retrying: runs waiting to retry hand their claim back for another instance or start-up. */
+  stop(): void {
+    this.stopping = true;
+    for (const wake of this.wakers) wake();
+  }
+
+  /** The digest of `subscriptionId` that was due at `due`. Never throws: failures are logged. */
+  async deliver(subscriptionId: string, due: Date): Promise<DeliveryOutcome> {
+    try {
+      return await this.tryDeliver(subscriptionId, due);
+    } catch (error) {
+      // The claim, if any, stays until its lease ends; then the sweep or a restart takes it over.
+      this.options.logger.error('digest delivery failed', { subscriptionId, due: due.toISOString(), error });
+      return 'failed';
+    }
+  }
+
+  private async tryDeliver(subscriptionId: string, due: Date): Promise<DeliveryOutcome> {
+    const { store, logger, clock, instanceId: owner } = this.options;
+    const subscription = await store.getSubscription(subscriptionId);
+    if (!subscription) return 'gone';
+    const poster = this.posters.get(subscription.platform);
+    if (!poster) return 'no-adapter';
+    const key: DigestRunKey = { subscriptionId, periodKey: localDate(due, subscription.timezone) };
+    const now = clock();
+    const claim = { ...key, owner, now: now.toISOString(), leaseUntil: this.leaseFrom(now) };
+    const run = (await store.claimDigestRun(claim)) ?? (await store.reclaimDigestRun(claim));
+    if (!run) return 'taken';
+    const log = { ...key, channelId: subscription.channelId, platform: subscription.platform };
+
+    const lateBy = now.getTime() - due.getTime();
+    if (lateBy > this.options.graceMs) {
+      const error = `missed: due ${due.toISOString()}, found ${Math.round(lateBy / 60_000)} min later, beyond DIGEST_GRACE`;
+      await store.finishDigestRun(key, owner, { status: 'skipped', finishedAt: now.toISOString(), error });
+      logger.warn('digest skipped: missed beyond the grace period', { ...log, error });
+      return 'missed';
+    }
+    const until = now.toISOString();
+    const window = {
+      since: await digestWindowStart(store, subscription, now),
+      until,
+      ...(lateBy > this.options.lateAfterMs ? { lateFor: due.toISOString() } : {}),
+    };
+    const reply = await composeDigest(this.options, subscription, window);
+    if (!reply) {
+      const outcome = {
+        status: 'skipped' as const,
+        finishedAt: until,
+        windowEnd: until,
+        error: 'quiet: nothing new',
+      };
+      await store.finishDigestRun(key, owner, outcome);
+      logger.info('digest skipped: quiet and nothing new', log);
+      return 'quiet';
+    }
+    const posted = await this.postWithRetries(subscription, key, () =>
+      poster.postToChannel(subscription.channelId, reply),
+    );
+    if (typeof posted === 'string') return posted;
+    const finished = await store.finishDigestRun(key, owner, {
+      status: 'posted',
+      finishedAt: clock().toISOString(),
+      windowEnd: until,
+      messageRef: posted.threadId,
+    });
+    // Only if this instance stalled past its lease; the other owner may then post it again.
+    if (!finished) logger.warn('digest posted after its claim was taken over', log);
+    logger.info('digest posted', { ...log, late: Boolean(window.lateFor), threadId: posted.threadId });
+    return 'posted';
+  }
+
+  private async postWithRetries(
+    subscription: Subscription,
+    key: DigestRunKey,
+    post: () => Promise<PostedMessage>,
+  ): Promise<PostedMessage | DeliveryOutcome> {
+    const { store, logger, clock, instanceId: owner, retry } = this.options;
+    const log = { ...key, channelId: subscription.channelId, platform: subscription.platform };
+    for (;;) {
+      const attempt = await store.startDigestAttempt(key, owner, this.leaseFrom(clock()));
+      if (attempt === undefined) {
+        logger.warn('digest claim lost before posting', log);
+        return 'lost';
+      }
+      let error: unknown;
+      if (attempt <= retry.attempts) {
+        try {
+          return await this.renewingLease(key, post);
+        } catch (caught) {
+          error = caught;
+        }
+      }
+      if (attempt >= retry.attempts) {
+        const message = error instanceof Error ? error.message : String(error ?? 'no attempts left');
+        await store.finishDigestRun(key, owner, {
+          status: 'failed',
+          finishedAt: clock().toISOString(),
+          error: `after ${Math.min(attempt, retry.attempts)} attempts: ${message}`,
+        });
+        logger.error('digest failed', { ...log, attempts: attempt, error });
+        return 'failed';
+      }
+      const delayMs = Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (attempt - 1));
+      logger.warn('digest post failed; retrying', { ...log, attempt, delayMs, error });
+      await this.sleep(delayMs);
+      if (this.stopping) {
+        // Hand the claim back at once rather than make the next instance wait out the lease.
+        await store.extendDigestLease(key, owner, clock().toISOString());
+        return 'stopped';
+      }
+    }
+  }
+
+  /** Runs a post while renewing the claim, so a slow (rate-limited) post is not taken for a dead one. */
+  private async renewingLease<T>(key: DigestRunKey, work: () => Promise<T>): Promise<T> {
+    const { store, clock, instanceId, leaseMs, logger } = this.options;
+    const timer = setInterval(() => {
+      store.extendDigestLease(key, instanceId, this.leaseFrom(clock())).catch((error: unknown) => {
+        logger.warn('could not renew a digest claim', { ...key, error });
+      });
+    }, leaseMs / 3);
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  private leaseFrom(now: Date): string {
+    return new Date(now.getTime() + this.options.leaseMs).toISOString();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
+    });
+  }
+}
