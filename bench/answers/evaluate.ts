@@ -26,6 +26,8 @@ export interface Verdict {
     | 'refused-answerable'
     | 'refused-correctly'
     | 'answered-unanswerable';
+  /** For a correct answer: the short answer itself, not only its quote, holds the expected words. */
+  exact: boolean;
   /** The answer's text is not verbatim in its cited sentence (nor a date the sentence names). */
   unsupported: boolean;
   ms: number;

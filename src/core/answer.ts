@@ -16,7 +16,15 @@ export interface Citation {
 }
 
 export type Answer =
-  | { kind: 'answer'; question: string; text: string; citations: Citation[]; confidence: number }
+  | {
+      kind: 'answer';
+      question: string;
+      text: string;
+      citations: Citation[];
+      confidence: number;
+      /** The best supporting sentences, cited first: all a rephrasing model may draw on. */
+      evidence: Citation[];
+    }
   | { kind: 'refusal'; question: string; reason: string; closest?: Citation };
 
 /** Share of the question's weighted content words a sentence must contain to support an answer. */
@@ -26,6 +34,8 @@ const MIN_OPEN_COVERAGE = 0.75;
 /** Sentences of the items the user was shown win ties against the rest of the store. */
 const SHOWN_BONUS = 0.1;
 const STORE_CANDIDATES = 30;
+/** Sentences handed to a rephrasing model: the cited one and the next best. */
+const EVIDENCE = 3;
 
 interface Candidate {
   item: Item;
@@ -87,12 +97,14 @@ export async function answerQuestion(
         ? candidate.sentence.text
         : extractAnswer(question, candidate.sentence, candidate.item.published);
     if (extracted) {
+      const others = candidates.filter((other) => other !== candidate && other.coverage >= threshold);
       return {
         kind: 'answer',
         question: text,
         text: extracted,
         citations: [citationOf(candidate)],
         confidence: candidate.coverage,
+        evidence: [candidate, ...others.slice(0, EVIDENCE - 1)].map(citationOf),
       };
     }
   }

@@ -1,5 +1,6 @@
 import type { Reply } from '../reply.js';
 import { answerQuestion, answerReply } from './answer.js';
+import { rephraseAnswer } from './answers/rephrase.js';
 import type { BotApi } from './bot-api.js';
 import type { Command } from './commands/command.js';
 import { commands as defaultCommands } from './commands/index.js';
@@ -80,7 +81,10 @@ export class Bot implements BotApi {
       if (!context) return undefined;
       const question = request.text.trim().slice(0, MAX_QUESTION_CHARS);
       if (question === '') return undefined;
-      const answer = await answerQuestion(this.services.store, question, context);
+      const extracted = await answerQuestion(this.services.store, question, context);
+      const { chat, logger } = this.services;
+      const answer =
+        chat && extracted.kind === 'answer' ? await rephraseAnswer(chat, extracted, logger) : extracted;
       const reply = answerReply(answer);
       const summary = answer.kind === 'answer' ? answer.text : answer.reason;
       await this.services.store.saveThreadContext({

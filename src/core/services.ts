@@ -1,3 +1,4 @@
+import type { ChatModel } from './llm.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/store.js';
 import type { SubscriptionAdmins, SubscriptionChanges } from './subscription-changes.js';
@@ -9,6 +10,8 @@ export interface BotServices {
   catalogue: TopicCatalogue;
   logger: Logger;
   clock: () => Date;
+  /** Optional language model that may reword answers from their retrieved sentences; off by default. */
+  chat?: ChatModel;
   /** Told when a subscription is saved or removed, so scheduled jobs follow at once. */
   subscriptionChanges?: SubscriptionChanges;
   /** Who may subscribe or unsubscribe a channel; unset lets anyone. */
