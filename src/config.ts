@@ -63,6 +63,11 @@ const EnvSchema = z.object({
       .optional(),
   ),
   DISCORD_API_URL: optionalText.pipe(z.url('must be a URL such as https://discord.com/api').optional()),
+
+  LLM_BASE_URL: optionalText.pipe(z.url('must be a URL such as http://127.0.0.1:11434/v1').optional()),
+  LLM_MODEL: optionalText,
+  LLM_API_KEY: optionalText,
+  LLM_TIMEOUT: optionalText.transform((text) => text ?? '10s').pipe(durationMs),
 });
 
 /** Problems between variables: checked on the raw values, so they show beside any single bad one. */
@@ -73,9 +78,13 @@ function missingCompanions(env: Record<string, string | undefined>): string[] {
     if (!set(name)) problems.push(`  ${name}: missing: ${why}`);
   };
   if (set('SLACK_BOT_TOKEN')) {
-    need('SLACK_SIGNING_SECRET', 'Slack needs it to verify requests (Basic Information > Signing Secret)');
     if ((env.SLACK_MODE?.trim() || 'socket') === 'socket') {
       need('SLACK_APP_TOKEN', 'Socket Mode needs an app-level token (xapp-...), or set SLACK_MODE=http');
+    } else {
+      need(
+        'SLACK_SIGNING_SECRET',
+        'HTTP mode needs it to verify requests (Basic Information > Signing Secret)',
+      );
     }
   } else if (set('SLACK_SIGNING_SECRET') || set('SLACK_APP_TOKEN')) {
     need('SLACK_BOT_TOKEN', 'the other Slack variables are set, so Slack needs the bot token (xoxb-...) too');
@@ -84,12 +93,16 @@ function missingCompanions(env: Record<string, string | undefined>): string[] {
     need('DISCORD_APPLICATION_ID', 'Discord needs the application id beside the token');
   else if (set('DISCORD_APPLICATION_ID'))
     need('DISCORD_TOKEN', 'the Discord application id is set, so Discord needs the bot token too');
+  if (set('LLM_BASE_URL')) need('LLM_MODEL', 'the language model endpoint is set, so say which model to ask');
+  else if (set('LLM_MODEL') || set('LLM_API_KEY'))
+    need('LLM_BASE_URL', 'the model settings need the endpoint too');
   return problems;
 }
 
 export interface SlackSettings {
   botToken: string;
-  signingSecret: string;
+  /** Needed in HTTP mode; Socket Mode connections are authenticated by the app token instead. */
+  signingSecret?: string;
   appToken?: string;
   mode: 'socket' | 'http';
   port: number;
@@ -103,6 +116,13 @@ export interface DiscordSettings {
   apiUrl?: string;
 }
 
+export interface LlmSettings {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+  timeoutMs: number;
+}
+
 export interface Config {
   briefingsDir: string;
   databasePath: string;
@@ -113,6 +133,8 @@ export interface Config {
   slack?: SlackSettings;
   discord?: DiscordSettings;
   digest: DigestSettings;
+  /** Optional OpenAI-compatible model that may reword answers; unset keeps answers extractive. */
+  llm?: LlmSettings;
 }
 
 export interface DigestSettings {
@@ -161,11 +183,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       ...(e.INSTANCE_ID ? { instanceId: e.INSTANCE_ID } : {}),
     },
-    ...(e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+    ...(e.LLM_BASE_URL && e.LLM_MODEL
+      ? {
+          llm: {
+            baseUrl: e.LLM_BASE_URL,
+            model: e.LLM_MODEL,
+            timeoutMs: e.LLM_TIMEOUT,
+            ...(e.LLM_API_KEY ? { apiKey: e.LLM_API_KEY } : {}),
+          },
+        }
+      : {}),
+    ...(e.SLACK_BOT_TOKEN
       ? {
           slack: {
             botToken: e.SLACK_BOT_TOKEN,
-            signingSecret: e.SLACK_SIGNING_SECRET,
+            ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
             mode: e.SLACK_MODE,
             port: e.PORT,
             ...(e.SLACK_APP_TOKEN ? { appToken: e.SLACK_APP_TOKEN } : {}),

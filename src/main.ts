@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { ConsoleAdapter } from './adapters/console/index.js';
+import { createDiscordAdapter } from './adapters/discord/index.js';
+import { createSlackAdapter } from './adapters/slack/index.js';
 import { ConfigError, loadConfig, loadDotEnv } from './config.js';
 import type { Adapter } from './core/bot-api.js';
+import { OpenAiCompatibleChat } from './core/llm.js';
 import { createLogger } from './core/logger.js';
 import { openCore } from './runtime.js';
 import { Scheduler } from './scheduler.js';
@@ -18,10 +21,13 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     logger,
     subscriptionAdmins: config.digest.admins,
+    ...(config.llm ? { chat: new OpenAiCompatibleChat(config.llm) } : {}),
   });
   if (config.watchBriefings) core.folder.watch();
 
   const adapters: Adapter[] = [];
+  if (config.slack) adapters.push(createSlackAdapter({ bot: core.bot, config: config.slack, logger }));
+  if (config.discord) adapters.push(createDiscordAdapter({ bot: core.bot, config: config.discord, logger }));
   let consoleAdapter: ConsoleAdapter | undefined;
   if (adapters.length === 0) {
     const interactive = Boolean(process.stdin.isTTY);
@@ -38,7 +44,10 @@ async function main(): Promise<void> {
     });
     adapters.push(consoleAdapter);
   }
-  for (const adapter of adapters) await adapter.start();
+  for (const adapter of adapters) {
+    await adapter.start();
+    if (adapter.platform !== 'console') logger.info(`connected to ${adapter.platform}`);
+  }
 
   // Digests go out through the adapters just started; subscribe/unsubscribe reach it through the core's events.
   const scheduler = new Scheduler({

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bot } from './core/bot.js';
 import { BriefingsFolder, type IngestReport } from './core/ingest/folder.js';
+import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
 import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
@@ -30,6 +31,8 @@ export interface CoreOptions {
   clock?: () => Date;
   /** Who may change a channel's digests; unset lets anyone. */
   subscriptionAdmins?: SubscriptionAdmins;
+  /** Optional language model that may reword answers. */
+  chat?: ChatModel;
 }
 
 export const TOPICS_FILE = 'topics.yaml';
@@ -53,6 +56,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       clock,
       subscriptionChanges: subscriptionEvents,
       ...(options.subscriptionAdmins ? { subscriptionAdmins: options.subscriptionAdmins } : {}),
+      ...(options.chat ? { chat: options.chat } : {}),
     });
     return {
       store,

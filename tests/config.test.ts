@@ -13,17 +13,37 @@ describe('configuration from the environment', () => {
   });
 
   it('names every missing or bad variable at once, with how to fix it', () => {
-    const problem = () => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', DISCORD_TOKEN: 'abc', PORT: 'eighty' });
-    expect(problem).toThrow(ConfigError);
-    try {
-      problem();
-    } catch (error) {
-      const message = (error as Error).message;
-      expect(message).toContain('SLACK_SIGNING_SECRET');
-      expect(message).toContain('SLACK_APP_TOKEN');
-      expect(message).toContain('DISCORD_APPLICATION_ID');
-      expect(message).toContain('PORT');
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+      throw new Error('expected a configuration error');
+    };
+    const message = problems({
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_MODE: 'http',
+      DISCORD_TOKEN: 'abc',
+      PORT: 'eighty',
+      LLM_BASE_URL: 'http://127.0.0.1:11434/v1',
+    });
+    for (const name of ['SLACK_SIGNING_SECRET', 'DISCORD_APPLICATION_ID', 'PORT', 'LLM_MODEL']) {
+      expect(message).toContain(name);
     }
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatch(/SLACK_APP_TOKEN: missing: Socket Mode/);
+  });
+
+  it('turns on the optional language model only when endpoint and model are both set', () => {
+    expect(loadConfig({}).llm).toBeUndefined();
+    expect(
+      loadConfig({ LLM_BASE_URL: 'http://127.0.0.1:11434/v1', LLM_MODEL: 'llama3', LLM_TIMEOUT: '5s' }).llm,
+    ).toEqual({
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      model: 'llama3',
+      timeoutMs: 5000,
+    });
   });
 
   it('enables Slack in HTTP mode and Discord when their credentials are complete', () => {

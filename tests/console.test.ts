@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConsoleAdapter } from '../src/adapters/console/index.js';
 import { renderConsole } from '../src/adapters/console/render.js';
 import { briefingsFolder, scratchDir, startCore } from './support/core.js';
-
-const ROOT = join(import.meta.dirname, '..');
+import { runScript } from './support/process.js';
 
 /** Feeds lines to the console adapter as piped input and collects what it prints. */
 async function converse(lines: string[]): Promise<string> {
@@ -22,35 +20,6 @@ async function converse(lines: string[]): Promise<string> {
   input.end(`${lines.join('\n')}\n`);
   await adapter.closed;
   return printed;
-}
-
-/** Runs a package script the way a user would, with piped input, and bounded in time. */
-function runScript(
-  args: string[],
-  stdin: string,
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
 }
 
 describe('the local console', () => {
