@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { ConsoleAdapter } from './adapters/console/index.js';
 import { createDiscordAdapter } from './adapters/discord/index.js';
 import { createSlackAdapter } from './adapters/slack/index.js';
-import { ConfigError, loadConfig, loadDotEnv } from './config.js';
+import { exitOnFatal } from './cli/run.js';
+import { loadConfig, loadDotEnv } from './config.js';
 import type { Adapter } from './core/bot-api.js';
 import { OpenAiCompatibleChat } from './core/llm.js';
 import { createLogger } from './core/logger.js';
@@ -81,9 +82,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof ConfigError || (error as Error).name === 'UserError' ? (error as Error).message : (error as Error).stack}\n`,
-  );
-  process.exit(error instanceof ConfigError ? 2 : 1);
-});
+main().catch(exitOnFatal);

@@ -1,10 +1,8 @@
 import { parseArgs } from 'node:util';
 import { renderConsole } from '../adapters/console/render.js';
-import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
 import { composeDigest, digestWindowStart, topicLabels } from '../core/digest.js';
-import { createLogger } from '../core/logger.js';
 import { PlatformSchema } from '../core/model.js';
-import { openCore } from '../runtime.js';
+import { runCli, withCore } from './run.js';
 
 const USAGE = 'Usage: npm run digest -- --channel <id> [--platform slack|discord|console] --dry-run';
 
@@ -32,16 +30,8 @@ async function digest(args: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\nOnly --dry-run exists: the running bot posts digests, exactly once.\n`);
     return 2;
   }
-  loadDotEnv();
-  const config = loadConfig();
-  const core = await openCore({
-    briefingsDir: config.briefingsDir,
-    databasePath: config.databasePath,
-    databaseUrl: config.databaseUrl,
-    logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
-  });
-  try {
-    const channelId = values.channel;
+  const channelId = values.channel;
+  return withCore(async (core) => {
     const subscriptions = (await core.store.listSubscriptions()).filter(
       (s) => s.channelId === channelId && (!platform?.data || s.platform === platform.data),
     );
@@ -63,17 +53,7 @@ async function digest(args: string[]): Promise<number> {
       process.stdout.write('\n');
     }
     return 0;
-  } finally {
-    await core.close();
-  }
+  });
 }
 
-digest(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(
-      `${error instanceof ConfigError ? (error as Error).message : (error as Error).stack}\n`,
-    );
-    process.exit(error instanceof ConfigError ? 2 : 1);
-  },
-);
+runCli(digest);

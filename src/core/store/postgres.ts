@@ -3,7 +3,7 @@ import type { Item, SourceDocument, ThreadContext } from '../model.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { PostgresSubscriptions } from './postgres-subscriptions.js';
 import type { ItemHit, ItemQuery, SentenceHit, Store, StoredItem, ThreadKey } from './store.js';
-import type { DigestClaim, DigestOutcome, DigestRunKey, Subscription } from './subscriptions.js';
+import { SubscriptionsDelegate } from './subscriptions-delegate.js';
 
 /** Advisory lock namespace for per-origin writes, so two instances ingesting one file take turns. */
 const ORIGIN_LOCK_CLASS = 0x6263;
@@ -87,13 +87,14 @@ export interface PostgresStoreOptions {
  * instances may share one database. Open it with `PostgresStore.open`, which brings the schema up to
  * date; the constructor alone does not.
  */
-export class PostgresStore implements Store {
+export class PostgresStore extends SubscriptionsDelegate implements Store {
   readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
-  private readonly subscriptions: PostgresSubscriptions;
+  protected readonly subscriptions: PostgresSubscriptions;
 
   /** A connection string (the store owns and ends its pool) or a Pool the caller owns. */
   constructor(source: string | pg.Pool, options: PostgresStoreOptions = {}) {
+    super();
     if (options.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.schema)) {
       throw new Error(`not a plain schema name: ${JSON.stringify(options.schema)}`);
     }
@@ -419,46 +420,5 @@ export class PostgresStore implements Store {
         context.updatedAt,
       ],
     );
-  }
-
-  // Subscriptions and digest runs: the SQL lives in postgres-subscriptions.ts.
-  saveSubscription(subscription: Subscription) {
-    return this.subscriptions.saveSubscription(subscription);
-  }
-  setSubscriptionTopics(id: string, topics: string[]) {
-    return this.subscriptions.setSubscriptionTopics(id, topics);
-  }
-  deleteSubscription(id: string) {
-    return this.subscriptions.deleteSubscription(id);
-  }
-  getSubscription(id: string) {
-    return this.subscriptions.getSubscription(id);
-  }
-  listSubscriptions(channel?: { platform: Subscription['platform']; channelId: string }) {
-    return this.subscriptions.listSubscriptions(channel);
-  }
-  claimDigestRun(claim: DigestClaim) {
-    return this.subscriptions.claimDigestRun(claim);
-  }
-  reclaimDigestRun(claim: DigestClaim) {
-    return this.subscriptions.reclaimDigestRun(claim);
-  }
-  startDigestAttempt(key: DigestRunKey, owner: string, leaseUntil: string) {
-    return this.subscriptions.startDigestAttempt(key, owner, leaseUntil);
-  }
-  extendDigestLease(key: DigestRunKey, owner: string, leaseUntil: string) {
-    return this.subscriptions.extendDigestLease(key, owner, leaseUntil);
-  }
-  finishDigestRun(key: DigestRunKey, owner: string, outcome: DigestOutcome) {
-    return this.subscriptions.finishDigestRun(key, owner, outcome);
-  }
-  getDigestRun(key: DigestRunKey) {
-    return this.subscriptions.getDigestRun(key);
-  }
-  listExpiredDigestClaims(now: string) {
-    return this.subscriptions.listExpiredDigestClaims(now);
-  }
-  lastDigestWindowEnd(subscriptionId: string) {
-    return this.subscriptions.lastDigestWindowEnd(subscriptionId);
   }
 }

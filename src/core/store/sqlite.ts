@@ -5,7 +5,7 @@ import type { Item, SourceDocument, ThreadContext } from '../model.js';
 import { ftsQuery } from './fts.js';
 import { SqliteSubscriptions, SUBSCRIPTIONS_MIGRATION } from './sqlite-subscriptions.js';
 import type { ItemHit, ItemQuery, SentenceHit, Store, StoredItem, ThreadKey } from './store.js';
-import type { DigestClaim, DigestOutcome, DigestRunKey, Subscription } from './subscriptions.js';
+import { SubscriptionsDelegate } from './subscriptions-delegate.js';
 
 /** Each entry runs once, in order, inside a transaction; never edit one that has shipped. */
 const MIGRATIONS: string[] = [
@@ -107,11 +107,12 @@ function toItem(row: ItemRow): StoredItem {
 }
 
 /** The embedded store: one SQLite file, WAL, FTS5 for text search. */
-export class SqliteStore implements Store {
+export class SqliteStore extends SubscriptionsDelegate implements Store {
   private readonly db: Database.Database;
-  private readonly subscriptions: SqliteSubscriptions;
+  protected readonly subscriptions: SqliteSubscriptions;
 
   constructor(path: string) {
+    super();
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -394,46 +395,5 @@ export class SqliteStore implements Store {
         JSON.stringify(context.turns),
         context.updatedAt,
       );
-  }
-
-  // Subscriptions and digest runs: the SQL lives in sqlite-subscriptions.ts.
-  saveSubscription(subscription: Subscription) {
-    return this.subscriptions.saveSubscription(subscription);
-  }
-  setSubscriptionTopics(id: string, topics: string[]) {
-    return this.subscriptions.setSubscriptionTopics(id, topics);
-  }
-  deleteSubscription(id: string) {
-    return this.subscriptions.deleteSubscription(id);
-  }
-  getSubscription(id: string) {
-    return this.subscriptions.getSubscription(id);
-  }
-  listSubscriptions(channel?: { platform: Subscription['platform']; channelId: string }) {
-    return this.subscriptions.listSubscriptions(channel);
-  }
-  claimDigestRun(claim: DigestClaim) {
-    return this.subscriptions.claimDigestRun(claim);
-  }
-  reclaimDigestRun(claim: DigestClaim) {
-    return this.subscriptions.reclaimDigestRun(claim);
-  }
-  startDigestAttempt(key: DigestRunKey, owner: string, leaseUntil: string) {
-    return this.subscriptions.startDigestAttempt(key, owner, leaseUntil);
-  }
-  extendDigestLease(key: DigestRunKey, owner: string, leaseUntil: string) {
-    return this.subscriptions.extendDigestLease(key, owner, leaseUntil);
-  }
-  finishDigestRun(key: DigestRunKey, owner: string, outcome: DigestOutcome) {
-    return this.subscriptions.finishDigestRun(key, owner, outcome);
-  }
-  getDigestRun(key: DigestRunKey) {
-    return this.subscriptions.getDigestRun(key);
-  }
-  listExpiredDigestClaims(now: string) {
-    return this.subscriptions.listExpiredDigestClaims(now);
-  }
-  lastDigestWindowEnd(subscriptionId: string) {
-    return this.subscriptions.lastDigestWindowEnd(subscriptionId);
   }
 }

@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
+import { createLogger } from '../core/logger.js';
+import { type Core, openCore } from '../runtime.js';
+
+/**
+ * The core as a one-shot command sees it: configured from the environment (and `.env`), quiet
+ * unless something is wrong, so standard output holds only the command's result.
+ */
+export async function withCore<T>(use: (core: Core) => Promise<T>): Promise<T> {
+  loadDotEnv();
+  const config = loadConfig();
+  const core = await openCore({
+    briefingsDir: config.briefingsDir,
+    databasePath: config.databasePath,
+    databaseUrl: config.databaseUrl,
+    logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+  });
+  try {
+    return await use(core);
+  } finally {
+    await core.close();
+  }
+}
+
+/** Ends the process on an error nothing caught: a problem the operator can fix reads as a message. */
+export function exitOnFatal(error: unknown): never {
+  const known = error instanceof ConfigError || (error as Error).name === 'UserError';
+  process.stderr.write(`${known ? (error as Error).message : (error as Error).stack}\n`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+}
+
+/** Runs a command-line entry point: its number is the exit code; configuration problems exit 2. */
+export function runCli(main: (args: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then((code) => process.exit(code), exitOnFatal);
+}
