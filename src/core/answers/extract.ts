@@ -135,7 +135,7 @@ function candidateNames(question: Question, tokens: readonly Token[]): Name[] {
   let index = 0;
   while (index < tokens.length) {
     const token = tokens[index];
-    if (!token || token.pos !== 'PROPN' || !/^[A-Z]/.test(token.text) || index === 0) {
+    if (token?.pos !== 'PROPN' || !/^[A-Z]/.test(token.text) || index === 0) {
       index++;
       continue;
     }
