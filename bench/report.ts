@@ -13,7 +13,7 @@ export interface Machine {
   arch: string;
   cpu: string;
   totalMemoryMb: number;
-  /** Whether memory readings were taken after a forced collection. */
+  /** Whether the process started with --expose-gc; memory.ts collects before readings either way. */
   exposeGc: boolean;
 }
 
@@ -64,7 +64,7 @@ export function formatTable(table: Table): string {
 export function describeCheck(check: TargetCheck): string {
   const what = check.detail ? `${check.id} (${check.detail})` : check.id;
   const measured = check.measured === null ? 'not measured' : `${round(check.measured)} ${check.unit}`;
-  const size = check.corpusSize === null ? '' : ` at ${check.corpusSize} docs`;
+  const size = check.corpusSize === null ? '' : ` at size ${check.corpusSize}`;
   const target = check.limit === null ? check.text : `${check.op} ${round(check.limit)} ${check.unit}`;
   const note = check.note ? ` - ${check.note}` : '';
   return `${check.status.toUpperCase().padEnd(7)} ${what}: ${measured}${size}; target ${target}${note}`;

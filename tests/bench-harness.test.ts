@@ -94,21 +94,24 @@ describe('summaries bench', () => {
   const ctx = { seed: 1, log: () => {} } as unknown as BenchContext;
 
   it('reports lead-3 and leaves the quality target pending without a summariser', async () => {
-    const out = await createSummariesBench({ summarise: null, articles: () => [article] }).run(ctx);
+    const out = await createSummariesBench({ ours: () => [], articles: () => [article] }).run(ctx);
     expect(out.tables[0]!.rows.map((r) => r.system)).not.toContain('briefbot');
     expect(out.targets.map((t) => t.status)).toEqual(['pending']);
   });
 
-  it('checks a plugged-in summariser against lead-3 on each metric', async () => {
+  it('checks each summariser of ours against lead-3 and adds lead-k at its length', async () => {
     const out = await createSummariesBench({
-      summarise: (a) => a.summary.join('\n'),
+      ours: () => [{ name: 'briefbot', summarise: (a) => a.summary.join('\n') }],
       articles: () => [article],
     }).run(ctx);
-    expect(out.tables[0]!.rows.map((r) => r.system)).toContain('briefbot');
+    const rows = out.tables[0]!.rows;
+    expect(rows.map((r) => r.system)).toContain('briefbot');
+    // Two summary sentences, so the length-matched baseline is the first two sentences.
+    expect(rows.find((r) => r.system === 'lead-k (k = briefbot sentences)')?.sentences).toBe(2);
     expect(out.targets.map((t) => [t.detail, t.status])).toEqual([
-      ['ROUGE-1 F1 vs lead-3', 'met'],
-      ['ROUGE-2 F1 vs lead-3', 'met'],
-      ['ROUGE-L F1 vs lead-3', 'met'],
+      ['briefbot, ROUGE-1 F1 vs lead-3', 'met'],
+      ['briefbot, ROUGE-2 F1 vs lead-3', 'met'],
+      ['briefbot, ROUGE-L F1 vs lead-3', 'met'],
     ]);
   });
 });

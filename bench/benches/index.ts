@@ -1,7 +1,20 @@
 // Every bench `npm run bench` knows, in the order it runs them. Listed by hand so that adding one is a
-// reviewed one-line change and nothing half-written under benches/ runs by accident.
+// reviewed one-line change and nothing half-written under benches/ runs by accident. ingest comes before
+// brief and answer-latency: they read the stores it fills (bench/fixture.ts), so its timings are of a fresh
+// ingest; run alone, they fill the stores themselves, untimed.
 import type { Bench } from '../types.js';
+import { answerLatencyBench } from './answer-latency.js';
+import { briefBench } from './brief.js';
 import { corpusBench } from './corpus.js';
+import { ingestBench } from './ingest.js';
 import { summariesBench } from './summaries.js';
+import { topicsBench } from './topics.js';
 
-export const BENCHES: readonly Bench[] = [corpusBench, summariesBench];
+export const BENCHES: readonly Bench[] = [
+  corpusBench,
+  summariesBench,
+  topicsBench,
+  ingestBench,
+  briefBench,
+  answerLatencyBench,
+];

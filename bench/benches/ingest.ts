@@ -1,0 +1,114 @@
+// Ingest speed and memory: documents per second per core with analysis, segmentation, summaries, topic
+// tags and the FTS5 index all included (bench/fixture.ts does the ingest), and resident memory after it.
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SIZES, type Fixture, fixture } from '../fixture.js';
+import { growthTables } from '../growth.js';
+import type { MemoryReading } from '../memory.js';
+import { summarise } from '../stats.js';
+import { checkTarget, type TargetCheck } from '../targets.js';
+import type { Bench, Cell } from '../types.js';
+
+const PROBE = fileURLToPath(new URL('../serve-probe.ts', import.meta.url));
+
+/** A fresh process over the filled store: the bot's memory once ingest is over (see serve-probe.ts). */
+function servingMemory(file: string): MemoryReading {
+  // execArgv carries tsx's loader, so the child runs TypeScript the way this process does.
+  const out = execFileSync(process.execPath, [...process.execArgv, PROBE, file], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as MemoryReading;
+}
+
+export const ingestBench: Bench = {
+  name: 'ingest',
+  description: 'ingest rate (docs/s on one core, summaries and FTS index included) and resident memory',
+  async run(ctx) {
+    const sizes = ctx.sizes(DEFAULT_SIZES);
+    const load = os.loadavg();
+    const rows: Record<string, Cell>[] = [];
+    const fixtures: Fixture[] = [];
+    const serving: MemoryReading[] = [];
+    const targets: TargetCheck[] = [];
+    for (const size of sizes) {
+      const f = await fixture(size, ctx.seed, ctx.log);
+      fixtures.push(f);
+      const { ingest } = f;
+      // Rate per batch of documents: the spread shows warm-up and any slowdown as the index grows.
+      const batchRates = summarise(ingest.batchMs.map((ms, i) => ingest.batchDocs[i]! / (ms / 1000)));
+      // Per core = per CPU-second of this process: the machine may be shared, and time spent waiting for a
+      // core is not the pipeline's cost. The wall rate is shown beside it.
+      const rate = ingest.docs / (ingest.cpuMs / 1000);
+      serving.push(servingMemory(f.file));
+      rows.push({
+        docs: ingest.docs,
+        items: ingest.items,
+        seconds: ingest.wallMs / 1000,
+        wallRate: ingest.docs / (ingest.wallMs / 1000),
+        cpuSeconds: ingest.cpuMs / 1000,
+        rate,
+        batchMedian: batchRates.median,
+        batchLow: batchRates.min,
+        batchHigh: batchRates.max,
+        msPerDoc: ingest.cpuMs / ingest.docs,
+        rss: ingest.memory.rssMb,
+        heap: ingest.memory.heapUsedMb,
+        servingRss: serving.at(-1)!.rssMb,
+        dbMb: ingest.dbMb,
+      });
+      targets.push(checkTarget('ingest-rate', rate, { corpusSize: size, detail: `${size} documents` }));
+    }
+    const largest = fixtures.at(-1)!;
+    targets.push(
+      checkTarget('memory-rss', largest.ingest.memory.rssMb, {
+        corpusSize: largest.ingest.items,
+        detail: `after ingesting ${largest.ingest.docs} documents (${largest.ingest.items} items)`,
+        note: 'corpus size here counts items, as the target does',
+      }),
+    );
+    const points = (value: (f: Fixture, i: number) => number) =>
+      fixtures.map((f, i) => ({ size: f.size, value: value(f, i) }));
+    return {
+      corpusSizes: sizes,
+      tables: [
+        {
+          title: 'Ingest into a fresh temp-file SqliteStore, one document at a time on one thread',
+          columns: [
+            { key: 'docs', label: 'docs' },
+            { key: 'items', label: 'items' },
+            { key: 'seconds', label: 'wall s', digits: 1 },
+            { key: 'wallRate', label: 'docs/s', digits: 1 },
+            { key: 'cpuSeconds', label: 'cpu s', digits: 1 },
+            { key: 'rate', label: 'docs/s/core', digits: 1 },
+            { key: 'batchMedian', label: 'batch median', digits: 1 },
+            { key: 'batchLow', label: 'batch min', digits: 1 },
+            { key: 'batchHigh', label: 'batch max', digits: 1 },
+            { key: 'msPerDoc', label: 'cpu ms/doc', digits: 2 },
+            { key: 'rss', label: 'rss MB', digits: 1 },
+            { key: 'heap', label: 'heap MB', digits: 1 },
+            { key: 'servingRss', label: 'serving rss MB', digits: 1 },
+            { key: 'dbMb', label: 'db MB', digits: 1 },
+          ],
+          rows,
+        },
+        ...growthTables('documents', [
+          { measure: 'cpu ms per document', points: points((f) => f.ingest.cpuMs / f.ingest.docs) },
+          { measure: 'rss after ingest, MB', points: points((f) => f.ingest.memory.rssMb) },
+          { measure: 'serving rss, MB', points: points((_, i) => serving[i]!.rssMb) },
+          { measure: 'database, MB', points: points((f) => f.ingest.dbMb) },
+        ]),
+      ],
+      targets,
+      notes: [
+        'docs/s/core = documents per CPU-second of the process (user + system, all threads, so V8 helper ' +
+          'threads count against it); one thread ingests, like BriefingsFolder.sync; docs/s is per wall second',
+        `load average ${load[0]!.toFixed(1)} before, ${os.loadavg()[0]!.toFixed(1)} after, on ` +
+          `${os.availableParallelism()} cores: above the core count, wall times include waiting for a core`,
+        'batch columns: docs/s (wall) over each batch of 100 documents; ingest = buildItems + replaceDocument ' +
+          '(a transaction per document), file reading and front-matter parsing left out',
+        'rss MB: this process right after ingest, after a gc, with the harness and every store of the run open; ' +
+          'serving rss MB: a fresh bot process over the same store after 35 briefs (bench/serve-probe.ts)',
+      ],
+      data: { ingest: fixtures.map((f, i) => ({ size: f.size, ...f.ingest, serving: serving[i] })) },
+    };
+  },
+};
