@@ -60,7 +60,7 @@ export function buildItems(
 }
 
 /** Bump when segmentation, summaries or tagging change, so stored documents are built again. */
-const PIPELINE_VERSION = 3;
+const PIPELINE_VERSION = 4;
 
 /** Same text, catalogue and pipeline: nothing to do. Any of them changed: the items are built again. */
 export function documentFingerprint(parsed: ParsedDocument, catalogue: TopicCatalogue): string {

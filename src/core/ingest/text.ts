@@ -34,8 +34,7 @@ const CALENDAR_WORDS = new Set(
 export function analyse(text: string): AnalysedSentence[] {
   const doc = nlp.readDoc(text);
   const values = doc.tokens().out(its.value) as string[];
-  // wink types stem as needing model add-ons; the lite model ships them.
-  const stems = doc.tokens().out(its.stem as unknown as typeof its.value) as string[];
+  const normals = doc.tokens().out(its.normal) as string[];
   const tags = doc.tokens().out(its.pos) as string[];
   const stops = doc.tokens().out(its.stopWordFlag) as unknown as boolean[];
   const lemmas = doc.tokens().out(its.lemma as unknown as typeof its.value) as string[];
@@ -56,7 +55,7 @@ export function analyse(text: string): AnalysedSentence[] {
       tokens.push({
         text: value,
         // Verbs are compared by the stem of their lemma, so "lost" meets "lose" and "held" meets "hold".
-        stem: pos === 'VERB' && lemma ? stemOf(lemma) : (stems[i] ?? value.toLowerCase()),
+        stem: stemOf(pos === 'VERB' && lemma ? lemma : (normals[i] ?? value.toLowerCase())),
         pos,
         stop: stops[i] ?? false,
         start: at,
@@ -75,20 +74,19 @@ export function analyse(text: string): AnalysedSentence[] {
   return sentences;
 }
 
+// The lite model ships a Porter stemmer among its add-ons; wink's types leave it untyped.
+const stemWord = model.addons.stem as (word: string) => string;
 const stemCache = new Map<string, string>();
-const STEM_CACHE_LIMIT = 50_000;
+const STEM_CACHE_LIMIT = 100_000;
 
-/** The stem of one word, memoised: verbs' lemmas repeat, and analysing a word costs a document. */
+/**
+ * The Porter stem of a lowercase word, memoised: news reuses its vocabulary, and stemming every token
+ * afresh cost more than parsing the document.
+ */
 function stemOf(word: string): string {
   const cached = stemCache.get(word);
   if (cached !== undefined) return cached;
-  const stem =
-    (
-      nlp
-        .readDoc(word)
-        .tokens()
-        .out(its.stem as unknown as typeof its.value) as string[]
-    )[0] ?? word;
+  const stem = stemWord(word);
   if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
   stemCache.set(word, stem);
   return stem;

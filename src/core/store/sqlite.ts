@@ -65,6 +65,9 @@ const MIGRATIONS: string[] = [
    );`,
   // 2: digest subscriptions and their runs (see sqlite-subscriptions.ts).
   SUBSCRIPTIONS_MIGRATION,
+  // 3: a topic's newest items, best tagged first, straight from the index for /brief.
+  `CREATE INDEX item_topics_briefing ON item_topics(topic, published DESC, weight DESC);
+   DROP INDEX item_topics_recent;`,
 ];
 
 interface ItemRow {
@@ -146,12 +149,24 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     });
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared once: ingest runs the same few statements for every item of every document. */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
   async close(): Promise<void> {
     this.db.close();
   }
 
   async documentId(origin: string): Promise<string | undefined> {
-    const row = this.db.prepare('SELECT id FROM documents WHERE origin = ?').get(origin) as
+    const row = this.statement('SELECT id FROM documents WHERE origin = ?').get(origin) as
       | { id: string }
       | undefined;
     return row?.id;
@@ -171,7 +186,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     // Items that survive an edit unchanged keep their first ingestion time, so digests don't repeat them.
     const previous = new Map(
       (
-        this.db.prepare('SELECT id, ingested_at FROM items WHERE origin = ?').all(document.origin) as {
+        this.statement('SELECT id, ingested_at FROM items WHERE origin = ?').all(document.origin) as {
           id: string;
           ingested_at: string;
         }[]
@@ -194,18 +209,18 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
         JSON.stringify(document.topics),
         ingestedAt,
       );
-    const insertItem = this.db.prepare(
+    const insertItem = this.statement(
       `INSERT INTO items (id, origin, document_id, story_key, position, headline, summary, key_points, topics,
          entities, published, source, url, document_title, sentences, ingested_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const insertTopic = this.db.prepare(
+    const insertTopic = this.statement(
       'INSERT INTO item_topics (topic, item_rowid, weight, published) VALUES (?, ?, ?, ?)',
     );
-    const insertFts = this.db.prepare(
+    const insertFts = this.statement(
       'INSERT INTO items_fts (rowid, headline, summary, body) VALUES (?, ?, ?, ?)',
     );
-    const insertSentence = this.db.prepare(
+    const insertSentence = this.statement(
       'INSERT INTO sentences_fts (text, item_rowid, idx) VALUES (?, ?, ?)',
     );
     for (const item of items) {
@@ -251,79 +266,109 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       .prepare('SELECT rowid FROM items WHERE origin = ?')
       .pluck()
       .all(origin) as number[];
-    const deleteFts = this.db.prepare('DELETE FROM items_fts WHERE rowid = ?');
-    const deleteSentences = this.db.prepare('DELETE FROM sentences_fts WHERE item_rowid = ?');
+    const deleteFts = this.statement('DELETE FROM items_fts WHERE rowid = ?');
+    const deleteSentences = this.statement('DELETE FROM sentences_fts WHERE item_rowid = ?');
     for (const rowid of rowids) {
       deleteFts.run(rowid);
       deleteSentences.run(rowid);
     }
-    return this.db.prepare('DELETE FROM documents WHERE origin = ?').run(origin).changes > 0;
+    return this.statement('DELETE FROM documents WHERE origin = ?').run(origin).changes > 0;
   }
 
   async findItems(query: ItemQuery, limit: number): Promise<ItemHit[]> {
-    const { from, params, relevance, order } = this.itemQuerySql(query);
+    const candidates = this.candidates(query);
+    if (!candidates) return [];
+    // Candidates first, rows after: only the few chosen rows are read in full.
     const rows = this.db
-      .prepare(`SELECT items.*, ${relevance} AS relevance ${from} ORDER BY ${order} LIMIT ?`)
-      .all(...params, limit) as (ItemRow & { relevance: number })[];
+      .prepare(
+        `SELECT items.*, c.relevance AS relevance FROM (${candidates.sql} LIMIT ?) AS c
+         JOIN items ON items.rowid = c.rid ORDER BY c.position`,
+      )
+      .all(...candidates.params, limit) as (ItemRow & { relevance: number })[];
     return rows.map((row) => ({ item: toItem(row), relevance: row.relevance }));
   }
 
   async countItems(query: ItemQuery): Promise<number> {
-    const { from, params } = this.itemQuerySql(query);
-    return (this.db.prepare(`SELECT count(*) AS count ${from}`).get(...params) as { count: number }).count;
+    const candidates = this.candidates(query);
+    if (!candidates) return 0;
+    return (
+      this.db.prepare(`SELECT count(*) AS count FROM (${candidates.count})`).get(...candidates.params) as {
+        count: number;
+      }
+    ).count;
   }
 
   /**
-   * One FROM/WHERE for finding and counting, so the two never disagree. Topic queries walk the
-   * (topic, published) index newest first; text queries take FTS5's best matches.
+   * The rowids a query selects, best first, as `rid`, `relevance` and `position` (the order), plus
+   * the same selection for counting, so finding and counting never disagree. A single topic walks
+   * its (topic, published) index newest first; words take FTS5's best matches, all words if any item
+   * has them all, else any. Undefined: nothing can match.
    */
-  private itemQuerySql(query: ItemQuery): {
-    from: string;
-    params: unknown[];
-    relevance: string;
-    order: string;
-  } {
+  private candidates(query: ItemQuery): { sql: string; count: string; params: unknown[] } | undefined {
+    const topics = query.topics ?? [];
     const params: unknown[] = [];
     const where: string[] = [];
-    let from = 'FROM items';
-    let relevance = '1.0';
-    let order = 'items.published DESC, items.rowid DESC';
-    const topics = query.topics ?? [];
-    if (topics.length > 0) {
-      from = 'FROM item_topics AS t JOIN items ON items.rowid = t.item_rowid';
-      where.push(`t.topic IN (${topics.map(() => '?').join(', ')})`);
+    let source: string;
+    let relevance: string;
+    let order: string;
+    if (query.text !== undefined) {
+      const match = this.bestMatch(query.text);
+      if (!match) return undefined;
+      // bm25 is scored inside its own query: FTS5 allows it nowhere else.
+      source = `(SELECT rowid AS rid, bm25(items_fts, 4.0, 2.0, 1.0) AS score FROM items_fts
+                 WHERE items_fts MATCH ? LIMIT -1) AS f JOIN items ON items.rowid = f.rid`;
+      params.push(match);
+      relevance = '-f.score';
+      order = 'f.score';
+      if (topics.length > 0) {
+        where.push(
+          `items.rowid IN (SELECT item_rowid FROM item_topics WHERE topic IN (${topics.map(() => '?').join(', ')}))`,
+        );
+        params.push(...topics);
+      }
+    } else if (topics.length === 1) {
+      source = 'item_topics AS t JOIN items ON items.rowid = t.item_rowid';
+      where.push('t.topic = ?');
+      params.push(topics[0]);
+      relevance = 't.weight';
+      order = 't.published DESC, t.weight DESC';
+    } else if (topics.length > 1) {
+      // An item tagged with two of the topics must come back once.
+      source = `(SELECT item_rowid, max(weight) AS weight, max(published) AS published FROM item_topics
+                 WHERE topic IN (${topics.map(() => '?').join(', ')}) GROUP BY item_rowid) AS t
+                JOIN items ON items.rowid = t.item_rowid`;
       params.push(...topics);
       relevance = 't.weight';
       order = 't.published DESC, t.weight DESC';
-      if (topics.length > 1) {
-        // An item tagged with two of the topics must come back once.
-        from = `FROM (SELECT item_rowid, max(weight) AS weight, max(published) AS published FROM item_topics
-                  WHERE topic IN (${topics.map(() => '?').join(', ')}) GROUP BY item_rowid) AS t
-                JOIN items ON items.rowid = t.item_rowid`;
-        where.pop();
-      }
-    }
-    if (query.text !== undefined) {
-      const match = ftsQuery(query.text);
-      // Text with no searchable words matches nothing rather than everything.
-      if (!match) where.push('0');
-      else {
-        from += ' JOIN items_fts AS f ON f.rowid = items.rowid';
-        where.push('items_fts MATCH ?');
-        params.push(match);
-        relevance =
-          topics.length > 0
-            ? 't.weight * -bm25(items_fts, 4.0, 2.0, 1.0)'
-            : '-bm25(items_fts, 4.0, 2.0, 1.0)';
-        if (topics.length === 0) order = 'bm25(items_fts, 4.0, 2.0, 1.0)';
-      }
+    } else {
+      source = 'items';
+      relevance = '1.0';
+      order = 'items.published DESC, items.rowid DESC';
     }
     if (query.ingestedSince) {
       where.push('items.ingested_at >= ?');
       params.push(query.ingestedSince);
     }
-    if (where.length > 0) from += ` WHERE ${where.join(' AND ')}`;
-    return { from, params, relevance, order };
+    // Counting a single topic needs no row of items at all.
+    const countSource =
+      query.text === undefined && topics.length === 1 && !query.ingestedSince
+        ? 'SELECT 1 FROM item_topics WHERE topic = ?'
+        : undefined;
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    return {
+      sql: `SELECT items.rowid AS rid, ${relevance} AS relevance, row_number() OVER (ORDER BY ${order}) AS position
+            FROM ${source} ${filter} ORDER BY ${order}`,
+      count: countSource ?? `SELECT 1 FROM ${source} ${filter}`,
+      params,
+    };
+  }
+
+  /** All the words when some item has them all, else any of them. */
+  private bestMatch(text: string): string | undefined {
+    const all = ftsQuery(text, 'all');
+    if (!all) return undefined;
+    const any = this.statement('SELECT 1 FROM items_fts WHERE items_fts MATCH ? LIMIT 1').get(all);
+    return any ? all : ftsQuery(text, 'any');
   }
 
   async getItems(ids: readonly string[]): Promise<StoredItem[]> {
@@ -340,15 +385,19 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     limit: number,
     itemIds?: readonly string[],
   ): Promise<SentenceHit[]> {
-    const match = ftsQuery(words.join(' '));
+    const match = ftsQuery(words.join(' '), 'any');
     if (!match || itemIds?.length === 0) return [];
-    const restrict = itemIds ? `AND items.id IN (${itemIds.map(() => '?').join(', ')})` : '';
+    const restrict = itemIds
+      ? `AND s.item_rowid IN (SELECT rowid FROM items WHERE id IN (${itemIds.map(() => '?').join(', ')}))`
+      : '';
+    // Best sentences first, then their items' ids: the join touches only the winners.
     const rows = this.db
       .prepare(
-        `SELECT items.id AS itemId, s.idx AS idx, -bm25(sentences_fts) AS relevance
-         FROM sentences_fts AS s JOIN items ON items.rowid = s.item_rowid
-         WHERE sentences_fts MATCH ? ${restrict}
-         ORDER BY bm25(sentences_fts) LIMIT ?`,
+        `SELECT items.id AS itemId, best.idx AS idx, best.relevance AS relevance
+         FROM (SELECT s.item_rowid AS rid, s.idx AS idx, -bm25(sentences_fts) AS relevance
+               FROM sentences_fts AS s WHERE sentences_fts MATCH ? ${restrict}
+               ORDER BY bm25(sentences_fts) LIMIT ?) AS best
+         JOIN items ON items.rowid = best.rid ORDER BY best.relevance DESC`,
       )
       .all(match, ...(itemIds ?? []), limit) as { itemId: string; idx: number; relevance: number }[];
     return rows.map((row) => ({ itemId: row.itemId, index: row.idx, relevance: row.relevance }));
