@@ -3,6 +3,7 @@
 // brief and answer-latency: they read the stores it fills (bench/fixture.ts), so its timings are of a fresh
 // ingest; run alone, they fill the stores themselves, untimed.
 import type { Bench } from '../types.js';
+import { answerAccuracyBench } from './answer-accuracy.js';
 import { answerLatencyBench } from './answer-latency.js';
 import { briefBench } from './brief.js';
 import { corpusBench } from './corpus.js';
@@ -17,4 +18,5 @@ export const BENCHES: readonly Bench[] = [
   ingestBench,
   briefBench,
   answerLatencyBench,
+  answerAccuracyBench,
 ];
