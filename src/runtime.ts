@@ -35,7 +35,7 @@ export interface CoreOptions {
   chat?: ChatModel;
 }
 
-export const TOPICS_FILE = 'topics.yaml';
+const TOPICS_FILE = 'topics.yaml';
 
 /** Store, topic catalogue, briefings ingested once, and the bot on top: what every entry point needs. */
 export async function openCore(options: CoreOptions): Promise<Core> {

@@ -3,7 +3,7 @@ import type { Item, Topic } from './model.js';
 import type { ItemHit, ItemStore } from './store/store.js';
 import type { TopicCatalogue } from './topics.js';
 
-export const BRIEFING_SIZE = 5;
+const BRIEFING_SIZE = 5;
 /** How many candidates the store hands over for ranking: enough that recency cannot hide the best. */
 const CANDIDATES = 100;
 /** Days over which an item's recency halves. */
@@ -28,7 +28,7 @@ export function itemSection(item: Item): ReplySection {
  * Newest first, then most on-topic, then in the order the source told it. Recency is measured from
  * the newest candidate, so an archive reads the same as a live feed.
  */
-export function rankItems(hits: readonly ItemHit[]): Item[] {
+function rankItems(hits: readonly ItemHit[]): Item[] {
   const newest = Math.max(...hits.map((hit) => Date.parse(hit.item.published)));
   const topRelevance = Math.max(...hits.map((hit) => hit.relevance), Number.MIN_VALUE);
   const scored = hits.map((hit) => {

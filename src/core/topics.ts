@@ -15,7 +15,7 @@ interface Term {
 }
 
 /** Lowercase, single-spaced, without surrounding punctuation: how names are compared. */
-export function normaliseName(text: string): string {
+function normaliseName(text: string): string {
   return text
     .toLowerCase()
     .replace(/[_\s]+/g, ' ')

@@ -17,7 +17,7 @@ export interface IngestReport {
   items: number;
 }
 
-export function describeProblem(problem: ParseProblem): string {
+function describeProblem(problem: ParseProblem): string {
   return `${problem.origin}:${problem.line}: ${problem.message}`;
 }
 

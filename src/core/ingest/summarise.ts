@@ -124,7 +124,7 @@ export function withoutConnective(sentence: string): string {
 }
 
 /** The main clause of a sentence, cut at a clause boundary to headline length, without final stop. */
-export function headlineOf(sentence: string): string {
+function headlineOf(sentence: string): string {
   let text = withoutConnective(sentence);
   const opener = SUBORDINATE_OPENER.exec(text);
   if (opener && opener[0].length < text.length * 0.6) text = capitalise(text.slice(opener[0].length));

@@ -132,8 +132,3 @@ export function properNames(sentences: readonly AnalysedSentence[]): string[] {
     .filter((run) => !run.initial || run.words.length > 1 || midSentence.has(run.words[0]?.text ?? ''))
     .map((run) => run.words.map((token) => token.text).join(' '));
 }
-
-/** Stems of a free-text query, for matching it against analysed sentences. */
-export function queryStems(text: string): string[] {
-  return analyse(text).flatMap((sentence) => contentStems(sentence.tokens));
-}

@@ -7,11 +7,6 @@ export function termCounts(terms: Iterable<string>): Vector {
   return vector;
 }
 
-export function addInto(target: Vector, source: Vector, scale = 1): Vector {
-  for (const [term, weight] of source) target.set(term, (target.get(term) ?? 0) + weight * scale);
-  return target;
-}
-
 /** Inverse document frequency over a set of vectors: terms every one of them has weigh little. */
 export function inverseFrequencies(vectors: readonly Vector[]): Map<string, number> {
   const frequency = new Map<string, number>();
