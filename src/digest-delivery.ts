@@ -1,5 +1,5 @@
 import type { Adapter, PostedMessage } from './core/bot-api.js';
-import { composeDigest, digestWindowStart } from './core/digest.js';
+import { DigestComposer, type DigestWindow, digestWindowStart } from './core/digest.js';
 import { localDate } from './core/local-time.js';
 import type { Logger } from './core/logger.js';
 import type { Platform } from './core/model.js';
@@ -31,6 +31,42 @@ export interface DeliveryOptions {
   /** Digests posted more than this long after they were due say they are late. */
   lateAfterMs: number;
   retry: RetryPolicy;
+  /**
+   * Digests composed at once (default 4). Claims are all made first; compositions then run through
+   * this many slots and each digest goes to its adapter as soon as it is composed, so a minute with
+   * thousands due holds a few compositions in memory, not thousands, and posting starts at once.
+   */
+  composeConcurrency?: number;
+}
+
+/** At most `limit` tasks at once; the rest wait their turn in order. */
+export class Limiter {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Most tasks that ever ran at once (for tests). */
+  peak = 0;
+
+  constructor(
+    private readonly limit: number,
+    /** Called whenever the last running task ends with none waiting. */
+    private readonly onIdle: () => void = () => {},
+  ) {
+    if (!(limit >= 1)) throw new Error(`concurrency must be at least 1, not ${limit}`);
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active += 1;
+    this.peak = Math.max(this.peak, this.active);
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      // The slot passes straight to the next task, so `active` stays counted.
+      if (next) next();
+      else if (--this.active === 0) this.onIdle();
+    }
+  }
 }
 
 /**
@@ -53,9 +89,19 @@ export class DigestDelivery {
   private readonly posters: Map<Platform, Poster>;
   private stopping = false;
   private readonly wakers = new Set<() => void>();
+  private readonly composer: DigestComposer;
+  /** Bounds compositions in flight; when it drains, the firing's shared compositions are dropped. */
+  readonly composing: Limiter;
 
   constructor(private readonly options: DeliveryOptions) {
     this.posters = new Map(options.posters.map((poster) => [poster.platform, poster]));
+    this.composer = new DigestComposer(options);
+    this.composing = new Limiter(options.composeConcurrency ?? 4, () => this.composer.clear());
+  }
+
+  /** How many digests were composed rather than shared with another subscription of the same firing. */
+  get compositions(): number {
+    return this.composer.composed;
   }
 
   canPost(platform: Platform): boolean {
@@ -100,12 +146,12 @@ export class DigestDelivery {
       return 'missed';
     }
     const until = now.toISOString();
-    const window = {
+    const window: DigestWindow = {
       since: await digestWindowStart(store, subscription, now),
       until,
       ...(lateBy > this.options.lateAfterMs ? { lateFor: due.toISOString() } : {}),
     };
-    const reply = await composeDigest(this.options, subscription, window);
+    const reply = await this.composing.run(() => this.composer.compose(subscription, window));
     if (!reply) {
       const outcome = {
         status: 'skipped' as const,

@@ -49,6 +49,8 @@ export interface SchedulerOptions {
   leaseMs?: number;
   lateAfterMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** Digests composed at once when many are due together (default 4); each is posted once composed. */
+  composeConcurrency?: number;
 }
 
 /** Every minute: take over claims of dead instances, and pick up subscriptions other instances changed. */

@@ -160,13 +160,14 @@ describe('digests bench: end to end on 50 subscriptions', () => {
     ]);
   }, 60_000);
 
-  it('posts each digest once through the Slack adapter despite 429s, within the limits', async () => {
+  it('posts each digest once through the Slack adapter, paced within the limits', async () => {
     await resetSubscriptions(store, file, subscriptions);
     // Two digests per channel: the second meets the per-channel limit and must wait its turn.
     const limits = { perChannelMs: 1_000, workspacePerSecond: 1_000, workspaceBurst: 1_000 };
     const result = await runDelivery({ ...base(), limits, cutoffMs: 20_000 });
     expect(result.settled).toBe(true);
-    expect(result.rejectedByChannel).toBeGreaterThan(0);
+    // The adapter paces digests to Slack's limits, so the platform never has to refuse one.
+    expect(result.rejectedByChannel + result.rejectedByWorkspace).toBe(0);
     expect(result.count).toMatchObject({ accepted: 50, delivered: 50, lost: 0, duplicated: 0 });
     expect(result.lastAcceptedMs - result.firstAcceptedMs).toBeGreaterThanOrEqual(result.lowerBoundMs);
   }, 60_000);

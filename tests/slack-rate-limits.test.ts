@@ -99,6 +99,40 @@ describe('digest posting for the scheduler', () => {
     expect(posted.threadId).toMatch(/^slack:C0NEWS:\d+\.\d+$/);
   });
 
+  it('paces digests to one channel at least 1 s apart, and other channels meanwhile', async () => {
+    await sleep(1_100); // the previous test's post to CHANNEL
+    const started = performance.now();
+    const posts = await Promise.all([
+      h.adapter.postToChannel(CHANNEL, gazaBriefing()),
+      h.adapter.postToChannel(CHANNEL, gazaBriefing()),
+      h.adapter.postToChannel('C0OTHER', gazaBriefing()),
+      h.adapter.postToChannel(CHANNEL, gazaBriefing()),
+    ]);
+    expect(new Set(posts.map((p) => p.threadId)).size).toBe(4);
+    const inChannel = accepted().filter((call) => call.body.channel === CHANNEL);
+    expect(inChannel).toHaveLength(3);
+    for (let i = 1; i < inChannel.length; i++) {
+      expect(inChannel[i]!.at - inChannel[i - 1]!.at).toBeGreaterThanOrEqual(1_000);
+    }
+    const other = accepted().find((call) => call.body.channel === 'C0OTHER');
+    expect(other!.at - inChannel[0]!.at).toBeLessThan(500);
+    expect(performance.now() - started).toBeLessThan(3_500);
+    expect(since('chat.postMessage').every((call) => call.status === 200)).toBe(true);
+  });
+
+  it('waits exactly Retry-After on a digest 429, not the client backoff, and posts it once', async () => {
+    await sleep(1_100);
+    h.emulator.failNext('chat.postMessage', { status: 429, retryAfter: 2 }, 2);
+    const started = performance.now();
+    await h.adapter.postToChannel(CHANNEL, gazaBriefing());
+    const elapsed = performance.now() - started;
+    // Two waits of 2 s; the client's own retries would add exponential backoff on top.
+    expect(elapsed).toBeGreaterThanOrEqual(3_900);
+    expect(elapsed).toBeLessThan(5_500);
+    expect(since('chat.postMessage').map((call) => call.status)).toEqual([429, 429, 200]);
+    expect(accepted()).toHaveLength(1);
+  }, 10_000);
+
   it('fails loudly when Slack refuses a digest, so the scheduler can record it', async () => {
     h.emulator.failNext('chat.postMessage', { error: 'channel_not_found' });
     await expect(h.adapter.postToChannel('C0GONE', gazaBriefing())).rejects.toThrow(/channel_not_found/);

@@ -1,6 +1,7 @@
 import type { Reply, ReplySection } from '../reply.js';
 import { itemSection } from './briefing.js';
 import { formatLocal } from './local-time.js';
+import type { Item } from './model.js';
 import type { ItemStore, StoredItem } from './store/store.js';
 import type { Subscription } from './store/subscriptions.js';
 import type { TopicCatalogue } from './topics.js';
@@ -50,11 +51,7 @@ export async function composeDigest(
   window: DigestWindow,
 ): Promise<Reply | undefined> {
   const { topics, timezone } = subscription;
-  const hits = await deps.store.findItems({ topics, ingestedSince: window.since }, CANDIDATES);
-  // The store filters by ingestion time from below only; the upper bound keeps an item ingested
-  // while this digest is composed for the next one rather than in both.
-  const stored = await deps.store.getItems(hits.map((hit) => hit.item.id));
-  const fresh = onePerStory(stored.filter((item) => item.ingestedAt < window.until).sort(newestFirst));
+  const fresh = await freshItems(deps.store, topics, window);
   const labels = topicLabels(deps.catalogue, topics);
   const since = `${formatLocal(new Date(window.since), timezone)} (${timezone})`;
   const late = window.lateFor ? `Late (was due ${formatLocal(new Date(window.lateFor), timezone)}). ` : '';
@@ -87,6 +84,65 @@ export async function composeDigest(
       ...(topics.length === 1 && topics[0] ? { topic: topics[0] } : {}),
     },
   };
+}
+
+/** The window's items on the topics, newest first, one per story. */
+async function freshItems(
+  store: ItemStore,
+  topics: readonly string[],
+  window: DigestWindow,
+): Promise<StoredItem[]> {
+  const hits = await store.findItems({ topics: [...topics], ingestedSince: window.since }, CANDIDATES);
+  // The SQLite and PostgreSQL stores return whole stored rows, ingestion time included: read once.
+  // A store whose hits lack it has them read again by id.
+  const missing = hits.filter((hit) => !isStored(hit.item)).map((hit) => hit.item.id);
+  const reread = new Map((await store.getItems(missing)).map((item) => [item.id, item]));
+  const stored = hits.flatMap((hit) => (isStored(hit.item) ? [hit.item] : (reread.get(hit.item.id) ?? [])));
+  // The store filters by ingestion time from below only; the upper bound keeps an item ingested
+  // while this digest is composed for the next one rather than in both.
+  return onePerStory(stored.filter((item) => item.ingestedAt < window.until).sort(newestFirst));
+}
+
+function isStored(item: Item): item is StoredItem {
+  return typeof (item as Partial<StoredItem>).ingestedAt === 'string';
+}
+
+/**
+ * Shares compositions among the subscriptions of one firing: those with the same topics, window,
+ * zone and quiet flag get the same reply object (posting stays per channel), composed once. Entries
+ * are kept while any composition is under way and dropped once the batch is over (`clear`).
+ */
+export class DigestComposer {
+  private readonly memo = new Map<string, Promise<Reply | undefined>>();
+  /** How many compositions actually ran (the rest were shared): for tests and logs. */
+  composed = 0;
+
+  constructor(private readonly deps: DigestDeps) {}
+
+  compose(subscription: Subscription, window: DigestWindow): Promise<Reply | undefined> {
+    const key = JSON.stringify([
+      subscription.topics,
+      window.since,
+      window.until,
+      window.lateFor ?? null,
+      subscription.timezone,
+      subscription.quiet,
+    ]);
+    let reply = this.memo.get(key);
+    if (!reply) {
+      this.composed += 1;
+      reply = composeDigest(this.deps, subscription, window);
+      // A failed composition is not shared with later subscriptions: they try again.
+      reply.catch(() => this.memo.delete(key));
+      this.memo.set(key, reply);
+    }
+    return reply;
+  }
+
+  /** Ends the batch: later compositions read the store afresh. */
+  clear(): void {
+    this.memo.clear();
+  }
 }
 
 function newestFirst(a: StoredItem, b: StoredItem): number {

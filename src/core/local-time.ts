@@ -59,7 +59,7 @@ export function canonicalTimeZone(name: string): string | undefined {
   // Offsets such as "+01:00" are valid Intl zones in newer Node but have no daylight saving to follow.
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(name)) return undefined;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    return partsFormatter(name).resolvedOptions().timeZone;
   } catch {
     return undefined;
   }
@@ -116,17 +116,25 @@ export function previousOccurrence(time: string, timeZone: string, atOrBefore: D
   throw new Error(`no ${time} in ${timeZone} before ${atOrBefore.toISOString()}`);
 }
 
+/** Building an Intl.DateTimeFormat costs far more than using one: one per zone, kept. */
+const displayFormatters = new Map<string, Intl.DateTimeFormat>();
+
 /** "Sat 27 Mar, 08:00" in the zone: how users see delivery times. */
 export function formatLocal(instant: Date, timeZone: string): string {
-  const text = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(instant);
+  let formatter = displayFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    displayFormatters.set(timeZone, formatter);
+  }
+  const text = formatter.format(instant);
   return text.replace(/^(\w+) (\d+ \w+),? (\d\d:\d\d)$/, '$1 $2, $3');
 }
 

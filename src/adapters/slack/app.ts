@@ -9,6 +9,7 @@ import { createLogger } from '../../core/logger.js';
 import type { Reply } from '../../reply.js';
 import { type MessageEventPayload, RecentDeliveries, type SlashCommandPayload } from './events.js';
 import { SlackHandlers } from './handlers.js';
+import { type PacingOptions, PostPacer } from './post.js';
 import type { SlackConfig, SlackLogger, SlackRetryConfig } from './types.js';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
@@ -19,6 +20,12 @@ export interface SlackAdapterOptions {
   logger?: SlackLogger;
   /** Lowest level passed on to `logger` from Bolt and the Web API client. Default 'info'. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /**
+   * How digests (`postToChannel`) are paced: one post per channel per second and 20 per second across
+   * the workspace by default; a 429 is waited out for its Retry-After and the same message sent again.
+   * Replies to commands and thread questions do not go through it.
+   */
+  digestPacing?: Omit<PacingOptions, 'onRateLimited'>;
 }
 
 export interface SlackAdapter extends Adapter {
@@ -147,6 +154,20 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   const handlers = new SlackHandlers({ bot, logger, deliveries: new RecentDeliveries() });
 
+  // Digests get a client of their own that hands 429s back rather than pausing and backing off
+  // exponentially (which also held up interactive replies); the pacer waits them out per channel.
+  const digestClient = new webApi.WebClient(config.botToken, {
+    ...clientOptions,
+    logger: common.logger,
+    logLevel: level,
+    rejectRateLimitedCalls: true,
+  });
+  const pacer = new PostPacer({
+    ...options.digestPacing,
+    onRateLimited: (channel, retryAfterS) =>
+      logger.warn('slack: digest rate-limited; waiting Retry-After', { channel, retryAfterS }),
+  });
+
   app.command(config.command ?? '/brief', async ({ command, ack, respond, client }) => {
     // Slack wants the ack within 3 s: give it before any work.
     await ack();
@@ -207,7 +228,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       }
     },
     postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
-      return handlers.postToChannel(app.client, channelId, reply);
+      return pacer.run(channelId, () => handlers.postToChannel(digestClient, channelId, reply));
     },
   };
 }

@@ -77,3 +77,92 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** Seconds Slack asked to wait, when the error is a 429 the client handed back (`rejectRateLimitedCalls`). */
+export function rateLimitedFor(error: unknown): number | undefined {
+  const limited = error as { code?: string; retryAfter?: unknown } | undefined;
+  if (limited?.code !== 'slack_webapi_rate_limited_error') return undefined;
+  return typeof limited.retryAfter === 'number' && limited.retryAfter >= 0 ? limited.retryAfter : undefined;
+}
+
+export interface PacingOptions {
+  /** Least gap between the end of one post to a channel and the next post there; default 1 s (Slack's limit). */
+  perChannelMs?: number;
+  /** Posts started per second across the workspace; default 20. */
+  workspacePerSecond?: number;
+  /** 429s in a row on one message before its post fails (certainly not posted); default 10. */
+  maxRateLimited?: number;
+  /** Told of each 429 waited out. */
+  onRateLimited?: (channel: string, retryAfterS: number) => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Paces posts the way Slack limits them, so a minute of digests goes out at the platform's rate
+ * rather than into 429s and the client's exponential backoff: one post at a time per channel, at
+ * least `perChannelMs` after the last one there ended, and a workspace-wide rate. A 429 is waited
+ * out for exactly its Retry-After and the same message sent again: Slack posted nothing, so no
+ * second copy can appear. Any other failure is passed on untouched.
+ */
+export class PostPacer {
+  private readonly tails = new Map<string, Promise<void>>();
+  private readonly channelFree = new Map<string, number>();
+  private workspaceFree = 0;
+  private readonly perChannelMs: number;
+  private readonly workspaceGapMs: number;
+  private readonly maxRateLimited: number;
+
+  constructor(private readonly options: PacingOptions = {}) {
+    this.perChannelMs = options.perChannelMs ?? 1_000;
+    const perSecond = options.workspacePerSecond ?? 20;
+    this.workspaceGapMs = perSecond > 0 && Number.isFinite(perSecond) ? 1_000 / perSecond : 0;
+    this.maxRateLimited = options.maxRateLimited ?? 10;
+  }
+
+  /** Runs `post` in its channel's turn; resolves or rejects as that post does. */
+  run<T>(channel: string, post: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(channel) ?? Promise.resolve();
+    const result = previous.then(() => this.paced(channel, post));
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
+    this.tails.set(channel, tail);
+    void tail.then(() => {
+      if (this.tails.get(channel) === tail) this.tails.delete(channel);
+    });
+    return result;
+  }
+
+  private async paced<T>(channel: string, post: () => Promise<T>): Promise<T> {
+    for (let limited = 0; ; ) {
+      await this.turn(channel);
+      try {
+        const posted = await post();
+        this.channelFree.set(channel, Date.now() + this.perChannelMs);
+        return posted;
+      } catch (error) {
+        const retryAfterS = rateLimitedFor(error);
+        if (retryAfterS === undefined || ++limited >= this.maxRateLimited) {
+          this.channelFree.set(channel, Date.now() + this.perChannelMs);
+          throw error;
+        }
+        this.options.onRateLimited?.(channel, retryAfterS);
+        this.channelFree.set(channel, Date.now() + retryAfterS * 1_000);
+      }
+    }
+  }
+
+  /** Waits until the channel may post again, then takes the workspace's next free slot. */
+  private async turn(channel: string): Promise<void> {
+    const channelWait = (this.channelFree.get(channel) ?? 0) - Date.now();
+    if (channelWait > 0) await sleep(channelWait);
+    const now = Date.now();
+    const slot = Math.max(now, this.workspaceFree);
+    this.workspaceFree = slot + this.workspaceGapMs;
+    if (slot > now) await sleep(slot - now);
+    // Forgotten once it has passed, so channels posted to long ago cost nothing.
+    if ((this.channelFree.get(channel) ?? 0) <= Date.now()) this.channelFree.delete(channel);
+  }
+}

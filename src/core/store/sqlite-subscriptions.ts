@@ -104,48 +104,58 @@ const RUN_KEY = 'subscription_id = ? AND period_key = ?';
 
 /** SubscriptionStore on the SqliteStore's connection: each method is one statement. */
 export class SqliteSubscriptions implements SubscriptionStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Database.Database) {}
 
+  /** Prepared once: a minute's digests run the same few statements thousands of times. */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      prepared = this.db.prepare(sql);
+      this.statements.set(sql, prepared);
+    }
+    return prepared;
+  }
+
   async saveSubscription(s: Subscription): Promise<{ subscription: Subscription; created: boolean }> {
-    const row = this.db
-      .prepare(
-        `INSERT INTO subscriptions (id, platform, workspace_id, channel_id, topics, topics_key, local_time,
+    const row = this.statement(
+      `INSERT INTO subscriptions (id, platform, workspace_id, channel_id, topics, topics_key, local_time,
            timezone, quiet, created_by, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (platform, channel_id, topics_key) DO UPDATE SET
            topics = excluded.topics, local_time = excluded.local_time, timezone = excluded.timezone,
            quiet = excluded.quiet, created_by = excluded.created_by, workspace_id = excluded.workspace_id
          RETURNING *`,
-      )
-      .get(
-        s.id,
-        s.platform,
-        s.workspaceId ?? null,
-        s.channelId,
-        JSON.stringify(s.topics),
-        topicsKey(s.topics),
-        s.time,
-        s.timezone,
-        s.quiet ? 1 : 0,
-        s.createdBy,
-        s.createdAt,
-      ) as SubscriptionRow;
+    ).get(
+      s.id,
+      s.platform,
+      s.workspaceId ?? null,
+      s.channelId,
+      JSON.stringify(s.topics),
+      topicsKey(s.topics),
+      s.time,
+      s.timezone,
+      s.quiet ? 1 : 0,
+      s.createdBy,
+      s.createdAt,
+    ) as SubscriptionRow;
     return { subscription: toSubscription(row), created: row.id === s.id };
   }
 
   async setSubscriptionTopics(id: string, topics: string[]): Promise<Subscription | undefined> {
-    const row = this.db
-      .prepare('UPDATE subscriptions SET topics = ?, topics_key = ? WHERE id = ? RETURNING *')
-      .get(JSON.stringify(topics), topicsKey(topics), id) as SubscriptionRow | undefined;
+    const row = this.statement(
+      'UPDATE subscriptions SET topics = ?, topics_key = ? WHERE id = ? RETURNING *',
+    ).get(JSON.stringify(topics), topicsKey(topics), id) as SubscriptionRow | undefined;
     return row && toSubscription(row);
   }
 
   async deleteSubscription(id: string): Promise<boolean> {
-    return this.db.prepare('DELETE FROM subscriptions WHERE id = ?').run(id).changes > 0;
+    return this.statement('DELETE FROM subscriptions WHERE id = ?').run(id).changes > 0;
   }
 
   async getSubscription(id: string): Promise<Subscription | undefined> {
-    const row = this.db.prepare('SELECT * FROM subscriptions WHERE id = ?').get(id) as
+    const row = this.statement('SELECT * FROM subscriptions WHERE id = ?').get(id) as
       | SubscriptionRow
       | undefined;
     return row && toSubscription(row);
@@ -153,38 +163,32 @@ export class SqliteSubscriptions implements SubscriptionStore {
 
   async listSubscriptions(channel?: { platform: Platform; channelId: string }): Promise<Subscription[]> {
     const rows = channel
-      ? this.db
-          .prepare(
-            'SELECT * FROM subscriptions WHERE platform = ? AND channel_id = ? ORDER BY created_at, id',
-          )
-          .all(channel.platform, channel.channelId)
-      : this.db.prepare('SELECT * FROM subscriptions ORDER BY created_at, id').all();
+      ? this.statement(
+          'SELECT * FROM subscriptions WHERE platform = ? AND channel_id = ? ORDER BY created_at, id',
+        ).all(channel.platform, channel.channelId)
+      : this.statement('SELECT * FROM subscriptions ORDER BY created_at, id').all();
     return (rows as SubscriptionRow[]).map(toSubscription);
   }
 
   async claimDigestRun(c: DigestClaim): Promise<DigestRun | undefined> {
     // The EXISTS guard makes a claim for a subscription deleted meanwhile claim nothing, not fail.
-    const row = this.db
-      .prepare(
-        `INSERT INTO digest_runs (subscription_id, period_key, status, owner, attempts, claimed_at, lease_until)
+    const row = this.statement(
+      `INSERT INTO digest_runs (subscription_id, period_key, status, owner, attempts, claimed_at, lease_until)
          SELECT ?, ?, 'claimed', ?, 0, ?, ? WHERE EXISTS (SELECT 1 FROM subscriptions WHERE id = ?)
          ON CONFLICT (subscription_id, period_key) DO NOTHING
          RETURNING *`,
-      )
-      .get(c.subscriptionId, c.periodKey, c.owner, c.now, c.leaseUntil, c.subscriptionId) as
+    ).get(c.subscriptionId, c.periodKey, c.owner, c.now, c.leaseUntil, c.subscriptionId) as
       | RunRow
       | undefined;
     return row && toRun(row);
   }
 
   async reclaimDigestRun(c: DigestClaim): Promise<DigestRun | undefined> {
-    const row = this.db
-      .prepare(
-        `UPDATE digest_runs SET owner = ?, claimed_at = ?, lease_until = ?
+    const row = this.statement(
+      `UPDATE digest_runs SET owner = ?, claimed_at = ?, lease_until = ?
          WHERE ${RUN_KEY} AND status = 'claimed' AND lease_until <= ?
          RETURNING *`,
-      )
-      .get(c.owner, c.now, c.leaseUntil, c.subscriptionId, c.periodKey, c.now) as RunRow | undefined;
+    ).get(c.owner, c.now, c.leaseUntil, c.subscriptionId, c.periodKey, c.now) as RunRow | undefined;
     return row && toRun(row);
   }
 
@@ -193,64 +197,59 @@ export class SqliteSubscriptions implements SubscriptionStore {
     owner: string,
     leaseUntil: string,
   ): Promise<number | undefined> {
-    const row = this.db
-      .prepare(
-        `UPDATE digest_runs SET attempts = attempts + 1, lease_until = ?
+    const row = this.statement(
+      `UPDATE digest_runs SET attempts = attempts + 1, lease_until = ?
          WHERE ${RUN_KEY} AND owner = ? AND status = 'claimed'
          RETURNING attempts`,
-      )
-      .get(leaseUntil, key.subscriptionId, key.periodKey, owner) as { attempts: number } | undefined;
+    ).get(leaseUntil, key.subscriptionId, key.periodKey, owner) as { attempts: number } | undefined;
     return row?.attempts;
   }
 
   async extendDigestLease(key: DigestRunKey, owner: string, leaseUntil: string): Promise<boolean> {
     return (
-      this.db
-        .prepare(
-          `UPDATE digest_runs SET lease_until = ? WHERE ${RUN_KEY} AND owner = ? AND status = 'claimed'`,
-        )
-        .run(leaseUntil, key.subscriptionId, key.periodKey, owner).changes > 0
+      this.statement(
+        `UPDATE digest_runs SET lease_until = ? WHERE ${RUN_KEY} AND owner = ? AND status = 'claimed'`,
+      ).run(leaseUntil, key.subscriptionId, key.periodKey, owner).changes > 0
     );
   }
 
   async finishDigestRun(key: DigestRunKey, owner: string, outcome: DigestOutcome): Promise<boolean> {
     return (
-      this.db
-        .prepare(
-          `UPDATE digest_runs SET status = ?, finished_at = ?, window_end = ?, message_ref = ?, error = ?
+      this.statement(
+        `UPDATE digest_runs SET status = ?, finished_at = ?, window_end = ?, message_ref = ?, error = ?
            WHERE ${RUN_KEY} AND owner = ? AND status = 'claimed'`,
-        )
-        .run(
-          outcome.status,
-          outcome.finishedAt,
-          outcome.windowEnd ?? null,
-          outcome.messageRef ?? null,
-          outcome.error ?? null,
-          key.subscriptionId,
-          key.periodKey,
-          owner,
-        ).changes > 0
+      ).run(
+        outcome.status,
+        outcome.finishedAt,
+        outcome.windowEnd ?? null,
+        outcome.messageRef ?? null,
+        outcome.error ?? null,
+        key.subscriptionId,
+        key.periodKey,
+        owner,
+      ).changes > 0
     );
   }
 
   async getDigestRun(key: DigestRunKey): Promise<DigestRun | undefined> {
-    const row = this.db
-      .prepare(`SELECT * FROM digest_runs WHERE ${RUN_KEY}`)
-      .get(key.subscriptionId, key.periodKey) as RunRow | undefined;
+    const row = this.statement(`SELECT * FROM digest_runs WHERE ${RUN_KEY}`).get(
+      key.subscriptionId,
+      key.periodKey,
+    ) as RunRow | undefined;
     return row && toRun(row);
   }
 
   async listExpiredDigestClaims(now: string): Promise<DigestRun[]> {
-    const rows = this.db
-      .prepare(`SELECT * FROM digest_runs WHERE status = 'claimed' AND lease_until <= ? ORDER BY lease_until`)
-      .all(now) as RunRow[];
+    const rows = this.statement(
+      `SELECT * FROM digest_runs WHERE status = 'claimed' AND lease_until <= ? ORDER BY lease_until`,
+    ).all(now) as RunRow[];
     return rows.map(toRun);
   }
 
   async lastDigestWindowEnd(subscriptionId: string): Promise<string | undefined> {
-    const row = this.db
-      .prepare('SELECT max(window_end) AS window_end FROM digest_runs WHERE subscription_id = ?')
-      .get(subscriptionId) as { window_end: string | null };
+    const row = this.statement(
+      'SELECT max(window_end) AS window_end FROM digest_runs WHERE subscription_id = ?',
+    ).get(subscriptionId) as { window_end: string | null };
     return row.window_end ?? undefined;
   }
 }

@@ -1,0 +1,125 @@
+/** Many digests due at once: compositions bounded, and shared among subscriptions with the same window. */
+import { describe, expect, it } from 'vitest';
+import { DigestComposer } from '../src/core/digest.js';
+import type { Item } from '../src/core/model.js';
+import type { ItemHit, ItemStore, StoredItem } from '../src/core/store/store.js';
+import type { Subscription } from '../src/core/store/subscriptions.js';
+import { parseTopicCatalogue } from '../src/core/topics.js';
+import { Limiter } from '../src/digest-delivery.js';
+
+const catalogue = parseTopicCatalogue(
+  'topics:\n  - slug: gaza\n    label: Gaza\n  - slug: aid\n    label: Aid\n',
+  't.yaml',
+);
+
+function stored(key: string, ingestedAt: string): StoredItem {
+  return {
+    id: `doc:${key}`,
+    documentId: 'doc',
+    storyKey: `story:${key}`,
+    position: 0,
+    headline: `Headline ${key}`,
+    summary: `${key}.`,
+    keyPoints: [],
+    topics: ['gaza'],
+    entities: [],
+    published: '2026-03-01T06:00:00.000Z',
+    source: 'Wire',
+    documentTitle: 'doc',
+    sentences: [{ text: `${key}.`, start: 0, end: key.length + 1 }],
+    ingestedAt,
+  };
+}
+
+/** findItems returns whole stored rows, as the SQL stores do; calls are counted. */
+function countingStore(items: StoredItem[]) {
+  const calls = { findItems: 0, getItems: 0 };
+  const store = {
+    async findItems(): Promise<ItemHit[]> {
+      calls.findItems += 1;
+      return items.map((item) => ({ item: item as Item, relevance: 1 }));
+    },
+    async getItems(ids: readonly string[]): Promise<StoredItem[]> {
+      if (ids.length > 0) calls.getItems += 1;
+      return items.filter((item) => ids.includes(item.id));
+    },
+  } as unknown as ItemStore;
+  return { store, calls };
+}
+
+function subscription(id: string, topics: string[], timezone = 'Europe/London'): Subscription {
+  return {
+    id,
+    platform: 'slack',
+    channelId: `C${id}`,
+    topics,
+    time: '08:00',
+    timezone,
+    quiet: false,
+    createdBy: 'U1',
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
+}
+
+describe('Limiter', () => {
+  it('never runs more than its limit at once, runs everything, and says when it is idle', async () => {
+    let idle = 0;
+    const limiter = new Limiter(3, () => idle++);
+    let running = 0;
+    let most = 0;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        limiter.run(async () => {
+          running++;
+          most = Math.max(most, running);
+          await new Promise((resolve) => setTimeout(resolve, i % 3));
+          running--;
+          return i;
+        }),
+      ),
+    );
+    expect(results).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(most).toBe(3);
+    expect(limiter.peak).toBe(3);
+    expect(idle).toBe(1);
+  });
+
+  it('frees the slot when a task throws', async () => {
+    const limiter = new Limiter(1);
+    await expect(limiter.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(limiter.run(async () => 'next')).resolves.toBe('next');
+  });
+});
+
+describe('DigestComposer', () => {
+  const window = { since: '2026-03-01T07:00:00.000Z', until: '2026-03-01T08:00:00.000Z' };
+  const items = [stored('a', '2026-03-01T07:10:00.000Z'), stored('late', '2026-03-01T08:00:00.000Z')];
+
+  it('reads the store once per digest, without re-reading the rows by id', async () => {
+    const { store, calls } = countingStore(items);
+    const reply = await new DigestComposer({ store, catalogue }).compose(subscription('1', ['gaza']), window);
+    expect(calls).toEqual({ findItems: 1, getItems: 0 });
+    // The upper bound still holds: the item ingested at `until` waits for the next digest.
+    expect(reply?.sections.map((s) => s.itemId)).toEqual(['doc:a']);
+  });
+
+  it('composes once for subscriptions with the same topics and window, and again for others', async () => {
+    const { store, calls } = countingStore(items);
+    const composer = new DigestComposer({ store, catalogue });
+    const replies = await Promise.all(
+      ['1', '2', '3', '4'].map((id) => composer.compose(subscription(id, ['gaza']), window)),
+    );
+    expect(calls.findItems).toBe(1);
+    expect(composer.composed).toBe(1);
+    expect(new Set(replies).size).toBe(1);
+
+    await composer.compose(subscription('5', ['gaza', 'aid']), window);
+    await composer.compose(subscription('6', ['gaza']), { ...window, until: '2026-03-01T08:00:01.000Z' });
+    await composer.compose(subscription('7', ['gaza'], 'Asia/Tokyo'), window);
+    expect(calls.findItems).toBe(4);
+
+    composer.clear();
+    await composer.compose(subscription('8', ['gaza']), window);
+    expect(calls.findItems).toBe(5);
+  });
+});
