@@ -2,7 +2,7 @@ import type { Item, SourceDocument } from '../model.js';
 import type { TopicCatalogue } from '../topics.js';
 import { contentHash, type ParsedDocument } from './parse.js';
 import { segment } from './segment.js';
-import { summarise } from './summarise.js';
+import { sentenceRarity, summarise } from './summarise.js';
 import { analyse, properNames } from './text.js';
 
 /** Weight below which a topic match is taken as a passing mention, not what the item is about. */
@@ -16,7 +16,8 @@ export function buildItems(
 ): { document: SourceDocument; items: Item[] } {
   const sentences = analyse(parsed.body);
   const groups = segment(parsed.body, sentences, catalogue);
-  const drafts = groups.map((group) => ({ group, summary: summarise(group, sentences) }));
+  const rarity = sentenceRarity(sentences);
+  const drafts = groups.map((group) => ({ group, summary: summarise(group, rarity) }));
   const title = parsed.title ?? drafts[0]?.summary.headline ?? parsed.source;
   const document: SourceDocument = {
     id: documentFingerprint(parsed, catalogue),

@@ -28,18 +28,17 @@ const SUBORDINATE_OPENER =
 const CLAUSE_BREAK =
   /,|;|:| - | — | (?:regarding|amid|while|after|as|which|who|where|since|following|despite|according to|because|with)\b/g;
 
+/** How rare each word is across a document's sentences: computed once, shared by its items. */
+export function sentenceRarity(documentSentences: readonly AnalysedSentence[]): Map<string, number> {
+  return inverseFrequencies(documentSentences.map((sentence) => termCounts(contentStems(sentence.tokens))));
+}
+
 /**
  * Extractive summary of one item: sentences ranked by how central they are to the item (similarity
  * to its other sentences) with a bonus for coming early, as news puts the news first.
  */
-export function summarise(
-  sentences: readonly AnalysedSentence[],
-  documentSentences: readonly AnalysedSentence[],
-): ItemSummary {
+export function summarise(sentences: readonly AnalysedSentence[], idf: Map<string, number>): ItemSummary {
   const vectors = sentences.map((sentence) => termCounts(contentStems(sentence.tokens)));
-  const idf = inverseFrequencies(
-    documentSentences.map((sentence) => termCounts(contentStems(sentence.tokens))),
-  );
   const tfidf = vectors.map((vector) => weighted(vector, idf));
   const scores = tfidf.map((vector, index) => {
     let centrality = 0;
