@@ -158,10 +158,12 @@ export class PostPacer {
   private async turn(channel: string): Promise<void> {
     const channelWait = (this.channelFree.get(channel) ?? 0) - Date.now();
     if (channelWait > 0) await sleep(channelWait);
-    const now = Date.now();
-    const slot = Math.max(now, this.workspaceFree);
-    this.workspaceFree = slot + this.workspaceGapMs;
-    if (slot > now) await sleep(slot - now);
+    // The slot is taken when the post really goes, not booked ahead: posts whose timers fire late
+    // together (a busy event loop) still leave one gap apart rather than in a burst.
+    for (let wait = this.workspaceFree - Date.now(); wait > 0; wait = this.workspaceFree - Date.now()) {
+      await sleep(wait);
+    }
+    this.workspaceFree = Date.now() + this.workspaceGapMs;
     // Forgotten once it has passed, so channels posted to long ago cost nothing.
     if ((this.channelFree.get(channel) ?? 0) <= Date.now()) this.channelFree.delete(channel);
   }

@@ -1,0 +1,39 @@
+/** The Slack digest pacer on its own: workspace rate, per-channel turns, Retry-After. */
+import { describe, expect, it } from 'vitest';
+import { PostPacer } from '../src/adapters/slack/post.js';
+
+describe('PostPacer', () => {
+  it('keeps posts across channels to the workspace rate', async () => {
+    const pacer = new PostPacer({ perChannelMs: 0, workspacePerSecond: 20 });
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        pacer.run(`C${i}`, async () => {
+          starts.push(performance.now());
+        }),
+      ),
+    );
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(45);
+  });
+
+  it('resends the same message after exactly Retry-After, and passes other errors on', async () => {
+    const pacer = new PostPacer({ perChannelMs: 0 });
+    let calls = 0;
+    const started = performance.now();
+    const result = await pacer.run('C1', async () => {
+      calls += 1;
+      if (calls === 1)
+        throw Object.assign(new Error('limited'), {
+          code: 'slack_webapi_rate_limited_error',
+          retryAfter: 0.3,
+        });
+      return 'ok';
+    });
+    expect(result).toBe('ok');
+    expect(calls).toBe(2);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    await expect(pacer.run('C1', () => Promise.reject(new Error('channel_not_found')))).rejects.toThrow(
+      'channel_not_found',
+    );
+  });
+});
