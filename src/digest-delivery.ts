@@ -145,17 +145,19 @@ export class DigestDelivery {
       logger.warn('digest skipped: missed beyond the grace period', { ...log, error });
       return 'missed';
     }
-    const until = now.toISOString();
-    const window: DigestWindow = {
-      since: await digestWindowStart(store, subscription, now),
-      until,
-      ...(lateBy > this.options.lateAfterMs ? { lateFor: due.toISOString() } : {}),
-    };
+    const late = lateBy > this.options.lateAfterMs;
+    // An on-time digest ends where it was due, so every subscription of one firing has the same window
+    // and those on the same topics share one composition; items that arrive after it wait for the
+    // next digest, which starts there. A late one takes in everything up to now.
+    const end = late || due.getTime() > now.getTime() ? now : due;
+    const since = await digestWindowStart(store, subscription, end);
+    const until = since > end.toISOString() ? now.toISOString() : end.toISOString();
+    const window: DigestWindow = { since, until, ...(late ? { lateFor: due.toISOString() } : {}) };
     const reply = await this.composing.run(() => this.composer.compose(subscription, window));
     if (!reply) {
       const outcome = {
         status: 'skipped' as const,
-        finishedAt: until,
+        finishedAt: now.toISOString(),
         windowEnd: until,
         error: 'quiet: nothing new',
       };

@@ -116,10 +116,12 @@ describe('DigestComposer', () => {
     await composer.compose(subscription('5', ['gaza', 'aid']), window);
     await composer.compose(subscription('6', ['gaza']), { ...window, until: '2026-03-01T08:00:01.000Z' });
     await composer.compose(subscription('7', ['gaza'], 'Asia/Tokyo'), window);
-    expect(calls.findItems).toBe(4);
+    // Another zone words the digest differently but reads the same items.
+    expect(calls.findItems).toBe(3);
+    expect(composer.composed).toBe(4);
 
     composer.clear();
     await composer.compose(subscription('8', ['gaza']), window);
-    expect(calls.findItems).toBe(5);
+    expect(calls.findItems).toBe(4);
   });
 });

@@ -50,8 +50,16 @@ export async function composeDigest(
   subscription: Subscription,
   window: DigestWindow,
 ): Promise<Reply | undefined> {
+  return digestReply(deps, subscription, window, await freshItems(deps.store, subscription.topics, window));
+}
+
+function digestReply(
+  deps: DigestDeps,
+  subscription: Subscription,
+  window: DigestWindow,
+  fresh: StoredItem[],
+): Reply | undefined {
   const { topics, timezone } = subscription;
-  const fresh = await freshItems(deps.store, topics, window);
   const labels = topicLabels(deps.catalogue, topics);
   const since = `${formatLocal(new Date(window.since), timezone)} (${timezone})`;
   const late = window.lateFor ? `Late (was due ${formatLocal(new Date(window.lateFor), timezone)}). ` : '';
@@ -114,6 +122,8 @@ function isStored(item: Item): item is StoredItem {
  */
 export class DigestComposer {
   private readonly memo = new Map<string, Promise<Reply | undefined>>();
+  /** The items of a topics+window, shared across zones and quiet flags (which only change the wording). */
+  private readonly items = new Map<string, Promise<StoredItem[]>>();
   /** How many compositions actually ran (the rest were shared): for tests and logs. */
   composed = 0;
 
@@ -131,7 +141,14 @@ export class DigestComposer {
     let reply = this.memo.get(key);
     if (!reply) {
       this.composed += 1;
-      reply = composeDigest(this.deps, subscription, window);
+      const itemsKey = JSON.stringify([subscription.topics, window.since, window.until]);
+      let items = this.items.get(itemsKey);
+      if (!items) {
+        items = freshItems(this.deps.store, subscription.topics, window);
+        items.catch(() => this.items.delete(itemsKey));
+        this.items.set(itemsKey, items);
+      }
+      reply = items.then((fresh) => digestReply(this.deps, subscription, window, fresh));
       // A failed composition is not shared with later subscriptions: they try again.
       reply.catch(() => this.memo.delete(key));
       this.memo.set(key, reply);
@@ -142,6 +159,7 @@ export class DigestComposer {
   /** Ends the batch: later compositions read the store afresh. */
   clear(): void {
     this.memo.clear();
+    this.items.clear();
   }
 }
 
