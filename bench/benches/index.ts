@@ -7,6 +7,7 @@ import { answerAccuracyBench } from './answer-accuracy.js';
 import { answerLatencyBench } from './answer-latency.js';
 import { briefBench } from './brief.js';
 import { corpusBench } from './corpus.js';
+import { digestsBench } from './digests.js';
 import { ingestBench } from './ingest.js';
 import { summariesBench } from './summaries.js';
 import { topicsBench } from './topics.js';
@@ -19,4 +20,5 @@ export const BENCHES: readonly Bench[] = [
   briefBench,
   answerLatencyBench,
   answerAccuracyBench,
+  digestsBench,
 ];
