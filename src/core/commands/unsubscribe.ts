@@ -55,6 +55,7 @@ export default defineCommand<{ topics: string[] }>({
         sections: [{ heading: '', text: `This channel has no digest on ${what}. See /brief subscriptions.` }],
       };
     }
-    return { kind: 'info', title: 'Unsubscribed', sections: [{ heading: '', bullets: lines }] };
+    // Alphabetical: subscriptions made in the same instant have no order of their own.
+    return { kind: 'info', title: 'Unsubscribed', sections: [{ heading: '', bullets: lines.sort() }] };
   },
 });
