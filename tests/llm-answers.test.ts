@@ -39,7 +39,8 @@ beforeEach(() => {
   received.length = 0;
 });
 
-async function ask(question: string) {
+/** The core on the seed with a model behind the bot, and a thread under /brief gaza. */
+async function threadWithModel() {
   const core = await startCore();
   const chat = new OpenAiCompatibleChat({
     baseUrl,
@@ -56,7 +57,11 @@ async function ask(question: string) {
   });
   const key = { ...consoleCaller, threadId: 'console:test:llm' };
   await bot.rememberThread(key, await brief(core, 'gaza'));
-  const reply = await bot.followUp({ ...key, text: question });
+  return (text: string) => bot.followUp({ ...key, text });
+}
+
+async function ask(question: string) {
+  const reply = await (await threadWithModel())(question);
   return {
     heading: reply?.sections[0]?.heading,
     quotes: reply?.sections.flatMap((section) => section.quotes ?? []),
@@ -109,18 +114,7 @@ describe('answers reworded by an optional language model', () => {
   });
 
   it('is never asked when the briefings do not answer: a refusal stays a refusal', async () => {
-    const core = await startCore();
-    const chat = new OpenAiCompatibleChat({ baseUrl, model: 'local-model', timeoutMs: 2000 });
-    const bot = new Bot({
-      store: core.store,
-      catalogue: core.catalogue,
-      logger: silentLogger,
-      clock: () => new Date(),
-      chat,
-    });
-    const key = { ...consoleCaller, threadId: 'console:test:refusal' };
-    await bot.rememberThread(key, await brief(core, 'gaza'));
-    const reply = await bot.followUp({ ...key, text: 'What is the weather in Paris?' });
+    const reply = await (await threadWithModel())('What is the weather in Paris?');
     expect(reply?.title).toBe('Not in the briefings');
     expect(received).toHaveLength(0);
   });
