@@ -1,25 +1,17 @@
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ConsoleAdapter } from '../src/adapters/console/index.js';
 import { renderConsole } from '../src/adapters/console/render.js';
+import { pipedConsole } from './support/console.js';
 import { briefingsFolder, scratchDir, startCore } from './support/core.js';
 import { runScript } from './support/process.js';
 
 /** Feeds lines to the console adapter as piped input and collects what it prints. */
 async function converse(lines: string[]): Promise<string> {
   const core = await startCore();
-  const input = new PassThrough();
-  const output = new PassThrough();
-  let printed = '';
-  output.on('data', (chunk: Buffer) => {
-    printed += chunk.toString();
-  });
-  const adapter = new ConsoleAdapter({ bot: core.bot, input, output, interactive: false });
-  await adapter.start();
+  const { adapter, input, printed } = await pipedConsole(core.bot);
   input.end(`${lines.join('\n')}\n`);
   await adapter.closed;
-  return printed;
+  return printed();
 }
 
 describe('the local console', () => {

@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ConsoleAdapter } from '../src/adapters/console/index.js';
+import { pipedConsole } from './support/console.js';
 import {
   advanceTo,
   command,
@@ -11,8 +8,7 @@ import {
   openDigestCore,
   startScheduler,
 } from './support/digest.js';
-
-const ROOT = join(import.meta.dirname, '..');
+import { runScript } from './support/process.js';
 
 /** Lets stream and readline callbacks run (they use nextTick and I/O, which stay real under fake timers). */
 async function settle(done: () => boolean): Promise<void> {
@@ -24,64 +20,31 @@ describe('digests in the local console', () => {
   it('a subscription typed in the console prints its digest at the time, and follow-ups answer from it', async () => {
     fakeTime('2027-03-26T12:00:00Z');
     const core = await openDigestCore();
-    const input = new PassThrough();
-    const output = new PassThrough();
-    let printed = '';
-    output.on('data', (chunk: Buffer) => {
-      printed += chunk.toString();
-    });
-    const adapter = new ConsoleAdapter({ bot: core.bot, input, output, interactive: false });
-    await adapter.start();
+    const { adapter, input, printed: output } = await pipedConsole(core.bot);
     const scheduler = startScheduler(core, [adapter]);
     await scheduler.start();
 
     input.write('/brief subscribe gaza,aid 08:00 Europe/London\n');
-    await settle(() => printed.includes('Next:'));
-    expect(printed).toContain('Subscribed: Gaza, Humanitarian aid');
+    await settle(() => output().includes('Next:'));
+    expect(output()).toContain('Subscribed: Gaza, Humanitarian aid');
     expect(scheduler.jobCount).toBe(1);
 
     await advanceTo('2027-03-27T08:00:01Z');
     await scheduler.idle();
-    expect(printed).toContain('Daily digest: Gaza, Humanitarian aid');
-    expect(printed).toContain('3 new items since Fri 26 Mar, 08:00 (Europe/London)');
-    expect(printed.match(/Daily digest/g)).toHaveLength(1);
+    expect(output()).toContain('Daily digest: Gaza, Humanitarian aid');
+    expect(output()).toContain('3 new items since Fri 26 Mar, 08:00 (Europe/London)');
+    expect(output().match(/Daily digest/g)).toHaveLength(1);
 
     input.write('how many civilians are in Rafah?\n');
-    await settle(() => printed.includes('1.5 million'));
-    expect(printed).toContain('over 1.5 million civilians');
+    await settle(() => output().includes('1.5 million'));
+    expect(output()).toContain('over 1.5 million civilians');
     input.end();
     await adapter.closed;
   });
 });
 
-function run(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src/cli/digest.ts', ...args],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function run(args: string[], env: Record<string, string>) {
+  return runScript(['src/cli/digest.ts', ...args], '', env);
 }
 
 describe('npm run digest -- --channel <id> --dry-run', () => {

@@ -193,22 +193,20 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       ).map((row) => [row.id, row.ingested_at]),
     );
     this.deleteOrigin(document.origin);
-    this.db
-      .prepare(
-        `INSERT INTO documents (origin, id, title, source, url, published, body, topics, ingested_at)
+    this.statement(
+      `INSERT INTO documents (origin, id, title, source, url, published, body, topics, ingested_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        document.origin,
-        document.id,
-        document.title,
-        document.source,
-        document.url ?? null,
-        document.published,
-        document.body,
-        JSON.stringify(document.topics),
-        ingestedAt,
-      );
+    ).run(
+      document.origin,
+      document.id,
+      document.title,
+      document.source,
+      document.url ?? null,
+      document.published,
+      document.body,
+      JSON.stringify(document.topics),
+      ingestedAt,
+    );
     const insertItem = this.statement(
       `INSERT INTO items (id, origin, document_id, story_key, position, headline, summary, key_points, topics,
          entities, published, source, url, document_title, sentences, ingested_at)
