@@ -209,3 +209,6 @@ export function* inBatches<T>(items: Iterable<T>, batchSize: number): Generator<
   }
   if (batch.length > 0) yield batch;
 }
+
+/** The source the bench corpus's documents belong to in the store. */
+export const BENCH_SOURCE = 'bench:corpus';

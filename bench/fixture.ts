@@ -11,7 +11,7 @@ import { silentLogger } from '../src/core/logger.js';
 import { SqliteStore } from '../src/core/store/sqlite.js';
 import type { TopicCatalogue } from '../src/core/topics.js';
 import { mergedCatalogue } from './catalogues.js';
-import { buildCorpus, type CorpusDocument, inBatches, loadArticles } from './corpus.js';
+import { BENCH_SOURCE, buildCorpus, type CorpusDocument, inBatches, loadArticles } from './corpus.js';
 import { type MemoryReading, residentMemory } from './memory.js';
 
 /**
@@ -113,7 +113,7 @@ async function build(size: number, seed: number, log: (line: string) => void): P
   for (const batch of inBatches(corpus, BATCH)) {
     const batchStart = performance.now();
     for (const doc of batch) {
-      const { document, items: built } = buildItems(parsedFrom(doc), catalogue);
+      const { document, items: built } = buildItems(parsedFrom(doc), catalogue, BENCH_SOURCE);
       await store.replaceDocument(document, built, INGESTED_AT);
       items += built.length;
     }

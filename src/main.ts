@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     subscriptionAdmins: config.digest.admins,
     ...(config.llm ? { chat: new OpenAiCompatibleChat(config.llm) } : {}),
   });
-  if (config.watchBriefings) core.folder.watch();
+  if (config.watchBriefings) await core.folder.watch();
 
   const adapters: Adapter[] = [];
   if (config.slack) adapters.push(createSlackAdapter({ bot: core.bot, config: config.slack, logger }));

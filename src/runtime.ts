@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bot } from './core/bot.js';
-import { BriefingsFolder, type IngestReport } from './core/ingest/folder.js';
+import { SourceIngest } from './core/ingest/source-ingest.js';
 import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
 import { PostgresStore } from './core/store/postgres.js';
@@ -9,6 +9,7 @@ import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
 import { type SubscriptionAdmins, SubscriptionEvents } from './core/subscription-changes.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
+import { BriefingsFolder, type IngestReport } from './sources/folder.js';
 
 export interface Core {
   store: Store;
@@ -45,7 +46,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const store: Store = options.databaseUrl
     ? await PostgresStore.open(options.databaseUrl)
     : new SqliteStore(options.databasePath);
-  const folder = new BriefingsFolder(options.briefingsDir, store, catalogue, options.logger, clock);
+  const sourceIngest = new SourceIngest(store, catalogue, clock);
+  const folder = new BriefingsFolder(options.briefingsDir, store, sourceIngest, options.logger);
   try {
     const ingest = await folder.sync();
     const subscriptionEvents = new SubscriptionEvents(options.logger);

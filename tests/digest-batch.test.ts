@@ -28,6 +28,7 @@ function stored(key: string, ingestedAt: string): StoredItem {
     documentTitle: 'doc',
     sentences: [{ text: `${key}.`, start: 0, end: key.length + 1 }],
     ingestedAt,
+    updatedAt: ingestedAt,
   };
 }
 

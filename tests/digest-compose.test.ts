@@ -18,7 +18,17 @@ const catalogue = parseTopicCatalogue(
 );
 
 function document(origin: string, published: string): SourceDocument {
-  return { id: `${origin}#1`, origin, title: origin, source: 'Wire', published, body: origin, topics: [] };
+  return {
+    id: `${origin}#1`,
+    sourceId: 'feed:wire',
+    origin,
+    fingerprint: origin,
+    title: origin,
+    source: 'Wire',
+    published,
+    body: origin,
+    topics: [],
+  };
 }
 
 function item(doc: SourceDocument, key: string, topics: string[], position = 0): Item {

@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config.js';
 import { buildItems } from '../src/core/ingest/items.js';
 import { parseBriefing } from '../src/core/ingest/parse.js';
 import { silentLogger } from '../src/core/logger.js';
-import type { Item, SourceDocument, ThreadContext } from '../src/core/model.js';
+import { documentIdentity, type Item, type SourceDocument, type ThreadContext } from '../src/core/model.js';
 import { PostgresStore } from '../src/core/store/postgres.js';
 import { POSTGRES_MIGRATIONS } from '../src/core/store/postgres-migrations.js';
 import type { Store } from '../src/core/store/store.js';
@@ -26,10 +26,14 @@ const T0 = '2024-05-01T08:00:00.000Z';
 const T1 = '2024-05-02T08:00:00.000Z';
 const T2 = '2024-05-03T08:00:00.000Z';
 
-function makeDocument(origin: string, published: string, version = 'v1'): SourceDocument {
+const WIRE = 'feed:https://wire.example/rss';
+
+function makeDocument(origin: string, published: string, version = 'v1', sourceId = WIRE): SourceDocument {
   return {
-    id: `${origin}#${version}`,
+    id: documentIdentity(sourceId, origin),
+    sourceId,
     origin,
+    fingerprint: `${origin}#${version}`,
     title: `Title of ${origin}`,
     source: 'Test Wire',
     url: `https://example.org/${origin}`,
@@ -163,13 +167,22 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
       it('stores a document under its origin and gives its items back whole, with when they were ingested', async () => {
         const store = await open();
         const { documents, items, load } = corpus();
-        expect(await store.listOrigins()).toEqual([]);
-        expect(await store.documentId('monday.md')).toBeUndefined();
+        expect(await store.sourceDocuments(WIRE)).toEqual(new Map());
         await load(store);
-        expect(await store.listOrigins()).toEqual(['monday.md', 'tuesday.md', 'wednesday.md']);
-        expect(await store.documentId('monday.md')).toBe(documents.monday.id);
+        expect(await store.sourceDocuments(WIRE)).toEqual(
+          new Map([
+            ['monday.md', documents.monday.fingerprint],
+            ['tuesday.md', documents.tuesday.fingerprint],
+            ['wednesday.md', documents.wednesday.fingerprint],
+          ]),
+        );
+        expect(await store.getDocument(documents.monday.id)).toEqual({
+          ...documents.monday,
+          firstSeen: T0,
+          updatedAt: T0,
+        });
         const [talks] = await store.getItems([items.talks.id]);
-        expect(talks).toEqual({ ...items.talks, ingestedAt: T0 });
+        expect(talks).toEqual({ ...items.talks, ingestedAt: T0, updatedAt: T0 });
         // An item without a URL comes back without one.
         const { url: _url, ...bare } = makeItem(documents.monday, {
           key: 'bare',
@@ -177,9 +190,10 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
           topics: [],
           sentences: ['Nothing to link to.'],
         });
-        await store.replaceDocument({ ...documents.monday, origin: 'bare.md', id: 'bare' }, [bare], T1);
+        const bareDocument = makeDocument('bare.md', '2024-04-29');
+        await store.replaceDocument(bareDocument, [{ ...bare, documentId: bareDocument.id }], T1);
         const [stored] = await store.getItems([bare.id]);
-        expect(stored).toEqual({ ...bare, ingestedAt: T1 });
+        expect(stored).toEqual({ ...bare, documentId: bareDocument.id, ingestedAt: T1, updatedAt: T1 });
         expect(stored).not.toHaveProperty('url');
       });
 
@@ -200,14 +214,14 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         expect(await store.countItems({})).toBe(before.count);
         expect(await store.topicCounts()).toEqual(before.topics);
         expect(await store.searchSentences(['famine'], 10)).toHaveLength(before.sentences.length);
-        expect(await store.listOrigins()).toHaveLength(3);
+        expect((await store.sourceDocuments(WIRE)).size).toBe(3);
       });
 
       it('an edit replaces the items; survivors keep their first ingestion time', async () => {
         const store = await open();
         const { documents, items, load } = corpus();
         await load(store, T0);
-        const edited = { ...documents.monday, id: 'monday.md#v2', body: 'edited' };
+        const edited = { ...documents.monday, fingerprint: 'monday.md#v2', body: 'edited' };
         const replacement = makeItem(edited, {
           key: 'convoy',
           position: 1,
@@ -216,11 +230,16 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
           sentences: ['A convoy reached Jabalia after dark.'],
         });
         await store.replaceDocument(edited, [items.talks, replacement], T1);
-        expect(await store.documentId('monday.md')).toBe('monday.md#v2');
+        expect((await store.sourceDocuments(WIRE)).get('monday.md')).toBe('monday.md#v2');
+        expect(await store.getDocument(edited.id)).toMatchObject({
+          body: 'edited',
+          firstSeen: T0,
+          updatedAt: T1,
+        });
         expect(await store.getItems([items.aid.id])).toEqual([]);
         const [talks, convoy] = await store.getItems([items.talks.id, replacement.id]);
-        expect(talks?.ingestedAt).toBe(T0);
-        expect(convoy?.ingestedAt).toBe(T1);
+        expect(talks).toMatchObject({ ingestedAt: T0, updatedAt: T0 });
+        expect(convoy).toMatchObject({ ingestedAt: T1, updatedAt: T1 });
         // The removed item is gone from every index.
         expect(await store.findItems({ text: 'kerem shalom' }, 10)).toEqual([]);
         expect(await store.searchSentences(['kerem', 'shalom'], 10)).toEqual([]);
@@ -232,11 +251,13 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         const store = await open();
         const { items, load } = corpus();
         await load(store);
-        expect(await store.removeDocument('monday.md')).toBe(true);
-        expect(await store.removeDocument('monday.md')).toBe(false);
-        expect(await store.removeDocument('never-seen.md')).toBe(false);
-        expect(await store.listOrigins()).toEqual(['tuesday.md', 'wednesday.md']);
-        expect(await store.documentId('monday.md')).toBeUndefined();
+        expect(await store.removeDocument(WIRE, 'monday.md')).toBe(true);
+        expect(await store.removeDocument(WIRE, 'monday.md')).toBe(false);
+        expect(await store.removeDocument(WIRE, 'never-seen.md')).toBe(false);
+        expect([...(await store.sourceDocuments(WIRE)).keys()].sort()).toEqual([
+          'tuesday.md',
+          'wednesday.md',
+        ]);
         expect(await store.getItems([items.talks.id, items.aid.id])).toEqual([]);
         expect(await store.countItems({})).toBe(3);
         expect(await store.findItems({ text: 'Cairo' }, 10)).toEqual([]);
@@ -250,7 +271,7 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         const store = await open();
         const { documents, items, load } = corpus();
         await load(store);
-        const edited = { ...documents.monday, id: 'monday.md#broken' };
+        const edited = { ...documents.monday, fingerprint: 'monday.md#broken' };
         // Two items with one id: the store must refuse, and roll back the whole replacement.
         const clash = makeItem(edited, {
           key: 'talks',
@@ -259,10 +280,10 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
           sentences: ['Clash.'],
         });
         await expect(store.replaceDocument(edited, [clash, clash], T1)).rejects.toThrow();
-        expect(await store.documentId('monday.md')).toBe(documents.monday.id);
+        expect((await store.sourceDocuments(WIRE)).get('monday.md')).toBe(documents.monday.fingerprint);
         expect(await store.getItems([items.talks.id, items.aid.id])).toEqual([
-          { ...items.talks, ingestedAt: T0 },
-          { ...items.aid, ingestedAt: T0 },
+          { ...items.talks, ingestedAt: T0, updatedAt: T0 },
+          { ...items.aid, ingestedAt: T0, updatedAt: T0 },
         ]);
         expect(await store.countItems({ topics: ['ceasefire'] })).toBe(1);
         expect(await store.searchSentences(['Cairo'], 10)).toHaveLength(1);
@@ -272,8 +293,96 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         const store = await open();
         const { documents } = corpus();
         await store.replaceDocument(documents.monday, [], T0);
-        expect(await store.listOrigins()).toEqual(['monday.md']);
+        expect([...(await store.sourceDocuments(WIRE)).keys()]).toEqual(['monday.md']);
         expect(await store.countItems({})).toBe(0);
+      });
+
+      it('an item edited by a word is the same development updated: it keeps its first-seen time', async () => {
+        const store = await open();
+        const { documents, items, load } = corpus();
+        await load(store, T0);
+        const edited = { ...documents.monday, fingerprint: 'monday.md#v2' };
+        const revised = makeItem(edited, {
+          key: 'aid-revised',
+          position: 1,
+          headline: items.aid.headline,
+          topics: items.aid.topics,
+          sentences: [
+            'Sixty-one aid trucks crossed at Kerem Shalom.',
+            'Agencies warned of famine in the north.',
+          ],
+        });
+        await store.replaceDocument(edited, [items.talks, revised], T1);
+        const [talks, aid] = await store.getItems([items.talks.id, revised.id]);
+        expect(talks).toMatchObject({ ingestedAt: T0, updatedAt: T0 });
+        expect(aid).toMatchObject({ ingestedAt: T0, updatedAt: T1 });
+        expect(await store.findItems({ ingestedSince: T1 }, 10)).toEqual([]);
+      });
+
+      it('a source replaces and removes only its own documents, though another source has the same origins', async () => {
+        const { store, another } = await factory.create();
+        const second = await another();
+        const mine = makeDocument('gaza.md', '2024-04-29', 'v1', 'folder:/srv/a/briefings');
+        const theirs = makeDocument('gaza.md', '2024-04-29', 'v1', 'folder:/srv/b/briefings');
+        expect(mine.id).not.toBe(theirs.id);
+        const talks = makeItem(mine, {
+          key: 'a',
+          headline: 'A',
+          topics: ['gaza'],
+          sentences: ['Talks went on.'],
+        });
+        const aid = makeItem(theirs, {
+          key: 'b',
+          headline: 'B',
+          topics: ['gaza'],
+          sentences: ['Aid arrived.'],
+        });
+        await store.replaceDocument(mine, [{ ...talks, id: 'a:1' }], T0);
+        await second.replaceDocument(theirs, [{ ...aid, id: 'b:1' }], T0);
+        expect(await store.removeDocument('folder:/srv/a/briefings', 'elsewhere.md')).toBe(false);
+        expect(await store.sourceDocuments('folder:/srv/b/briefings')).toEqual(
+          new Map([['gaza.md', theirs.fingerprint]]),
+        );
+        expect(await second.removeDocument('folder:/srv/b/briefings', 'gaza.md')).toBe(true);
+        expect((await store.getItems(['a:1', 'b:1'])).map((item) => item.id)).toEqual(['a:1']);
+        expect(await store.getDocument(mine.id)).toMatchObject({ sourceId: 'folder:/srv/a/briefings' });
+      });
+    });
+
+    describe('feed poll state across instances', () => {
+      const FEEDS = Array.from({ length: 12 }, (_, index) => `http://127.0.0.1/feed-${index}.xml`);
+      const LEASE_UNTIL = '2024-05-01T08:05:00.000Z';
+
+      it('a feed never polled is due at once; its state comes back as saved, and it is not due again until its time', async () => {
+        const store = await open();
+        const [first] = await store.claimDueFeeds(FEEDS.slice(0, 1), T0, 'A', LEASE_UNTIL, 10);
+        expect(first).toEqual({ url: FEEDS[0], failures: 0, nextPoll: T0 });
+        const saved = {
+          url: FEEDS[0]!,
+          etag: '"v1"',
+          lastModified: 'Wed, 01 May 2024 07:00:00 GMT',
+          failures: 0,
+          nextPoll: T1,
+          lastSuccess: T0,
+        };
+        await store.saveFeedPoll(saved, 'A');
+        expect(await store.feedPolls(FEEDS)).toEqual([saved]);
+        expect(await store.claimDueFeeds(FEEDS.slice(0, 1), T0, 'A', LEASE_UNTIL, 10)).toEqual([]);
+        expect(await store.claimDueFeeds(FEEDS.slice(0, 1), T1, 'A', T2, 10)).toEqual([saved]);
+      });
+
+      it('two instances claiming the same feeds at once: each feed goes to exactly one of them', async () => {
+        const { store, another } = await factory.create();
+        const others = [store, await another(), await another()];
+        const claimed = await Promise.all(
+          others.map((instance, index) => instance.claimDueFeeds(FEEDS, T0, `i${index}`, LEASE_UNTIL, 5)),
+        );
+        const urls = claimed.flatMap((states) => states.map((state) => state.url));
+        expect(new Set(urls).size).toBe(urls.length);
+        expect(urls.length).toBe(FEEDS.length);
+        // A claim that is still held is not taken over; an expired one is.
+        expect(await store.claimDueFeeds(FEEDS, T0, 'late', LEASE_UNTIL, 20)).toEqual([]);
+        expect(await store.claimDueFeeds(FEEDS, LEASE_UNTIL, 'late', T2, 20)).toHaveLength(FEEDS.length);
       });
     });
 
@@ -470,7 +579,7 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         for (const [origin, content] of Object.entries(files)) {
           const parsed = parseBriefing(origin, Buffer.from(content));
           if (!parsed.ok) throw new Error(parsed.problem.message);
-          const { document, items } = buildItems(parsed.document, catalogue);
+          const { document, items } = buildItems(parsed.document, catalogue, 'folder:/briefings');
           await store.replaceDocument(document, items, T0);
           built.push(...items);
         }
@@ -480,7 +589,7 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         const found = await store.findItems({ topics: ['gaza'] }, 100);
         expect(found[0]?.item.published).toBe('2024-05-02');
         expect(found.map((hit) => hit.item)).toEqual(
-          expect.arrayContaining(gaza.map((item) => ({ ...item, ingestedAt: T0 }))),
+          expect.arrayContaining(gaza.map((item) => ({ ...item, ingestedAt: T0, updatedAt: T0 }))),
         );
         const [best] = await store.searchSentences(['civilians', 'rafah'], 5);
         const item = built.find((candidate) => candidate.id === best?.itemId);

@@ -9,7 +9,7 @@ import { buildItems } from '../../src/core/ingest/items.js';
 import { contentHash, parseBriefing } from '../../src/core/ingest/parse.js';
 import { SqliteStore } from '../../src/core/store/sqlite.js';
 import { parseTopicCatalogue } from '../../src/core/topics.js';
-import { loadArticles } from '../corpus.js';
+import { BENCH_SOURCE, loadArticles } from '../corpus.js';
 import { repoRoot } from '../paths.js';
 import { type EvalQuestion, QUESTIONS } from './questions.js';
 
@@ -89,7 +89,7 @@ export async function evaluate(): Promise<Evaluation> {
     const itemsByKey = new Map<string, string[]>();
     let items = 0;
     for (const { key, document } of parsed) {
-      const built = buildItems(document, catalogue);
+      const built = buildItems(document, catalogue, BENCH_SOURCE);
       await store.replaceDocument(built.document, built.items, new Date().toISOString());
       itemsByKey.set(
         key,

@@ -5,7 +5,7 @@ import { buildItems } from '../../src/core/ingest/items.js';
 import { withoutConnective } from '../../src/core/ingest/summarise.js';
 import type { TopicCatalogue } from '../../src/core/topics.js';
 import { bbcCatalogue, repoCatalogue } from '../catalogues.js';
-import { type Article, loadArticles } from '../corpus.js';
+import { type Article, BENCH_SOURCE, loadArticles } from '../corpus.js';
 import { parsedFrom } from '../fixture.js';
 import {
   lead3,
@@ -35,7 +35,7 @@ export function briefbotSummariser(catalogue: TopicCatalogue): Summariser {
       source: 'BBC News',
       published: '2005-01-01',
     };
-    const { items } = buildItems(parsedFrom({ ...doc, body: article.body }), catalogue);
+    const { items } = buildItems(parsedFrom({ ...doc, body: article.body }), catalogue, BENCH_SOURCE);
     const lines: { start: number; text: string }[] = [];
     for (const item of items) {
       // The summary is its sentences joined by spaces, in order; key points are sentences shown without a

@@ -9,7 +9,7 @@ import { buildItems } from '../../src/core/ingest/items.js';
 import { BRIEFING_EXTENSIONS, parseBriefing } from '../../src/core/ingest/parse.js';
 import { SqliteStore } from '../../src/core/store/sqlite.js';
 import { BBC_CATEGORIES, mergedCatalogue } from '../catalogues.js';
-import { loadArticles } from '../corpus.js';
+import { BENCH_SOURCE, loadArticles } from '../corpus.js';
 import { INGESTED_AT, parsedFrom, scratchFile } from '../fixture.js';
 import { repoRoot } from '../paths.js';
 import type { Bench, Cell } from '../types.js';
@@ -35,7 +35,11 @@ export const topicsBench: Bench = {
         source: 'BBC News',
         published: '2005-01-01',
       };
-      const { document, items } = buildItems(parsedFrom({ ...doc, body: article.body }), catalogue);
+      const { document, items } = buildItems(
+        parsedFrom({ ...doc, body: article.body }),
+        catalogue,
+        BENCH_SOURCE,
+      );
       await store.replaceDocument(document, items, INGESTED_AT);
       for (const item of items) truth.set(item.id, { category: article.category, article: article.id });
       itemsOf.set(article.category, (itemsOf.get(article.category) ?? 0) + items.length);
@@ -47,7 +51,7 @@ export const topicsBench: Bench = {
     for (const name of bundled) {
       const parsed = parseBriefing(name, readFileSync(path.join(briefings, name)));
       if (!parsed.ok) throw new Error(`bundled briefing ${name}: ${parsed.problem.message}`);
-      const { document, items } = buildItems(parsed.document, catalogue);
+      const { document, items } = buildItems(parsed.document, catalogue, BENCH_SOURCE);
       await store.replaceDocument(document, items, INGESTED_AT);
       for (const item of items) truth.set(item.id, { category: 'briefing', article: name });
     }

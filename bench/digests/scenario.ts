@@ -5,16 +5,17 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { topicLabels } from '../../src/core/digest.js';
-import { BriefingsFolder } from '../../src/core/ingest/folder.js';
 import { buildItems } from '../../src/core/ingest/items.js';
 import { contentHash } from '../../src/core/ingest/parse.js';
+import { SourceIngest } from '../../src/core/ingest/source-ingest.js';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Platform } from '../../src/core/model.js';
 import type { SqliteStore } from '../../src/core/store/sqlite.js';
 import type { Subscription } from '../../src/core/store/subscriptions.js';
 import type { TopicCatalogue } from '../../src/core/topics.js';
 import type { CronFactory } from '../../src/scheduler.js';
-import { buildCorpus, loadArticles } from '../corpus.js';
+import { BriefingsFolder } from '../../src/sources/folder.js';
+import { BENCH_SOURCE, buildCorpus, loadArticles } from '../corpus.js';
 import { repoRoot } from '../paths.js';
 
 /** The minute every subscription is due: a winter Wednesday, 08:00 UTC (no zone is mid-DST-change). */
@@ -66,9 +67,8 @@ export async function fillStore(
   const seed = await new BriefingsFolder(
     path.join(repoRoot, 'briefings'),
     store,
-    catalogue,
+    new SourceIngest(store, catalogue, () => seedAt),
     silentLogger,
-    () => seedAt,
   ).sync();
   let documents = seed.added.length;
   if (options.documents > 0) {
@@ -79,7 +79,7 @@ export async function fillStore(
       // As the folder parser would make it (bench/fixture.ts does the same).
       const { origin, title, source, published, body } = corpus.documentAt(i);
       const parsed = { id: contentHash(body), origin, title, source, published, body, topics: [] };
-      const { document, items: built } = buildItems(parsed, catalogue);
+      const { document, items: built } = buildItems(parsed, catalogue, BENCH_SOURCE);
       await store.replaceDocument(document, built, new Date(first + i * step).toISOString());
       documents += 1;
     }

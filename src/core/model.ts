@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** Calendar date as written in sources and shown to users: YYYY-MM-DD. */
@@ -27,13 +28,32 @@ export const TopicCatalogueSchema = z.object({ topics: z.array(TopicSchema).min(
 export const PlatformSchema = z.enum(['slack', 'discord', 'console']);
 export type Platform = z.infer<typeof PlatformSchema>;
 
-/** A source document as read from briefings/ or a feed, before it is cut into items. */
-export interface SourceDocument {
-  /** Content hash: the same text under the same path is the same document. */
+/** Where documents come from: the briefings folder, or a feed named in sources.yaml. */
+export type SourceKind = 'folder' | 'feed';
+
+export interface Source {
+  /** Stable across restarts and instances: `folder:<absolute path>` or `feed:<url>`. */
   id: string;
-  /** Where it came from: a path relative to the briefings folder, or a feed entry URL. */
+  kind: SourceKind;
+  /** Outlet or folder name as users see it. */
+  name: string;
+}
+
+/**
+ * A source document as read from briefings/ or a feed, before it is cut into items. Its id comes from
+ * its source and its identity there, never from its text, so an edit is a revision of the same document.
+ */
+export interface SourceDocument {
+  /** `documentIdentity(sourceId, origin)`. */
+  id: string;
+  /** The source that brought it; only that source ever replaces or removes it. */
+  sourceId: string;
+  /** Its identity within the source: a path relative to the briefings folder, or a feed entry's GUID, link, else title + date. */
   origin: string;
+  /** Text, topic catalogue and pipeline: the same fingerprint means there is nothing to build again. */
+  fingerprint: string;
   title: string;
+  /** Outlet display name, as cited under items. */
   source: string;
   url?: string;
   /** Publication date, YYYY-MM-DD. */
@@ -41,6 +61,17 @@ export interface SourceDocument {
   body: string;
   /** Topics the author assigned in front matter; added to every item of the document. */
   topics: string[];
+}
+
+/** A document as the store keeps it: when it was first seen, and when its text last changed. */
+export interface StoredDocument extends SourceDocument {
+  firstSeen: string;
+  updatedAt: string;
+}
+
+/** A document's id: from its source and its identity there, so the same entry is the same document however it is edited. */
+export function documentIdentity(sourceId: string, origin: string): string {
+  return createHash('sha256').update(`${sourceId}\n${origin}`).digest('hex').slice(0, 16);
 }
 
 /** A sentence of a document with its character offsets in the document body. */

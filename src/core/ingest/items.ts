@@ -1,4 +1,4 @@
-import type { Item, SourceDocument } from '../model.js';
+import { documentIdentity, type Item, type SourceDocument } from '../model.js';
 import type { TopicCatalogue } from '../topics.js';
 import { contentHash, type ParsedDocument } from './parse.js';
 import { segment } from './segment.js';
@@ -9,10 +9,15 @@ import { analyse, properNames } from './text.js';
 const MIN_TOPIC_WEIGHT = 1;
 const MAX_ENTITIES = 12;
 
-/** Cuts a parsed document into summarised, tagged items, each keeping its sentences and offsets. */
+/**
+ * Cuts a parsed document of a source into summarised, tagged items, each keeping its sentences and
+ * offsets. The document's id comes from the source and the document's origin there; an item's id
+ * from its document and its sentences, so it survives edits elsewhere in the document.
+ */
 export function buildItems(
   parsed: ParsedDocument,
   catalogue: TopicCatalogue,
+  sourceId: string,
 ): { document: SourceDocument; items: Item[] } {
   const sentences = analyse(parsed.body);
   const groups = segment(parsed.body, sentences, catalogue);
@@ -20,8 +25,10 @@ export function buildItems(
   const drafts = groups.map((group) => ({ group, summary: summarise(group, rarity) }));
   const title = parsed.title ?? drafts[0]?.summary.headline ?? parsed.source;
   const document: SourceDocument = {
-    id: documentFingerprint(parsed, catalogue),
+    id: documentIdentity(sourceId, parsed.origin),
+    sourceId,
     origin: parsed.origin,
+    fingerprint: documentFingerprint(parsed, catalogue),
     title,
     source: parsed.source,
     published: parsed.published,
@@ -29,6 +36,7 @@ export function buildItems(
     topics: parsed.topics,
     ...(parsed.url ? { url: parsed.url } : {}),
   };
+  const ids = new Set<string>();
   const items = drafts.map(({ group, summary }, position): Item => {
     const text = group.map((sentence) => sentence.text).join(' ');
     // The headline and summary say what the item is about: their topics count twice.
@@ -41,7 +49,7 @@ export function buildItems(
     const topics = [...new Set([...strong, ...strong.flatMap((slug) => catalogue.ancestors(slug))])];
     const entities = rankByFrequency(properNames(group)).slice(0, MAX_ENTITIES);
     return {
-      id: contentHash(`${parsed.origin}\n${document.id}\n${position}`),
+      id: itemId(document.id, text, ids),
       documentId: document.id,
       storyKey: storyKey(topics[0], entities, parsed.published),
       position,
@@ -61,7 +69,15 @@ export function buildItems(
 }
 
 /** Bump when segmentation, summaries or tagging change, so stored documents are built again. */
-const PIPELINE_VERSION = 4;
+const PIPELINE_VERSION = 5;
+
+/** From the document and the item's text; a repeated passage in one document gets the next free id. */
+function itemId(documentId: string, text: string, taken: Set<string>): string {
+  let id = contentHash(`${documentId}\n${text}`);
+  for (let n = 2; taken.has(id); n++) id = contentHash(`${documentId}\n${text}\n${n}`);
+  taken.add(id);
+  return id;
+}
 
 /** Same text, catalogue and pipeline: nothing to do. Any of them changed: the items are built again. */
 export function documentFingerprint(parsed: ParsedDocument, catalogue: TopicCatalogue): string {

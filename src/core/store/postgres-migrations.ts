@@ -1,5 +1,7 @@
 import type { PoolClient } from 'pg';
+import { FEED_POLLS_POSTGRES } from './feed-polls.js';
 import { POSTGRES_SUBSCRIPTIONS_MIGRATION } from './postgres-subscriptions.js';
+import { LEGACY_SOURCE_ID } from './store.js';
 
 /**
  * The PostgreSQL schema, one entry per version. Each runs once, in order, in the same transaction
@@ -70,6 +72,22 @@ export const POSTGRES_MIGRATIONS: string[] = [
    );`,
   // 2: digest subscriptions and their runs (see postgres-subscriptions.ts).
   POSTGRES_SUBSCRIPTIONS_MIGRATION,
+  // 3: documents belong to sources, keyed by source and origin; first-seen and updated times apart;
+  // feed poll state.
+  `ALTER TABLE items DROP CONSTRAINT items_origin_fkey;
+   ALTER TABLE documents DROP CONSTRAINT documents_pkey;
+   ALTER TABLE documents RENAME COLUMN id TO fingerprint;
+   ALTER TABLE documents RENAME COLUMN ingested_at TO first_seen;
+   ALTER TABLE documents ADD COLUMN id TEXT, ADD COLUMN source_id TEXT, ADD COLUMN updated_at TIMESTAMPTZ;
+   UPDATE documents SET id = '${LEGACY_SOURCE_ID}:' || origin, source_id = '${LEGACY_SOURCE_ID}', updated_at = first_seen;
+   ALTER TABLE documents ALTER COLUMN id SET NOT NULL, ALTER COLUMN source_id SET NOT NULL,
+     ALTER COLUMN updated_at SET NOT NULL, ADD PRIMARY KEY (id), ADD UNIQUE (source_id, origin);
+   ALTER TABLE items ADD COLUMN updated_at TIMESTAMPTZ;
+   UPDATE items SET document_id = '${LEGACY_SOURCE_ID}:' || origin, updated_at = ingested_at;
+   ALTER TABLE items ALTER COLUMN updated_at SET NOT NULL, DROP COLUMN origin,
+     ADD FOREIGN KEY (document_id) REFERENCES documents(id) ON DELETE CASCADE ON UPDATE CASCADE;
+   CREATE INDEX items_document ON items(document_id);
+   ${FEED_POLLS_POSTGRES}`,
 ];
 
 /** Advisory lock namespace for briefbot ("bb"); the second key is the schema, so schemas migrate independently. */

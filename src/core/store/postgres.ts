@@ -1,11 +1,28 @@
 import pg from 'pg';
-import type { Item, SourceDocument, ThreadContext } from '../model.js';
+import { reviseItemTimes } from '../ingest/revisions.js';
+import {
+  documentIdentity,
+  type Item,
+  type SourceDocument,
+  type StoredDocument,
+  type ThreadContext,
+} from '../model.js';
+import { type DocumentRow, toDocument } from './document-rows.js';
+import { type FeedPollRow, type FeedPollState, feedPollValues, toFeedPoll } from './feed-polls.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { PostgresSubscriptions } from './postgres-subscriptions.js';
-import type { ItemHit, ItemQuery, SentenceHit, Store, StoredItem, ThreadKey } from './store.js';
+import {
+  type ItemHit,
+  type ItemQuery,
+  LEGACY_SOURCE_ID,
+  type SentenceHit,
+  type Store,
+  type StoredItem,
+  type ThreadKey,
+} from './store.js';
 import { SubscriptionsDelegate } from './subscriptions-delegate.js';
 
-/** Advisory lock namespace for per-origin writes, so two instances ingesting one file take turns. */
+/** Advisory lock namespace for per-document writes, so two instances ingesting one document take turns. */
 const ORIGIN_LOCK_CLASS = 0x6263;
 
 /**
@@ -40,11 +57,12 @@ interface ItemRow {
   document_title: string;
   sentences: Item['sentences'];
   ingested_at: Date;
+  updated_at: Date;
 }
 
 const ITEM_COLUMNS = `items.pk, items.id, items.document_id, items.story_key, items.position, items.headline,
   items.summary, items.key_points, items.topics, items.entities, items.published, items.source, items.url,
-  items.document_title, items.sentences, items.ingested_at`;
+  items.document_title, items.sentences, items.ingested_at, items.updated_at`;
 
 function toItem(row: ItemRow): StoredItem {
   return {
@@ -62,6 +80,7 @@ function toItem(row: ItemRow): StoredItem {
     documentTitle: row.document_title,
     sentences: row.sentences,
     ingestedAt: row.ingested_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
     ...(row.url ? { url: row.url } : {}),
   };
 }
@@ -158,67 +177,81 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
     }
   }
 
-  async documentId(origin: string): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM documents WHERE origin = $1', [
-      origin,
-    ]);
-    return rows[0]?.id;
-  }
-
-  async listOrigins(): Promise<string[]> {
-    const { rows } = await this.pool.query<{ origin: string }>(
-      'SELECT origin FROM documents ORDER BY origin',
+  async sourceDocuments(sourceId: string): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ origin: string; fingerprint: string }>(
+      'SELECT origin, fingerprint FROM documents WHERE source_id = $1',
+      [sourceId],
     );
-    return rows.map((row) => row.origin);
+    return new Map(rows.map((row) => [row.origin, row.fingerprint]));
   }
 
-  async replaceDocument(document: SourceDocument, items: Item[], ingestedAt: string): Promise<void> {
+  async getDocument(id: string): Promise<StoredDocument | undefined> {
+    const { rows } = await this.pool.query<DocumentRow>('SELECT * FROM documents WHERE id = $1', [id]);
+    return rows[0] ? toDocument(rows[0]) : undefined;
+  }
+
+  async replaceDocument(document: SourceDocument, items: Item[], now: string): Promise<void> {
     await this.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-        ORIGIN_LOCK_CLASS,
-        document.origin,
-      ]);
-      // Items that survive an edit unchanged keep their first ingestion time, so digests don't repeat them.
-      const previous = await client.query<{ id: string; ingested_at: Date }>(
-        'SELECT id, ingested_at FROM items WHERE origin = $1',
-        [document.origin],
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ORIGIN_LOCK_CLASS, document.id]);
+      const previous = await client.query<{
+        id: string;
+        ingested_at: Date;
+        updated_at: Date;
+        sentences: Item['sentences'];
+      }>('SELECT id, ingested_at, updated_at, sentences FROM items WHERE document_id = $1', [document.id]);
+      const times = reviseItemTimes(
+        previous.rows.map((row) => ({
+          id: row.id,
+          ingestedAt: row.ingested_at.toISOString(),
+          updatedAt: row.updated_at.toISOString(),
+          text: row.sentences.map((sentence) => sentence.text).join(' '),
+        })),
+        items,
+        now,
       );
-      const firstSeen = new Map(previous.rows.map((row) => [row.id, row.ingested_at.toISOString()]));
-      await client.query('DELETE FROM documents WHERE origin = $1', [document.origin]);
+      await client.query('DELETE FROM items WHERE document_id = $1', [document.id]);
       await client.query(
-        `INSERT INTO documents (origin, id, title, source, url, published, body, topics, ingested_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        `INSERT INTO documents (id, source_id, origin, fingerprint, title, source, url, published, body, topics,
+           first_seen, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+         ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, title = excluded.title,
+           source = excluded.source, url = excluded.url, published = excluded.published, body = excluded.body,
+           topics = excluded.topics,
+           updated_at = CASE WHEN documents.fingerprint = excluded.fingerprint THEN documents.updated_at
+                             ELSE excluded.updated_at END`,
         [
-          document.origin,
           document.id,
+          document.sourceId,
+          document.origin,
+          document.fingerprint,
           document.title,
           document.source,
           document.url ?? null,
           document.published,
           document.body,
           JSON.stringify(document.topics),
-          ingestedAt,
+          now,
         ],
       );
       if (items.length === 0) return;
       // One statement per table, whatever the number of items: arrays in, unnest in SQL.
       const inserted = await client.query<{ pk: string; id: string }>(
-        `INSERT INTO items (id, origin, document_id, story_key, position, headline, summary, key_points, topics,
-           entities, published, source, url, document_title, sentences, ingested_at, search)
-         SELECT i.id, $1, i.document_id, i.story_key, i.position, i.headline, i.summary, i.key_points::jsonb,
+        `INSERT INTO items (id, document_id, story_key, position, headline, summary, key_points, topics,
+           entities, published, source, url, document_title, sentences, ingested_at, updated_at, search)
+         SELECT i.id, $1, i.story_key, i.position, i.headline, i.summary, i.key_points::jsonb,
            i.topics::jsonb, i.entities::jsonb, i.published, i.source, i.url, i.document_title, i.sentences::jsonb,
-           i.ingested_at::timestamptz,
+           i.ingested_at::timestamptz, i.updated_at::timestamptz,
            setweight(to_tsvector('english', i.headline), 'A') || setweight(to_tsvector('english', i.summary), 'B')
              || setweight(to_tsvector('english', i.body), 'D')
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
-           $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
-           AS i(id, document_id, story_key, position, headline, summary, key_points, topics, entities, published,
-             source, url, document_title, sentences, ingested_at, body)
+         FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
+           $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+           $17::text[])
+           AS i(id, story_key, position, headline, summary, key_points, topics, entities, published,
+             source, url, document_title, sentences, ingested_at, updated_at, body)
          RETURNING pk, id`,
         [
-          document.origin,
+          document.id,
           items.map((item) => item.id),
-          items.map((item) => item.documentId),
           items.map((item) => item.storyKey),
           items.map((item) => item.position),
           items.map((item) => item.headline),
@@ -231,7 +264,8 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
           items.map((item) => item.url ?? null),
           items.map((item) => item.documentTitle),
           items.map((item) => JSON.stringify(item.sentences)),
-          items.map((item) => firstSeen.get(item.id) ?? ingestedAt),
+          items.map((item) => times.get(item.id)?.ingestedAt ?? now),
+          items.map((item) => times.get(item.id)?.updatedAt ?? now),
           items.map((item) => item.sentences.map((sentence) => sentence.text).join(' ')),
         ],
       );
@@ -276,9 +310,78 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
     });
   }
 
-  async removeDocument(origin: string): Promise<boolean> {
-    const result = await this.pool.query('DELETE FROM documents WHERE origin = $1', [origin]);
+  async removeDocument(sourceId: string, origin: string): Promise<boolean> {
+    const result = await this.pool.query('DELETE FROM documents WHERE id = $1', [
+      documentIdentity(sourceId, origin),
+    ]);
     return (result.rowCount ?? 0) > 0;
+  }
+
+  async adoptLegacyDocuments(sourceId: string): Promise<number> {
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ origin: string }>(
+        'SELECT origin FROM documents WHERE source_id = $1 FOR UPDATE',
+        [LEGACY_SOURCE_ID],
+      );
+      if (rows.length === 0) return 0;
+      const origins = rows.map((row) => row.origin);
+      const ids = origins.map((origin) => documentIdentity(sourceId, origin));
+      // The source already holds some of those origins: their legacy copies are stale.
+      await client.query(
+        `DELETE FROM documents AS d USING unnest($1::text[], $2::text[]) AS n(origin, id)
+         WHERE d.source_id = $3 AND d.origin = n.origin AND EXISTS (SELECT 1 FROM documents WHERE id = n.id)`,
+        [origins, ids, LEGACY_SOURCE_ID],
+      );
+      const moved = await client.query(
+        `UPDATE documents AS d SET id = n.id, source_id = $3 FROM unnest($1::text[], $2::text[]) AS n(origin, id)
+         WHERE d.source_id = $4 AND d.origin = n.origin`,
+        [origins, ids, sourceId, LEGACY_SOURCE_ID],
+      );
+      return moved.rowCount ?? 0;
+    });
+  }
+
+  async claimDueFeeds(
+    urls: readonly string[],
+    now: string,
+    instanceId: string,
+    leaseUntil: string,
+    limit: number,
+  ): Promise<FeedPollState[]> {
+    if (urls.length === 0 || limit <= 0) return [];
+    await this.pool.query(
+      `INSERT INTO feed_polls (url, next_poll) SELECT unnest($1::text[]), $2::timestamptz ON CONFLICT DO NOTHING`,
+      [[...urls], now],
+    );
+    // SKIP LOCKED: instances claiming at once split the due feeds instead of queueing on each other.
+    const { rows } = await this.pool.query<FeedPollRow>(
+      `UPDATE feed_polls SET claimed_by = $1, claimed_until = $2
+       WHERE url IN (SELECT url FROM feed_polls
+                     WHERE url = ANY($3::text[]) AND next_poll <= $4
+                       AND (claimed_until IS NULL OR claimed_until <= $4)
+                     ORDER BY next_poll LIMIT $5 FOR UPDATE SKIP LOCKED)
+       RETURNING *`,
+      [instanceId, leaseUntil, [...urls], now, limit],
+    );
+    return rows.map(toFeedPoll);
+  }
+
+  async saveFeedPoll(state: FeedPollState, instanceId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE feed_polls SET etag = $1, last_modified = $2, failures = $3, next_poll = $4, last_success = $5,
+         last_error = $6, last_error_at = $7, failing_since = $8, failure_reported = $9,
+         claimed_by = NULL, claimed_until = NULL
+       WHERE url = $10 AND (claimed_by IS NULL OR claimed_by = $11)`,
+      [...feedPollValues(state), state.url, instanceId],
+    );
+  }
+
+  async feedPolls(urls: readonly string[]): Promise<FeedPollState[]> {
+    const { rows } = await this.pool.query<FeedPollRow>(
+      'SELECT * FROM feed_polls WHERE url = ANY($1::text[]) ORDER BY url',
+      [[...urls]],
+    );
+    return rows.map(toFeedPoll);
   }
 
   async findItems(query: ItemQuery, limit: number): Promise<ItemHit[]> {

@@ -1,14 +1,37 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Item, SourceDocument, ThreadContext } from '../model.js';
+import { reviseItemTimes } from '../ingest/revisions.js';
+import {
+  documentIdentity,
+  type Item,
+  type SourceDocument,
+  type StoredDocument,
+  type ThreadContext,
+} from '../model.js';
+import { type DocumentRow, toDocument } from './document-rows.js';
+import {
+  FEED_POLLS_SQLITE,
+  type FeedPollRow,
+  type FeedPollState,
+  feedPollValues,
+  toFeedPoll,
+} from './feed-polls.js';
 import { ftsQuery } from './fts.js';
 import { SqliteSubscriptions, SUBSCRIPTIONS_MIGRATION } from './sqlite-subscriptions.js';
-import type { ItemHit, ItemQuery, SentenceHit, Store, StoredItem, ThreadKey } from './store.js';
+import {
+  type ItemHit,
+  type ItemQuery,
+  LEGACY_SOURCE_ID,
+  type SentenceHit,
+  type Store,
+  type StoredItem,
+  type ThreadKey,
+} from './store.js';
 import { SubscriptionsDelegate } from './subscriptions-delegate.js';
 
 /** Each entry runs once, in order, inside a transaction; never edit one that has shipped. */
-const MIGRATIONS: string[] = [
+export const SQLITE_MIGRATIONS: string[] = [
   `CREATE TABLE documents (
      origin TEXT PRIMARY KEY,
      id TEXT NOT NULL,
@@ -68,6 +91,58 @@ const MIGRATIONS: string[] = [
   // 3: a topic's newest items, best tagged first, straight from the index for /brief.
   `CREATE INDEX item_topics_briefing ON item_topics(topic, published DESC, weight DESC);
    DROP INDEX item_topics_recent;`,
+  // 4: documents belong to sources, keyed by source and origin; first-seen and updated times apart.
+  // Rebuilt tables keep their rowids, so topic rows and the full-text index stay valid.
+  `CREATE TABLE documents_v4 (
+     id TEXT PRIMARY KEY,
+     source_id TEXT NOT NULL,
+     origin TEXT NOT NULL,
+     fingerprint TEXT NOT NULL,
+     title TEXT NOT NULL,
+     source TEXT NOT NULL,
+     url TEXT,
+     published TEXT NOT NULL,
+     body TEXT NOT NULL,
+     topics TEXT NOT NULL,
+     first_seen TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     UNIQUE (source_id, origin)
+   );
+   INSERT INTO documents_v4
+     SELECT '${LEGACY_SOURCE_ID}:' || origin, '${LEGACY_SOURCE_ID}', origin, id, title, source, url, published, body,
+       topics, ingested_at, ingested_at
+     FROM documents;
+   CREATE TABLE items_v4 (
+     rowid INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE ON UPDATE CASCADE,
+     story_key TEXT NOT NULL,
+     position INTEGER NOT NULL,
+     headline TEXT NOT NULL,
+     summary TEXT NOT NULL,
+     key_points TEXT NOT NULL,
+     topics TEXT NOT NULL,
+     entities TEXT NOT NULL,
+     published TEXT NOT NULL,
+     source TEXT NOT NULL,
+     url TEXT,
+     document_title TEXT NOT NULL,
+     sentences TEXT NOT NULL,
+     ingested_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   INSERT INTO items_v4
+     SELECT rowid, id, '${LEGACY_SOURCE_ID}:' || origin, story_key, position, headline, summary, key_points, topics,
+       entities, published, source, url, document_title, sentences, ingested_at, ingested_at
+     FROM items;
+   DROP TABLE items;
+   DROP TABLE documents;
+   ALTER TABLE documents_v4 RENAME TO documents;
+   ALTER TABLE items_v4 RENAME TO items;
+   CREATE INDEX items_document ON items(document_id);
+   CREATE INDEX items_recent ON items(published DESC, rowid DESC);
+   CREATE INDEX items_ingested ON items(ingested_at);
+   ${FEED_POLLS_SQLITE}`,
 ];
 
 interface ItemRow {
@@ -87,6 +162,7 @@ interface ItemRow {
   document_title: string;
   sentences: string;
   ingested_at: string;
+  updated_at: string;
 }
 
 function toItem(row: ItemRow): StoredItem {
@@ -105,6 +181,7 @@ function toItem(row: ItemRow): StoredItem {
     documentTitle: row.document_title,
     sentences: JSON.parse(row.sentences),
     ingestedAt: row.ingested_at,
+    updatedAt: row.updated_at,
     ...(row.url ? { url: row.url } : {}),
   };
 }
@@ -134,19 +211,30 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       version: number | null;
     };
     const current = row.version ?? 0;
-    if (current > MIGRATIONS.length) {
+    if (current > SQLITE_MIGRATIONS.length) {
       throw new Error(
-        `database schema version ${current} is newer than this briefbot (${MIGRATIONS.length}): upgrade briefbot`,
+        `database schema version ${current} is newer than this briefbot (${SQLITE_MIGRATIONS.length}): upgrade briefbot`,
       );
     }
-    MIGRATIONS.slice(current).forEach((sql, index) => {
-      this.db.transaction(() => {
-        this.db.exec(sql);
-        this.db
-          .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
-          .run(current + index + 1, new Date().toISOString());
-      })();
-    });
+    if (current === SQLITE_MIGRATIONS.length) return;
+    // Tables are rebuilt with foreign keys off, as SQLite's ALTER TABLE guide says: dropping the old
+    // table must not cascade into the rows that the new one keeps. Checked before they go back on.
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      SQLITE_MIGRATIONS.slice(current).forEach((sql, index) => {
+        this.db.transaction(() => {
+          this.db.exec(sql);
+          const broken = this.db.pragma('foreign_key_check') as unknown[];
+          if (broken.length > 0)
+            throw new Error(`migration ${current + index + 1} left ${broken.length} dangling rows`);
+          this.db
+            .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+            .run(current + index + 1, new Date().toISOString());
+        })();
+      });
+    } finally {
+      this.db.pragma('foreign_keys = ON');
+    }
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -165,51 +253,62 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     this.db.close();
   }
 
-  async documentId(origin: string): Promise<string | undefined> {
-    const row = this.statement('SELECT id FROM documents WHERE origin = ?').get(origin) as
-      | { id: string }
-      | undefined;
-    return row?.id;
+  async sourceDocuments(sourceId: string): Promise<Map<string, string>> {
+    const rows = this.statement('SELECT origin, fingerprint FROM documents WHERE source_id = ?').all(
+      sourceId,
+    ) as { origin: string; fingerprint: string }[];
+    return new Map(rows.map((row) => [row.origin, row.fingerprint]));
   }
 
-  async listOrigins(): Promise<string[]> {
-    return (
-      this.db.prepare('SELECT origin FROM documents ORDER BY origin').all() as { origin: string }[]
-    ).map((row) => row.origin);
+  async getDocument(id: string): Promise<StoredDocument | undefined> {
+    const row = this.statement('SELECT * FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
+    return row ? toDocument(row) : undefined;
   }
 
-  async replaceDocument(document: SourceDocument, items: Item[], ingestedAt: string): Promise<void> {
-    this.db.transaction(() => this.replace(document, items, ingestedAt))();
+  async replaceDocument(document: SourceDocument, items: Item[], now: string): Promise<void> {
+    this.db.transaction(() => this.replace(document, items, now))();
   }
 
-  private replace(document: SourceDocument, items: Item[], ingestedAt: string): void {
-    // Items that survive an edit unchanged keep their first ingestion time, so digests don't repeat them.
-    const previous = new Map(
-      (
-        this.statement('SELECT id, ingested_at FROM items WHERE origin = ?').all(document.origin) as {
-          id: string;
-          ingested_at: string;
-        }[]
-      ).map((row) => [row.id, row.ingested_at]),
-    );
-    this.deleteOrigin(document.origin);
+  private replace(document: SourceDocument, items: Item[], now: string): void {
+    const previous = (
+      this.statement('SELECT id, ingested_at, updated_at, sentences FROM items WHERE document_id = ?').all(
+        document.id,
+      ) as { id: string; ingested_at: string; updated_at: string; sentences: string }[]
+    ).map((row) => ({
+      id: row.id,
+      ingestedAt: row.ingested_at,
+      updatedAt: row.updated_at,
+      text: (JSON.parse(row.sentences) as Item['sentences']).map((sentence) => sentence.text).join(' '),
+    }));
+    const times = reviseItemTimes(previous, items, now);
+    const stored = this.statement(
+      'SELECT fingerprint, first_seen, updated_at FROM documents WHERE id = ?',
+    ).get(document.id) as { fingerprint: string; first_seen: string; updated_at: string } | undefined;
+    this.deleteItems(document.id);
     this.statement(
-      `INSERT INTO documents (origin, id, title, source, url, published, body, topics, ingested_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO documents (id, source_id, origin, fingerprint, title, source, url, published, body, topics,
+         first_seen, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, title = excluded.title,
+         source = excluded.source, url = excluded.url, published = excluded.published, body = excluded.body,
+         topics = excluded.topics, updated_at = excluded.updated_at`,
     ).run(
-      document.origin,
       document.id,
+      document.sourceId,
+      document.origin,
+      document.fingerprint,
       document.title,
       document.source,
       document.url ?? null,
       document.published,
       document.body,
       JSON.stringify(document.topics),
-      ingestedAt,
+      stored?.first_seen ?? now,
+      stored && stored.fingerprint === document.fingerprint ? stored.updated_at : now,
     );
     const insertItem = this.statement(
-      `INSERT INTO items (id, origin, document_id, story_key, position, headline, summary, key_points, topics,
-         entities, published, source, url, document_title, sentences, ingested_at)
+      `INSERT INTO items (id, document_id, story_key, position, headline, summary, key_points, topics,
+         entities, published, source, url, document_title, sentences, ingested_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertTopic = this.statement(
@@ -222,10 +321,10 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       'INSERT INTO sentences_fts (text, item_rowid, idx) VALUES (?, ?, ?)',
     );
     for (const item of items) {
+      const time = times.get(item.id) ?? { ingestedAt: now, updatedAt: now };
       const result = insertItem.run(
         item.id,
-        document.origin,
-        item.documentId,
+        document.id,
         item.storyKey,
         item.position,
         item.headline,
@@ -238,7 +337,8 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
         item.url ?? null,
         item.documentTitle,
         JSON.stringify(item.sentences),
-        previous.get(item.id) ?? ingestedAt,
+        time.ingestedAt,
+        time.updatedAt,
       );
       const rowid = Number(result.lastInsertRowid);
       // Topics are listed strongest first; the weight keeps that order for ranking.
@@ -255,22 +355,54 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     }
   }
 
-  async removeDocument(origin: string): Promise<boolean> {
-    return this.db.transaction(() => this.deleteOrigin(origin))();
+  async removeDocument(sourceId: string, origin: string): Promise<boolean> {
+    const id = documentIdentity(sourceId, origin);
+    return this.db.transaction(() => {
+      this.deleteItems(id);
+      return this.statement('DELETE FROM documents WHERE id = ?').run(id).changes > 0;
+    })();
   }
 
-  private deleteOrigin(origin: string): boolean {
-    const rowids = this.db
-      .prepare('SELECT rowid FROM items WHERE origin = ?')
+  async adoptLegacyDocuments(sourceId: string): Promise<number> {
+    return this.db.transaction(() => {
+      const origins = this.db
+        .prepare('SELECT origin FROM documents WHERE source_id = ?')
+        .pluck()
+        .all(LEGACY_SOURCE_ID) as string[];
+      const taken = this.statement('SELECT 1 FROM documents WHERE id = ?');
+      const move = this.statement(
+        'UPDATE documents SET id = ?, source_id = ? WHERE source_id = ? AND origin = ?',
+      );
+      const drop = this.statement('DELETE FROM documents WHERE source_id = ? AND origin = ?');
+      let moved = 0;
+      for (const origin of origins) {
+        const id = documentIdentity(sourceId, origin);
+        // The source already holds that origin: the legacy copy is stale.
+        if (taken.get(id)) {
+          const legacyId = `${LEGACY_SOURCE_ID}:${origin}`;
+          this.deleteItems(legacyId);
+          drop.run(LEGACY_SOURCE_ID, origin);
+          continue;
+        }
+        move.run(id, sourceId, LEGACY_SOURCE_ID, origin);
+        moved++;
+      }
+      return moved;
+    })();
+  }
+
+  /** A document's items and their full-text rows, which no foreign key reaches. */
+  private deleteItems(documentId: string): void {
+    const rowids = this.statement('SELECT rowid FROM items WHERE document_id = ?')
       .pluck()
-      .all(origin) as number[];
+      .all(documentId) as number[];
     const deleteFts = this.statement('DELETE FROM items_fts WHERE rowid = ?');
     const deleteSentences = this.statement('DELETE FROM sentences_fts WHERE item_rowid = ?');
     for (const rowid of rowids) {
       deleteFts.run(rowid);
       deleteSentences.run(rowid);
     }
-    return this.statement('DELETE FROM documents WHERE origin = ?').run(origin).changes > 0;
+    this.statement('DELETE FROM items WHERE document_id = ?').run(documentId);
   }
 
   async findItems(query: ItemQuery, limit: number): Promise<ItemHit[]> {
@@ -407,6 +539,49 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       count: number;
     }[];
     return new Map(rows.map((row) => [row.topic, row.count]));
+  }
+
+  async claimDueFeeds(
+    urls: readonly string[],
+    now: string,
+    instanceId: string,
+    leaseUntil: string,
+    limit: number,
+  ): Promise<FeedPollState[]> {
+    if (urls.length === 0 || limit <= 0) return [];
+    return this.db.transaction(() => {
+      const add = this.statement(
+        'INSERT INTO feed_polls (url, next_poll) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      );
+      for (const url of urls) add.run(url, now);
+      const rows = this.db
+        .prepare(
+          `UPDATE feed_polls SET claimed_by = ?, claimed_until = ?
+           WHERE url IN (SELECT url FROM feed_polls
+                         WHERE url IN (SELECT value FROM json_each(?)) AND next_poll <= ?
+                           AND (claimed_until IS NULL OR claimed_until <= ?)
+                         ORDER BY next_poll LIMIT ?)
+           RETURNING *`,
+        )
+        .all(instanceId, leaseUntil, JSON.stringify(urls), now, now, limit) as FeedPollRow[];
+      return rows.map(toFeedPoll);
+    })();
+  }
+
+  async saveFeedPoll(state: FeedPollState, instanceId: string): Promise<void> {
+    this.statement(
+      `UPDATE feed_polls SET etag = ?, last_modified = ?, failures = ?, next_poll = ?, last_success = ?,
+         last_error = ?, last_error_at = ?, failing_since = ?, failure_reported = ?,
+         claimed_by = NULL, claimed_until = NULL
+       WHERE url = ? AND (claimed_by IS NULL OR claimed_by = ?)`,
+    ).run(...feedPollValues(state), state.url, instanceId);
+  }
+
+  async feedPolls(urls: readonly string[]): Promise<FeedPollState[]> {
+    const rows = this.statement(
+      'SELECT * FROM feed_polls WHERE url IN (SELECT value FROM json_each(?)) ORDER BY url',
+    ).all(JSON.stringify(urls)) as FeedPollRow[];
+    return rows.map(toFeedPoll);
   }
 
   async getThreadContext(key: ThreadKey): Promise<ThreadContext | undefined> {

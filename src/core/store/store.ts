@@ -1,4 +1,5 @@
-import type { Item, Platform, SourceDocument, ThreadContext } from '../model.js';
+import type { Item, Platform, SourceDocument, StoredDocument, ThreadContext } from '../model.js';
+import type { FeedPollStore } from './feed-polls.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
 export interface ItemQuery {
@@ -25,18 +26,35 @@ export interface SentenceHit {
 }
 
 export interface StoredItem extends Item {
-  /** When the store first saw this item (ISO 8601); digests use it to tell what is new. */
+  /**
+   * When the store first saw this development (ISO 8601); digests use it to tell what is new. An
+   * edit that keeps most of the item's words keeps it.
+   */
   ingestedAt: string;
+  /** When the item's text last changed (ISO 8601). */
+  updatedAt: string;
 }
 
-/** Documents and the items cut out of them. */
+/** Source id of documents stored before documents belonged to sources; the folder source adopts them. */
+export const LEGACY_SOURCE_ID = 'legacy';
+
+/** Documents, each owned by the source that brought it, and the items cut out of them. */
 export interface ItemStore {
-  /** Content hash of the document stored for this origin, if any: unchanged files are skipped by it. */
-  documentId(origin: string): Promise<string | undefined>;
-  listOrigins(): Promise<string[]>;
-  /** Atomically replaces whatever the origin held with this document and its items. */
-  replaceDocument(document: SourceDocument, items: Item[], ingestedAt: string): Promise<void>;
-  removeDocument(origin: string): Promise<boolean>;
+  /** The source's documents: origin -> fingerprint, so unchanged ones are skipped. */
+  sourceDocuments(sourceId: string): Promise<Map<string, string>>;
+  getDocument(id: string): Promise<StoredDocument | undefined>;
+  /**
+   * Atomically replaces the document (same id: same source and origin) and its items. The document
+   * keeps its first-seen time; items keep theirs by `reviseItemTimes`. `now` stamps what is new or changed.
+   */
+  replaceDocument(document: SourceDocument, items: Item[], now: string): Promise<void>;
+  /** Removes one of the source's documents; another source's document of the same origin stays. */
+  removeDocument(sourceId: string, origin: string): Promise<boolean>;
+  /**
+   * Moves documents stored before sources existed (LEGACY_SOURCE_ID) to this source, keeping their
+   * times, so the upgrade does not make old items look new. Returns how many moved.
+   */
+  adoptLegacyDocuments(sourceId: string): Promise<number>;
   /**
    * Candidates for a briefing: newest first, at most `limit`. The caller ranks them; the store only
    * has to make sure the best ones are among the candidates.
@@ -65,6 +83,6 @@ export interface ThreadStore {
   saveThreadContext(context: ThreadContext): Promise<void>;
 }
 
-export interface Store extends ItemStore, ThreadStore, SubscriptionStore {
+export interface Store extends ItemStore, ThreadStore, SubscriptionStore, FeedPollStore {
   close(): Promise<void>;
 }

@@ -1,0 +1,56 @@
+import type { Item, SourceDocument } from '../model.js';
+import type { ItemStore } from '../store/store.js';
+import type { TopicCatalogue } from '../topics.js';
+import { buildItems, documentFingerprint } from './items.js';
+import type { ParsedDocument } from './parse.js';
+
+export interface BuiltDocument {
+  document: SourceDocument;
+  items: Item[];
+}
+
+/** Parsed document -> document and items; the one place a worker pool would take over building. */
+export type ItemBuilder = (
+  parsed: ParsedDocument,
+  catalogue: TopicCatalogue,
+  sourceId: string,
+) => BuiltDocument | Promise<BuiltDocument>;
+
+export type PutOutcome = 'added' | 'updated' | 'unchanged';
+
+/**
+ * Where every source hands its documents to the core: a source puts what it has and removes what it
+ * no longer has, and only ever touches its own documents.
+ */
+export class SourceIngest {
+  constructor(
+    private readonly store: ItemStore,
+    private readonly catalogue: TopicCatalogue,
+    private readonly clock: () => Date = () => new Date(),
+    private readonly build: ItemBuilder = buildItems,
+  ) {}
+
+  /** The source's documents now stored: origin -> fingerprint. */
+  known(sourceId: string): Promise<Map<string, string>> {
+    return this.store.sourceDocuments(sourceId);
+  }
+
+  /**
+   * Stores a parsed document of the source unless the stored one has the same fingerprint.
+   * `stored` is the fingerprint the caller already read (from `known`), to save a query per document.
+   */
+  async put(
+    sourceId: string,
+    parsed: ParsedDocument,
+    stored: string | undefined,
+  ): Promise<{ outcome: PutOutcome; items: number }> {
+    if (stored === documentFingerprint(parsed, this.catalogue)) return { outcome: 'unchanged', items: 0 };
+    const { document, items } = await this.build(parsed, this.catalogue, sourceId);
+    await this.store.replaceDocument(document, items, this.clock().toISOString());
+    return { outcome: stored === undefined ? 'added' : 'updated', items: items.length };
+  }
+
+  remove(sourceId: string, origin: string): Promise<boolean> {
+    return this.store.removeDocument(sourceId, origin);
+  }
+}
