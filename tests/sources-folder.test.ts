@@ -43,15 +43,15 @@ describe('watching the briefings folder', () => {
 
     writeFileSync(join(dir, '.aid.md.swp'), AID(44));
     renameSync(join(dir, '.aid.md.swp'), join(dir, 'aid.md'));
-    await expect.poll(() => itemText(core), { timeout: 5000, interval: 50 }).toContain('44 aid trucks');
+    await expect.poll(() => itemText(core), { timeout: 20_000, interval: 50 }).toContain('44 aid trucks');
 
     writeFileSync(join(dir, 'aid.md'), AID(45));
-    await expect.poll(() => itemText(core), { timeout: 5000, interval: 50 }).toContain('45 aid trucks');
+    await expect.poll(() => itemText(core), { timeout: 20_000, interval: 50 }).toContain('45 aid trucks');
 
     execFileSync('sed', ['-i', 's/45 aid trucks/46 aid trucks/', join(dir, 'aid.md')]);
-    await expect.poll(() => itemText(core), { timeout: 5000, interval: 50 }).toContain('46 aid trucks');
+    await expect.poll(() => itemText(core), { timeout: 20_000, interval: 50 }).toContain('46 aid trucks');
     writeFileSync(join(dir, 'aid.md'), AID(47));
-    await expect.poll(() => itemText(core), { timeout: 5000, interval: 50 }).toContain('47 aid trucks');
+    await expect.poll(() => itemText(core), { timeout: 20_000, interval: 50 }).toContain('47 aid trucks');
   });
 
   it('a periodic pass catches a change that no file event reported', async () => {
@@ -60,7 +60,7 @@ describe('watching the briefings folder', () => {
     // Without file events (as on some network mounts) only the periodic pass sees the change.
     await core.folder.watch({ debounceMs: 20, rescanMs: 100, fileEvents: false });
     writeFileSync(join(dir, 'aid.md'), AID(50));
-    await expect.poll(() => itemText(core), { timeout: 5000, interval: 50 }).toContain('50 aid trucks');
+    await expect.poll(() => itemText(core), { timeout: 20_000, interval: 50 }).toContain('50 aid trucks');
   });
 });
 
