@@ -3,7 +3,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { composeDigest } from '../src/core/digest.js';
+import { composeDigest } from '../src/core/digests/compose.js';
 import { buildItems } from '../src/core/ingest/items.js';
 import { parseBriefing } from '../src/core/ingest/parse.js';
 import { silentLogger } from '../src/core/logger.js';
