@@ -36,6 +36,7 @@ const EnvSchema = z.object({
   ),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   WATCH_BRIEFINGS: z.enum(['true', 'false']).default('true'),
+  FEED_CONTACT: optionalText,
 
   DIGEST_GRACE: optionalText.transform((text) => text ?? '6h').pipe(durationMs),
   INSTANCE_ID: optionalText,
@@ -130,6 +131,8 @@ export interface Config {
   databaseUrl?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   watchBriefings: boolean;
+  /** Operator contact (email or URL) named in the User-Agent of every feed and page fetch. */
+  feedContact?: string;
   slack?: SlackSettings;
   discord?: DiscordSettings;
   digest: DigestSettings;
@@ -175,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     logLevel: e.LOG_LEVEL,
     watchBriefings: e.WATCH_BRIEFINGS === 'true',
+    ...(e.FEED_CONTACT ? { feedContact: e.FEED_CONTACT } : {}),
     digest: {
       graceMs: e.DIGEST_GRACE,
       admins: {

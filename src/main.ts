@@ -16,7 +16,10 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  const instanceId = config.digest.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const core = await openCore({
+    instanceId,
+    feedContact: config.feedContact,
     briefingsDir: config.briefingsDir,
     databasePath: config.databasePath,
     databaseUrl: config.databaseUrl,
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
     ...(config.llm ? { chat: new OpenAiCompatibleChat(config.llm) } : {}),
   });
   if (config.watchBriefings) await core.folder.watch();
+  core.feeds.start();
 
   const adapters: Adapter[] = [];
   if (config.slack) adapters.push(createSlackAdapter({ bot: core.bot, config: config.slack, logger }));
@@ -56,7 +60,7 @@ async function main(): Promise<void> {
     catalogue: core.catalogue,
     posters: adapters,
     logger,
-    instanceId: config.digest.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    instanceId,
     graceMs: config.digest.graceMs,
   });
   core.subscriptionEvents.listen(scheduler);

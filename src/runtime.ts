@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Bot } from './core/bot.js';
 import { type SubscriptionAdmins, SubscriptionEvents } from './core/digests/subscription-changes.js';
+import { UserError } from './core/errors.js';
 import { SourceIngest } from './core/ingest/source-ingest.js';
 import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
@@ -9,7 +12,10 @@ import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
+import { FeedPoller } from './sources/feeds/poller.js';
+import { feedUserAgent } from './sources/feeds/user-agent.js';
 import { BriefingsFolder, type IngestReport } from './sources/folder.js';
+import { type FeedSourceSpec, parseSourcesFile } from './sources/sources-file.js';
 
 export interface Core {
   store: Store;
@@ -20,6 +26,8 @@ export interface Core {
   subscriptionEvents: SubscriptionEvents;
   /** What the first pass over the briefings folder did. */
   ingest: IngestReport;
+  /** The feeds of briefings/sources.yaml; main starts polling them. */
+  feeds: FeedPoller;
   close(): Promise<void>;
 }
 
@@ -34,9 +42,32 @@ export interface CoreOptions {
   subscriptionAdmins?: SubscriptionAdmins;
   /** Optional language model that may reword answers. */
   chat?: ChatModel;
+  /** Names this process in feed claims; two instances must differ. */
+  instanceId?: string;
+  /** Operator contact for the User-Agent of feed fetches. */
+  feedContact?: string | undefined;
 }
 
 const TOPICS_FILE = 'topics.yaml';
+const SOURCES_FILE = 'sources.yaml';
+
+/** The feeds of sources.yaml (none without the file); a bad file stops start-up naming file and line. */
+async function readFeeds(briefingsDir: string): Promise<FeedSourceSpec[]> {
+  const path = join(briefingsDir, SOURCES_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const parsed = parseSourcesFile(text);
+  if (!parsed.ok)
+    throw new UserError(
+      parsed.problems.map((problem) => `${path}:${problem.line}: ${problem.message}`).join('\n'),
+    );
+  return parsed.feeds;
+}
 
 /** Store, topic catalogue, briefings ingested once, and the bot on top: what every entry point needs. */
 export async function openCore(options: CoreOptions): Promise<Core> {
@@ -46,10 +77,20 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const store: Store = options.databaseUrl
     ? await PostgresStore.open(options.databaseUrl)
     : new SqliteStore(options.databasePath);
+  const feedSpecs = await readFeeds(options.briefingsDir);
   const sourceIngest = new SourceIngest(store, catalogue, clock);
   const folder = new BriefingsFolder(options.briefingsDir, store, sourceIngest, options.logger);
   try {
     const ingest = await folder.sync();
+    const feeds = new FeedPoller({
+      store,
+      ingest: sourceIngest,
+      feeds: feedSpecs,
+      logger: options.logger,
+      instanceId: options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      userAgent: feedUserAgent(options.feedContact),
+      clock,
+    });
     const subscriptionEvents = new SubscriptionEvents(options.logger);
     const bot = new Bot({
       store,
@@ -67,7 +108,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       bot,
       subscriptionEvents,
       ingest,
+      feeds,
       async close() {
+        await feeds.stop();
         await folder.stop();
         await store.close();
       },

@@ -1,0 +1,216 @@
+import { contentHash } from '../../core/ingest/parse.js';
+import type { SourceIngest } from '../../core/ingest/source-ingest.js';
+import type { Logger } from '../../core/logger.js';
+import type { FeedPollState, FeedPollStore } from '../../core/store/feed-polls.js';
+import { Limiter } from '../../digest-delivery.js';
+import type { FeedSourceSpec } from '../sources-file.js';
+import { DEFAULT_FETCH_LIMITS, type FetchLimits, type FetchResult, fetchFeed } from './fetch.js';
+import { type FeedEntry, parseFeedBytes } from './parse.js';
+
+/** Longest wait between polls of a failing feed. */
+const MAX_BACKOFF_MS = 6 * 3_600_000;
+/** How long a claim holds: longer than any one poll (timeout included), short enough to recover from a crash. */
+const CLAIM_MS = 2 * 60_000;
+/** Feeds claimed per pass: bounds what one instance takes on at once. */
+const CLAIM_BATCH = 500;
+
+export interface FeedPollerOptions {
+  store: FeedPollStore;
+  ingest: SourceIngest;
+  feeds: readonly FeedSourceSpec[];
+  logger: Logger;
+  instanceId: string;
+  userAgent: string;
+  clock?: () => Date;
+  /** Requests at a time to one host. */
+  perHost?: number;
+  limits?: Partial<Omit<FetchLimits, 'userAgent'>>;
+  /** In [0, 1): the jitter of backoff delays. */
+  random?: () => number;
+}
+
+export interface PollReport {
+  polled: number;
+  notModified: number;
+  failed: number;
+  added: number;
+  updated: number;
+}
+
+/**
+ * Polls the feeds of sources.yaml politely: each URL once however many sources name it, claimed
+ * through the store so that of several instances exactly one polls it, conditional GET, the server's
+ * freshness and Retry-After respected, failures backed off exponentially with jitter up to 6 h.
+ */
+export class FeedPoller {
+  private readonly hosts = new Map<string, Limiter>();
+  private readonly clock: () => Date;
+  private readonly random: () => number;
+  private readonly limits: FetchLimits;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<PollReport> | undefined;
+
+  constructor(private readonly options: FeedPollerOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.random = options.random ?? Math.random;
+    this.limits = { ...DEFAULT_FETCH_LIMITS, ...options.limits, userAgent: options.userAgent };
+  }
+
+  get feeds(): readonly FeedSourceSpec[] {
+    return this.options.feeds;
+  }
+
+  /** One pass: every due feed that this instance could claim, polled and its state saved. */
+  pollDue(): Promise<PollReport> {
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<PollReport> {
+    const report: PollReport = { polled: 0, notModified: 0, failed: 0, added: 0, updated: 0 };
+    const urls = [...new Set(this.options.feeds.map((feed) => feed.url))];
+    const now = this.clock();
+    const claimed = await this.options.store.claimDueFeeds(
+      urls,
+      now.toISOString(),
+      this.options.instanceId,
+      new Date(now.getTime() + CLAIM_MS).toISOString(),
+      CLAIM_BATCH,
+    );
+    await Promise.all(
+      claimed.map((state) =>
+        this.hostLimiter(state.url)
+          .run(() => this.pollOne(state, report))
+          .catch((error: unknown) =>
+            this.options.logger.error('feed poll failed', { url: state.url, error }),
+          ),
+      ),
+    );
+    return report;
+  }
+
+  private hostLimiter(url: string): Limiter {
+    const host = new URL(url).host;
+    let limiter = this.hosts.get(host);
+    if (!limiter) {
+      limiter = new Limiter(this.options.perHost ?? 2);
+      this.hosts.set(host, limiter);
+    }
+    return limiter;
+  }
+
+  private async pollOne(state: FeedPollState, report: PollReport): Promise<void> {
+    const sources = this.options.feeds.filter((feed) => feed.url === state.url);
+    const intervalMs = Math.min(...sources.map((feed) => feed.intervalMs));
+    const result = await fetchFeed(
+      { url: state.url, etag: state.etag, lastModified: state.lastModified },
+      this.limits,
+    );
+    report.polled++;
+    const now = this.clock();
+    let next: FeedPollState;
+    if (result.kind === 'failed') next = this.failed(state, result, intervalMs, now);
+    else {
+      if (result.kind === 'not-modified') report.notModified++;
+      else {
+        const parsed = parseFeedBytes(
+          result.bytes,
+          state.url,
+          now.toISOString().slice(0, 10),
+          result.contentType,
+        );
+        if (!parsed.ok) {
+          next = this.failed(state, { kind: 'failed', reason: parsed.reason }, intervalMs, now);
+          report.failed++;
+          await this.options.store.saveFeedPoll(next, this.options.instanceId);
+          return;
+        }
+        for (const source of sources) {
+          const outlet = source.name ?? parsed.title ?? new URL(state.url).host;
+          const counts = await this.ingestEntries(source, outlet, parsed.entries);
+          report.added += counts.added;
+          report.updated += counts.updated;
+        }
+      }
+      const freshMs = (result.maxAge ?? 0) * 1000;
+      next = {
+        url: state.url,
+        etag: result.kind === 'fresh' ? result.etag : state.etag,
+        lastModified: result.kind === 'fresh' ? result.lastModified : state.lastModified,
+        failures: 0,
+        // No fetch while the server says its copy is still fresh.
+        nextPoll: new Date(now.getTime() + Math.max(intervalMs, freshMs)).toISOString(),
+        lastSuccess: now.toISOString(),
+        lastError: state.lastError,
+        lastErrorAt: state.lastErrorAt,
+      };
+    }
+    if (result.kind === 'failed') report.failed++;
+    await this.options.store.saveFeedPoll(next, this.options.instanceId);
+  }
+
+  private failed(
+    state: FeedPollState,
+    result: Extract<FetchResult, { kind: 'failed' }>,
+    intervalMs: number,
+    now: Date,
+  ): FeedPollState {
+    const failures = state.failures + 1;
+    const backoff = Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** (failures - 1));
+    // Jitter in [backoff/2, backoff): feeds that failed together do not come back together.
+    const jittered = backoff / 2 + (backoff / 2) * this.random();
+    const waitMs = Math.min(MAX_BACKOFF_MS, result.retryAfterMs ?? jittered);
+    this.options.logger.warn('feed failed', { url: state.url, reason: result.reason, failures });
+    return {
+      ...state,
+      failures,
+      nextPoll: new Date(now.getTime() + waitMs).toISOString(),
+      lastError: result.reason,
+      lastErrorAt: now.toISOString(),
+      failingSince: state.failingSince ?? now.toISOString(),
+    };
+  }
+
+  private async ingestEntries(
+    source: FeedSourceSpec,
+    outlet: string,
+    entries: readonly FeedEntry[],
+  ): Promise<{ added: number; updated: number }> {
+    const known = await this.options.ingest.known(source.id);
+    const counts = { added: 0, updated: 0 };
+    for (const entry of entries) {
+      const body = entry.text;
+      const parsed = {
+        id: contentHash(`${entry.title}\n${entry.published}\n${entry.url ?? ''}\n${body}`),
+        origin: entry.key,
+        title: entry.title,
+        source: outlet,
+        published: entry.published,
+        body,
+        topics: source.topics,
+        ...(entry.url ? { url: entry.url } : {}),
+      };
+      const { outcome } = await this.options.ingest.put(source.id, parsed, known.get(entry.key));
+      if (outcome !== 'unchanged') counts[outcome]++;
+    }
+    return counts;
+  }
+
+  /** Polls now, then whenever feeds may be due, until `stop`. */
+  start(tickMs = 15_000): void {
+    if (this.timer) return;
+    const tick = () =>
+      this.pollDue().catch((error: unknown) => this.options.logger.error('polling feeds failed', { error }));
+    void tick();
+    this.timer = setInterval(tick, tickMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}

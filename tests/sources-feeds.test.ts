@@ -1,0 +1,111 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseFeedBytes } from '../src/sources/feeds/parse.js';
+import { parseSourcesFile } from '../src/sources/sources-file.js';
+import { type FeedServer, startFeedServer } from './servers/feed-server.js';
+import { brief, briefingsFolder, startCore } from './support/core.js';
+
+let server: FeedServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const SKY = '/feeds/sample-feeds-real-world/sky-news.xml';
+
+describe('a feed named in sources.yaml', () => {
+  it('is polled and its items briefed with outlet and link; the second poll gets 304 and ingests nothing', async () => {
+    server = await startFeedServer();
+    const dir = briefingsFolder(
+      {
+        'sources.yaml': `feeds:\n  - url: ${server.base}/redirect/2${SKY}\n    name: Sky News\n    every: 10m\n    topics: [ukraine]\n`,
+      },
+      false,
+    );
+    writeFileSync(
+      join(dir, 'topics.yaml'),
+      'topics:\n  - slug: ukraine\n    label: Ukraine\n    aliases: [Kyiv]\n    keywords: [Russia, Russian]\n',
+    );
+    let now = new Date('2022-04-06T08:00:00.000Z');
+    const core = await startCore(dir, undefined, () => now);
+    const first = await core.feeds.pollDue();
+    expect(first).toMatchObject({ polled: 1, failed: 0, notModified: 0, added: 10 });
+    expect(server.log.at(-1)?.userAgent).toMatch(/^briefbot\//);
+
+    const reply = await brief(core, 'ukraine');
+    const text = JSON.stringify(reply);
+    expect(text).toContain('Sky News');
+    expect(text).toContain('https://news.sky.com/story/');
+    expect(await core.store.countItems({ topics: ['ukraine'] })).toBeGreaterThanOrEqual(10);
+
+    // Not due yet: no request at all.
+    const requests = server.log.length;
+    expect(await core.feeds.pollDue()).toMatchObject({ polled: 0 });
+    expect(server.log.length).toBe(requests);
+
+    now = new Date('2022-04-06T08:11:00.000Z');
+    const second = await core.feeds.pollDue();
+    expect(second).toMatchObject({ polled: 1, notModified: 1, added: 0, updated: 0 });
+    expect(server.log.at(-1)).toMatchObject({ path: SKY, status: 304 });
+    expect(await core.store.feedPolls([`${server.base}/redirect/2${SKY}`])).toEqual([
+      expect.objectContaining({ failures: 0, lastSuccess: now.toISOString(), etag: expect.any(String) }),
+    ]);
+  });
+
+  it('a failing feed backs off, and Retry-After is honoured', async () => {
+    server = await startFeedServer();
+    const url = `${server.base}${SKY}`;
+    const dir = briefingsFolder({ 'sources.yaml': `feeds:\n  - url: ${url}\n    every: 1m\n` });
+    let now = new Date('2022-04-06T08:00:00.000Z');
+    const core = await startCore(dir, undefined, () => now);
+    server.fail(SKY, 500);
+    expect(await core.feeds.pollDue()).toMatchObject({ polled: 1, failed: 1 });
+    const [failed] = await core.store.feedPolls([url]);
+    expect(failed).toMatchObject({ failures: 1, lastError: 'HTTP 500 Internal Server Error' });
+    server.fail(SKY, 429, '600');
+    now = new Date(Date.parse(failed!.nextPoll));
+    await core.feeds.pollDue();
+    const [limited] = await core.store.feedPolls([url]);
+    expect(limited).toMatchObject({ failures: 2, failingSince: failed!.failingSince });
+    expect(Date.parse(limited!.nextPoll) - now.getTime()).toBe(600_000);
+    server.fail(SKY, undefined);
+    now = new Date(Date.parse(limited!.nextPoll));
+    expect(await core.feeds.pollDue()).toMatchObject({ polled: 1, failed: 0, added: 10 });
+    expect((await core.store.feedPolls([url]))[0]).toMatchObject({ failures: 0 });
+  });
+});
+
+describe('sources.yaml', () => {
+  it('reports every bad entry with its line, and a feed named twice', () => {
+    const parsed = parseSourcesFile(
+      'feeds:\n  - url: https://a.example/rss\n  - url: ftp://b.example/rss\n  - url: https://c.example/rss\n    every: 10s\n  - url: https://a.example/rss\n',
+    );
+    expect(parsed).toEqual({
+      ok: false,
+      problems: [
+        { line: 3, message: 'url: url must be an http(s) address' },
+        { line: 5, message: 'every: every must be at least 1m: feeds are polled politely' },
+        { line: 6, message: expect.stringContaining('same feed as line 2') },
+      ],
+    });
+  });
+});
+
+describe('feed parsing', () => {
+  it('reads RSS, Atom, RSS 1.0 and JSON Feed entries with links, dates and plain text; a broken feed is a reason', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { FEEDS_DIR } = await import('./servers/feed-server.js');
+    const read = (file: string) =>
+      parseFeedBytes(readFileSync(join(FEEDS_DIR, file)), 'https://feeds.example/', '2024-01-01');
+    const atom = read('feed-rs/atom_example_2.xml');
+    expect(atom).toMatchObject({ ok: true, format: 'atom' });
+    if (atom.ok) expect(atom.entries[0]?.text).not.toMatch(/<h4>|<p>/);
+    expect(read('feed-rs/jsonfeed_example_1.json')).toMatchObject({ ok: true, format: 'json' });
+    expect(read('feed-rs/rss_1.0_spec_1.xml')).toMatchObject({ ok: true, format: 'rdf' });
+    const latin1 = read('feed-rs/rss_0.91_missing_id.xml');
+    expect(latin1.ok && latin1.entries[0]?.text).toMatch(/Diputación|Valencia|[áéíóñ]/i);
+    expect(read('gofeed/json_invalid_invalid.json')).toMatchObject({ ok: false });
+    expect(read('gofeed/universal_empty_feed.xml')).toMatchObject({ ok: false });
+  });
+});
