@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bot } from './core/bot.js';
+import { type SubscriptionAdmins, SubscriptionEvents } from './core/digests/subscription-changes.js';
 import { UserError } from './core/errors.js';
 import { BriefingsFolder, type IngestReport, type IngestStatus } from './core/ingest/folder.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './core/ingest/limits.js';
@@ -10,7 +11,6 @@ import type { Logger } from './core/logger.js';
 import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
-import { type SubscriptionAdmins, SubscriptionEvents } from './core/subscription-changes.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
 
 /** The core while its first ingest may still run: what a long-running entry point starts with. */

@@ -19,6 +19,7 @@ import { createLogger } from '../../core/logger.js';
 import type { Reply } from '../../reply.js';
 import { type MessageEventPayload, RecentDeliveries, type SlashCommandPayload } from './events.js';
 import { SlackHandlers } from './handlers.js';
+import { slackCommandSyntax } from './hints.js';
 import { type PacingOptions, PostPacer } from './post.js';
 import type { SlackConfig, SlackLogger, SlackRetryConfig } from './types.js';
 
@@ -196,36 +197,40 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
           installerOptions: { clientOptions },
         })
       : undefined;
-  const httpReceiver = socketReceiver
-    ? undefined
-    : guardedReceiver(
-        new HTTPReceiver({
-          signingSecret: config.signingSecret ?? '',
-          endpoints: config.endpoint ?? '/slack/events',
-          logger: common.logger,
-          logLevel: level,
-          // Read before the signature is checked, so it bounds what an unsigned request can make us hold.
-          bodyLimit: SLACK_BODY_LIMIT,
-          customRoutes: [
-            {
-              path: '/healthz',
-              method: ['GET'],
-              handler: (_req, res) => {
-                res.writeHead(200, { 'Content-Type': 'text/plain' });
-                // Alive either way: a health check must not restart a bot that is still reading its folder.
-                res.end(options.ingestStatus?.().state === 'ingesting' ? 'ingesting' : 'ok');
-              },
+  const httpReceiver = () =>
+    guardedReceiver(
+      new HTTPReceiver({
+        signingSecret: config.signingSecret ?? '',
+        endpoints: config.endpoint ?? '/slack/events',
+        logger: common.logger,
+        logLevel: level,
+        // Read before the signature is checked, so it bounds what an unsigned request can make us hold.
+        bodyLimit: SLACK_BODY_LIMIT,
+        customRoutes: [
+          {
+            path: '/healthz',
+            method: ['GET'],
+            handler: (_req, res) => {
+              res.writeHead(200, { 'Content-Type': 'text/plain' });
+              // Alive either way: a health check must not restart a bot that is still reading its folder.
+              res.end(options.ingestStatus?.().state === 'ingesting' ? 'ingesting' : 'ok');
             },
-          ],
-        }),
-        logger,
-        config.endpoint ?? '/slack/events',
-      );
+          },
+        ],
+      }),
+      logger,
+      config.endpoint ?? '/slack/events',
+    );
   const app = socketReceiver
-    ? new App({ ...common, socketMode: true, appToken: config.appToken, receiver: socketReceiver })
-    : new App({ ...common, receiver: httpReceiver });
+    ? new App({ ...common, socketMode: true, appToken: config.appToken ?? '', receiver: socketReceiver })
+    : new App({ ...common, receiver: httpReceiver() });
 
-  const handlers = new SlackHandlers({ bot, logger, deliveries: new RecentDeliveries() });
+  const handlers = new SlackHandlers({
+    bot,
+    logger,
+    deliveries: new RecentDeliveries(),
+    syntax: slackCommandSyntax(config.command ?? '/brief'),
+  });
 
   // Digests get a client of their own that hands 429s back rather than pausing and backing off
   // exponentially (which also held up interactive replies); the pacer waits them out per channel.
@@ -252,7 +257,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       event: event as unknown as MessageEventPayload,
       eventId: body.event_id,
       retryNum: context.retryNum,
-      identity: { botUserId: context.botUserId, botId: context.botId },
+      identity: {
+        ...(context.botUserId ? { botUserId: context.botUserId } : {}),
+        ...(context.botId ? { botId: context.botId } : {}),
+      },
       client,
     });
   });
