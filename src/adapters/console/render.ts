@@ -1,4 +1,4 @@
-import { moreLine, type Reply } from '../../reply.js';
+import { figuresLine, moreLine, type Reply, type ReplySource, reportedBy } from '../../reply.js';
 
 const WIDTH = 88;
 
@@ -22,7 +22,12 @@ export function renderConsole(reply: Reply): string {
       lines.push(...wrap(`• ${clean(bullet)}`, indent, `${indent}  `));
     for (const quote of section.quotes ?? [])
       lines.push(...wrap(`“${clean(quote)}”`, `${indent}> `, `${indent}> `));
-    if (section.source) {
+    for (const figures of section.figures ?? [])
+      lines.push(...wrap(`≠ ${clean(figuresLine(figures))}`, indent, `${indent}  `));
+    if (section.outlets && section.outlets.length > 0) {
+      const date = section.source?.date ? ` · ${section.source.date}` : '';
+      lines.push(...wrap(`${reportedByText(section.outlets)}${clean(date)}`, indent, `${indent}  `));
+    } else if (section.source) {
       const { name, date, url } = section.source;
       lines.push(
         `${indent}— ${[clean(name), date, url ? clean(url) : undefined].filter(Boolean).join(', ')}`,
@@ -34,6 +39,15 @@ export function renderConsole(reply: Reply): string {
   if (more) lines.push(clean(more));
   if (reply.footer) lines.push(clean(reply.footer));
   return `${lines.join('\n')}\n`;
+}
+
+/** "Reported by A (url), B (url), C +2": the terminal shows each outlet's link beside its name. */
+function reportedByText(outlets: readonly ReplySource[]): string {
+  const { named, others } = reportedBy(outlets);
+  const names = named.map((outlet) =>
+    outlet.url ? `${clean(outlet.name)} (${clean(outlet.url)})` : clean(outlet.name),
+  );
+  return `Reported by ${names.join(', ')}${others > 0 ? ` +${others}` : ''}`;
 }
 
 function clean(text: string): string {

@@ -2,7 +2,8 @@ import { type FSWatcher, watch } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import type { Logger } from '../logger.js';
-import type { ItemStore } from '../store/store.js';
+import type { ItemStore, StoryStore } from '../store/store.js';
+import { clusterItems } from '../stories/ingest.js';
 import type { TopicCatalogue } from '../topics.js';
 import { buildItems, documentFingerprint } from './items.js';
 import { BRIEFING_EXTENSIONS, type ParseProblem, parseBriefing } from './parse.js';
@@ -30,7 +31,7 @@ export class BriefingsFolder {
 
   constructor(
     private readonly dir: string,
-    private readonly store: ItemStore,
+    private readonly store: ItemStore & StoryStore,
     private readonly catalogue: TopicCatalogue,
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
@@ -84,7 +85,9 @@ export class BriefingsFolder {
         continue;
       }
       const { document, items } = buildItems(parsed.document, this.catalogue);
-      await this.store.replaceDocument(document, items, this.clock().toISOString());
+      const at = this.clock().toISOString();
+      await this.store.replaceDocument(document, items, at);
+      await clusterItems(this.store, items, at);
       report.items += items.length;
       (stored === undefined ? report.added : report.updated).push(origin);
     }
