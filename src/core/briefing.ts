@@ -119,6 +119,7 @@ export async function buildBriefing(deps: BriefingDeps, text: string, size = BRI
   const outlets = new Set(shown.flatMap((card) => card.outlets.map((item) => item.source)));
   return {
     kind: 'briefing',
+    audience: 'channel',
     title: `Briefing: ${label}`,
     intro: `${total} ${total === 1 ? 'story' : 'stories'} · ${outlets.size} ${outlets.size === 1 ? 'outlet' : 'outlets'} · latest ${latest}`,
     sections: shown.map((card) => storySection(card, detail)),
@@ -133,7 +134,7 @@ export async function buildBriefing(deps: BriefingDeps, text: string, size = BRI
       : {}),
     footer: detail
       ? 'Reply in the thread to ask about these stories.'
-      : `Reply in the thread to ask about these stories; /brief ${query} more for the key points.`,
+      : `Reply in the thread to ask about these stories; {/brief ${query} more} for the key points.`,
     thread: {
       ...(topic ? { topic: topic.slug } : {}),
       // Follow-ups search every member of the stories shown, canonical ones first.
@@ -147,13 +148,14 @@ export async function buildBriefing(deps: BriefingDeps, text: string, size = BRI
 function narrowerHint(catalogue: TopicCatalogue, topic: Topic | undefined): string {
   const children = topic ? catalogue.topics.filter((candidate) => candidate.parent === topic.slug) : [];
   if (children.length === 0) return 'ask a narrower question to see others';
-  return `narrow it down: ${children.map((child) => `/brief ${child.slug}`).join(', ')}`;
+  return `narrow it down: ${children.map((child) => `{/brief ${child.slug}}`).join(', ')}`;
 }
 
 function nothingFound(catalogue: TopicCatalogue, query: string, topic: Topic | undefined): Reply {
   if (topic) {
     return {
       kind: 'info',
+      audience: 'requester',
       title: `Briefing: ${topic.label}`,
       sections: [
         { heading: '', text: `No items on ${topic.label} yet. Add documents to the briefings folder.` },
@@ -162,10 +164,11 @@ function nothingFound(catalogue: TopicCatalogue, query: string, topic: Topic | u
   }
   const near = catalogue.suggest(query);
   const known = (near.length > 0 ? near : catalogue.topics.slice(0, 8)).map(
-    (candidate) => `/brief ${candidate.slug}`,
+    (candidate) => `{/brief ${candidate.slug}}`,
   );
   return {
     kind: 'info',
+    audience: 'requester',
     title: `Nothing on “${query}”`,
     sections: [
       {
@@ -173,6 +176,6 @@ function nothingFound(catalogue: TopicCatalogue, query: string, topic: Topic | u
         text: `“${query}” is not a known topic and no item mentions it. ${near.length > 0 ? 'Did you mean' : 'Try'}: ${known.join(', ')}?`,
       },
     ],
-    footer: 'See every topic with /topics.',
+    footer: 'See every topic with {/topics}.',
   };
 }
