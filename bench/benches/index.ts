@@ -9,6 +9,7 @@ import { briefBench } from './brief.js';
 import { corpusBench } from './corpus.js';
 import { digestsBench } from './digests.js';
 import { ingestBench } from './ingest.js';
+import { storiesBench } from './stories.js';
 import { summariesBench } from './summaries.js';
 import { topicsBench } from './topics.js';
 
@@ -21,4 +22,5 @@ export const BENCHES: readonly Bench[] = [
   answerLatencyBench,
   answerAccuracyBench,
   digestsBench,
+  storiesBench,
 ];

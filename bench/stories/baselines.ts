@@ -1,6 +1,12 @@
 // The two clustering baselines of issue 16, each swept over thresholds on the file it is scored on:
 // single-link over title TF-IDF cosine, and average-link over title+text TF-IDF cosine within ±3 days.
-import { cosine, inverseFrequencies, termCounts, type Vector, weighted } from '../../src/core/ingest/vectors.js';
+import {
+  cosine,
+  inverseFrequencies,
+  termCounts,
+  type Vector,
+  weighted,
+} from '../../src/core/ingest/vectors.js';
 import { storyTerms } from '../../src/core/stories/signature.js';
 import type { ClusterArticle } from './data.js';
 

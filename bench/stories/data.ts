@@ -57,9 +57,11 @@ export function roundupArticles(roundups: readonly Roundup[] = loadRoundups()): 
 
 /** The probe clusters of one NeuS split: no outlets and no dates, so each article is its own outlet. */
 export function probeArticles(split: 'train' | 'val' | 'test'): ClusterArticle[] {
-  const clusters = readJsonl<{ cluster_id: string; neus_split: string; articles: { title: string; text: string }[] }>(
-    'allsides-probe.jsonl',
-  ).filter((cluster) => cluster.neus_split === split);
+  const clusters = readJsonl<{
+    cluster_id: string;
+    neus_split: string;
+    articles: { title: string; text: string }[];
+  }>('allsides-probe.jsonl').filter((cluster) => cluster.neus_split === split);
   return clusters.flatMap((cluster) =>
     cluster.articles.map((article, index) => ({
       gold: cluster.cluster_id,
