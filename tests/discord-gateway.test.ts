@@ -18,7 +18,7 @@ afterEach(() => {
   expect(h.emulator.unhandled).toEqual([]);
 });
 
-async function answered(interaction: { originalMessageId?: string }) {
+async function answered(interaction: { originalMessageId?: string | undefined }) {
   return h.emulator.waitFor(
     () => interaction.originalMessageId && h.emulator.messages.get(interaction.originalMessageId),
     'the answer to a command',

@@ -6,6 +6,7 @@ import {
   type ClientOptions,
   GatewayIntentBits,
   type Message,
+  MessageFlags,
   Partials,
   Routes,
   ThreadAutoArchiveDuration,
@@ -77,14 +78,28 @@ export class InteractionResponder {
     }, deferAfterMs);
   }
 
-  /** Sends a message as the interaction's answer; returns the message it became, when Discord says. */
-  async send(payload: DiscordMessagePayload): Promise<Message | undefined> {
+  /**
+   * Sends a message as the interaction's answer; returns the message it became, when Discord says. An
+   * ephemeral answer after a (public) defer replaces the "thinking..." message: an edit cannot make it
+   * private.
+   */
+  async send(
+    payload: DiscordMessagePayload,
+    { ephemeral }: { ephemeral: boolean },
+  ): Promise<Message | undefined> {
     this.dispose();
     if (this.deferring) await this.deferring;
     const interaction = this.interaction;
-    const options = toMessageOptions(payload);
+    const options = {
+      ...toMessageOptions(payload),
+      ...(ephemeral ? { flags: MessageFlags.Ephemeral as const } : {}),
+    };
     if (interaction.replied) return interaction.followUp(options);
-    if (interaction.deferred) return interaction.editReply(options);
+    if (interaction.deferred) {
+      if (!ephemeral) return interaction.editReply(toMessageOptions(payload));
+      await interaction.deleteReply();
+      return interaction.followUp(options);
+    }
     const response = await interaction.reply({ ...options, withResponse: true });
     return response.resource?.message ?? undefined;
   }
