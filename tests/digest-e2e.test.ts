@@ -78,7 +78,13 @@ describe('digests through the Discord emulator', () => {
       await emulator.close();
     });
     await adapter.start();
-    emulator.command('subscribe', { topics: 'gaza,aid', time: '08:00', timezone: 'Europe/London' });
+    const subscribing = emulator.command('subscribe', {
+      topics: 'gaza,aid',
+      time: '08:00',
+      timezone: 'Europe/London',
+    });
+    // The confirmation lands after the subscription is stored: wait for it, so it is not counted below.
+    await emulator.waitFor(() => subscribing.originalMessageId, 'the subscription confirmation');
     const [subscription] = await vi.waitFor(async () => {
       const found = await core.store.listSubscriptions({
         platform: 'discord',

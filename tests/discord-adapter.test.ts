@@ -33,6 +33,8 @@ afterEach(() => {
 
 const byBot = (m: ApiMessage) => m.author.id === h.emulator.botUser.id;
 const embedText = (m: ApiMessage) => JSON.stringify(m.embeds);
+const footerOf = (m: ApiMessage) =>
+  (m.embeds.at(-1) as { footer?: { text: string } } | undefined)?.footer?.text;
 
 /** Runs /brief as a user and waits for the answer and the thread on it. */
 async function brief(topic: string) {
@@ -74,7 +76,7 @@ describe('/brief in Discord', () => {
     expect(text).toMatch(/Egypt, Qatar, and the United States/);
     expect(text).toMatch(/northern crossings/);
     expect(text).toMatch(/1\.5 million civilians/);
-    expect(message.embeds.at(-1)?.footer?.text).toBe('Reply in the thread to ask about these items.');
+    expect(footerOf(message)).toBe('Reply in the thread to ask about these items.');
     expect(h.emulator.payloads.get(message.id)).toMatchObject({ allowed_mentions: { parse: [] } });
 
     expect(thread).toMatchObject({ id: message.id, name: 'gaza', parent_id: h.emulator.channelId });
@@ -179,7 +181,7 @@ describe('/brief in Discord', () => {
       'the briefing in the thread',
     );
     expect(briefing.channel_id).toBe(thread.id);
-    expect(briefing.embeds.at(-1)?.footer?.text).toBe('Ask about these items here in this thread.');
+    expect(footerOf(briefing)).toBe('Ask about these items here in this thread.');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(h.emulator.requestsTo('threads.post').filter((r) => r.path.includes(briefing.id))).toEqual([]);
     const answer = await ask(thread.id, 'How many civilians are in Rafah?');

@@ -45,7 +45,7 @@ describe('when the gateway connection drops', () => {
       'a second resume',
     );
     const message = await answered(h.emulator.command('topics'));
-    expect(JSON.stringify(message.embeds)).toContain('Gaza (gaza)');
+    expect(JSON.stringify(message.embeds)).toContain('gaza: Gaza');
     expect(h.emulator.identifies).toHaveLength(1);
   });
 });

@@ -24,7 +24,10 @@ describe('npm run discord:register', () => {
       },
       commands,
     );
-    expect(result).toMatchObject({ scope: 'guild', names: ['brief', 'topics', 'subscribe', 'subscriptions', 'unsubscribe', 'help'] });
+    expect(result).toMatchObject({
+      scope: 'guild',
+      names: ['brief', 'topics', 'subscribe', 'subscriptions', 'unsubscribe', 'help'],
+    });
     const [put] = emulator.requestsTo('guildCommands.put');
     expect(put?.path).toBe(`/applications/${emulator.applicationId}/guilds/${emulator.guildId}/commands`);
     expect(put?.authorization).toBe(`Bot ${emulator.token}`);

@@ -136,8 +136,6 @@ export async function openThread(
 export interface ThreadInfo {
   id: string;
   parentId: string;
-  /** Undefined when Discord did not say. */
-  ownerId: string | undefined;
 }
 
 /**
@@ -147,13 +145,9 @@ export interface ThreadInfo {
 export async function threadOf(client: Client, message: Message): Promise<ThreadInfo | undefined> {
   const channel = message.channel;
   if (!channel.isThread()) return undefined;
-  if (channel.parentId)
-    return { id: channel.id, parentId: channel.parentId, ownerId: channel.ownerId ?? undefined };
-  const raw = (await client.rest.get(Routes.channel(channel.id))) as {
-    parent_id?: string | null;
-    owner_id?: string;
-  };
-  return raw.parent_id ? { id: channel.id, parentId: raw.parent_id, ownerId: raw.owner_id } : undefined;
+  if (channel.parentId) return { id: channel.id, parentId: channel.parentId };
+  const raw = (await client.rest.get(Routes.channel(channel.id))) as { parent_id?: string | null };
+  return raw.parent_id ? { id: channel.id, parentId: raw.parent_id } : undefined;
 }
 
 /** Posts a message to a channel (or thread) by id; throws when it cannot be sent there. */

@@ -1,13 +1,13 @@
-import { createDiscordAdapter, type DiscordAdapter } from '../../../src/adapters/discord/index.js';
-import type { DiscordLogger } from '../../../src/adapters/discord/types.js';
-import type { BotApi } from '../../../src/core/bot-api.js';
-import type { CommandRequest, MessageRequest } from '../../../src/core/requests.js';
-import type { ThreadKey } from '../../../src/core/store/store.js';
-import type { Reply } from '../../../src/reply.js';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createDiscordAdapter, type DiscordAdapter } from '../../../src/adapters/discord/index.js';
+import type { DiscordLogger } from '../../../src/adapters/discord/types.js';
+import type { BotApi } from '../../../src/core/bot-api.js';
 import { silentLogger } from '../../../src/core/logger.js';
+import type { CommandRequest, MessageRequest } from '../../../src/core/requests.js';
+import type { ThreadKey } from '../../../src/core/store/store.js';
+import type { Reply } from '../../../src/reply.js';
 import { openCore } from '../../../src/runtime.js';
 import { REPO_BRIEFINGS, SEED_FILE } from '../../support/core.js';
 import { DiscordEmulator, type EmulatorOptions } from './server.js';
@@ -94,7 +94,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const briefingsDir = join(dir, 'briefings');
   cpSync(join(REPO_BRIEFINGS, 'topics.yaml'), join(briefingsDir, 'topics.yaml'), { recursive: true });
   cpSync(join(REPO_BRIEFINGS, SEED_FILE), join(briefingsDir, SEED_FILE));
-  for (const [name, content] of Object.entries(options.files ?? {})) writeFileSync(join(briefingsDir, name), content);
+  for (const [name, content] of Object.entries(options.files ?? {}))
+    writeFileSync(join(briefingsDir, name), content);
   const core = await openCore({ briefingsDir, databasePath: join(dir, 'briefbot.db'), logger: silentLogger });
   const bot = new TestBot(core.bot);
   const logger = new MemoryLogger();
