@@ -78,13 +78,7 @@ describe('digests through the Discord emulator', () => {
       await emulator.close();
     });
     await adapter.start();
-    const subscribing = emulator.command('subscribe', {
-      topics: 'gaza,aid',
-      time: '08:00',
-      timezone: 'Europe/London',
-    });
-    // The confirmation lands after the subscription is stored: wait for it, so it is not counted below.
-    await emulator.waitFor(() => subscribing.originalMessageId, 'the subscription confirmation');
+    emulator.command('subscribe', { topics: 'gaza,aid', time: '08:00', timezone: 'Europe/London' });
     const [subscription] = await vi.waitFor(async () => {
       const found = await core.store.listSubscriptions({
         platform: 'discord',
@@ -94,6 +88,11 @@ describe('digests through the Discord emulator', () => {
       return found;
     });
     expect(subscription?.topics).toEqual(['gaza', 'humanitarian-aid']);
+    // The confirmation can land after the store write: count from after it.
+    await vi.waitFor(() => {
+      if (!JSON.stringify(emulator.messagesIn(emulator.channelId)).includes('Subscribed: Gaza'))
+        throw new Error('no confirmation yet');
+    });
     const before = emulator.messagesIn(emulator.channelId).length;
 
     emulator.rateLimit('POST', /^\/channels\/\d+\/messages$/, 200);
