@@ -184,6 +184,7 @@ export function answerReply(answer: Answer): Reply {
     const closest = answer.closest;
     return {
       kind: 'answer',
+      audience: 'channel',
       title: 'Not in the briefings',
       sections: [
         {
@@ -209,6 +210,7 @@ export function answerReply(answer: Answer): Reply {
   }
   return {
     kind: 'answer',
+    audience: 'channel',
     title: answer.question,
     sections: answer.citations.map((citation, index) => ({
       heading: index === 0 ? (answer.resolved ?? answer.text) : '',
