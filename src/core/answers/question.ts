@@ -127,7 +127,8 @@ export function readQuestion(text: string, previous?: string): Question {
   let stems = contentStems(tokens).filter((stem) => !QUESTION_WORDS.has(stem) && stem !== typing);
   let names = nameStems(tokens);
   let numbers = tokens.filter((token) => /\d/.test(token.text)).map((token) => token.text);
-  if (previous && (ELLIPTICAL.test(text.trim()) || stems.length <= 1)) {
+  // "who is mediating?" stands alone however short; "and in the north?" or "how many?" does not.
+  if (previous && (ELLIPTICAL.test(text.trim()) || stems.length === 0)) {
     const before = readQuestion(previous);
     stems = [...stems, ...before.stems];
     names = [...names, ...before.names];
