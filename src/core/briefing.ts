@@ -132,9 +132,7 @@ export async function buildBriefing(deps: BriefingDeps, text: string, size = BRI
           },
         }
       : {}),
-    footer: detail
-      ? 'Reply in the thread to ask about these stories.'
-      : `Reply in the thread to ask about these stories; {/brief ${query} more} for the key points.`,
+    ...(detail ? {} : { footer: `{/brief ${query} more} for the key points.` }),
     thread: {
       ...(topic ? { topic: topic.slug } : {}),
       // Follow-ups search every member of the stories shown, canonical ones first.
