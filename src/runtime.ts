@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Bot } from './core/bot.js';
 import { type SubscriptionAdmins, SubscriptionEvents } from './core/digests/subscription-changes.js';
 import { UserError } from './core/errors.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './core/ingest/limits.js';
+import { IngestPool } from './core/ingest/pool.js';
 import { SourceIngest } from './core/ingest/source-ingest.js';
 import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
@@ -14,21 +16,31 @@ import type { Store } from './core/store/store.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
 import { FeedPoller } from './sources/feeds/poller.js';
 import { feedUserAgent } from './sources/feeds/user-agent.js';
-import { BriefingsFolder, type IngestReport } from './sources/folder.js';
+import { BriefingsFolder, type IngestReport, type IngestStatus } from './sources/folder.js';
 import { type FeedSourceSpec, parseSourcesFile } from './sources/sources-file.js';
 
-export interface Core {
+/** The core while its first ingest may still run: what a long-running entry point starts with. */
+export interface StartingCore {
   store: Store;
   catalogue: TopicCatalogue;
   folder: BriefingsFolder;
+  /** Builds items off the main thread; the folder and the feed sources share it. */
+  pool: IngestPool;
   bot: Bot;
   /** Subscribe and unsubscribe report here; main attaches the digest scheduler. */
   subscriptionEvents: SubscriptionEvents;
-  /** What the first pass over the briefings folder did. */
-  ingest: IngestReport;
   /** The feeds of briefings/sources.yaml; main starts polling them. */
   feeds: FeedPoller;
+  /** Settles with what the first pass over the briefings folder did. */
+  firstIngest: Promise<IngestReport>;
+  /** `ingesting` until the first pass is done, then `ready` (health checks read it). */
+  ingestStatus(): IngestStatus;
   close(): Promise<void>;
+}
+
+export interface Core extends StartingCore {
+  /** What the first pass over the briefings folder did. */
+  ingest: IngestReport;
 }
 
 export interface CoreOptions {
@@ -46,6 +58,9 @@ export interface CoreOptions {
   instanceId?: string;
   /** Operator contact for the User-Agent of feed fetches. */
   feedContact?: string | undefined;
+  /** Threads that build items (INGEST_WORKERS); 0, the default for one-shot commands, builds on the main thread. */
+  ingestWorkers?: number;
+  limits?: IngestLimits;
 }
 
 const TOPICS_FILE = 'topics.yaml';
@@ -69,54 +84,102 @@ async function readFeeds(briefingsDir: string): Promise<FeedSourceSpec[]> {
   return parsed.feeds;
 }
 
-/** Store, topic catalogue, briefings ingested once, and the bot on top: what every entry point needs. */
+/** Store, topic catalogue, briefings ingested once, and the bot on top: what every one-shot command needs. */
 export async function openCore(options: CoreOptions): Promise<Core> {
+  const core = await startCore(options);
+  try {
+    return { ...core, ingest: await core.firstIngest };
+  } catch (error) {
+    await core.close();
+    throw error;
+  }
+}
+
+/**
+ * The same, returning as soon as the store and catalogue are open, while the first ingest runs in
+ * the background: the receivers and health checks come up before a large folder is read.
+ */
+export async function startCore(options: CoreOptions): Promise<StartingCore> {
   const clock = options.clock ?? (() => new Date());
+  const limits = options.limits ?? DEFAULT_INGEST_LIMITS;
+  await checkFolder(options.briefingsDir);
   const topicsPath = join(options.briefingsDir, TOPICS_FILE);
-  const catalogue = parseTopicCatalogue(await readFile(topicsPath, 'utf8'), topicsPath);
+  const catalogue = parseTopicCatalogue(await readTopics(topicsPath), topicsPath, limits.maxYamlAliases);
   const store: Store = options.databaseUrl
     ? await PostgresStore.open(options.databaseUrl)
     : new SqliteStore(options.databasePath);
-  const feedSpecs = await readFeeds(options.briefingsDir);
-  const sourceIngest = new SourceIngest(store, catalogue, clock);
-  const folder = new BriefingsFolder(options.briefingsDir, store, sourceIngest, options.logger);
+  let feedSpecs: FeedSourceSpec[];
   try {
-    const ingest = await folder.sync();
-    const feeds = new FeedPoller({
-      store,
-      ingest: sourceIngest,
-      feeds: feedSpecs,
-      logger: options.logger,
-      instanceId: options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-      userAgent: feedUserAgent(options.feedContact),
-      clock,
-    });
-    const subscriptionEvents = new SubscriptionEvents(options.logger);
-    const bot = new Bot({
-      store,
-      catalogue,
-      logger: options.logger,
-      clock,
-      subscriptionChanges: subscriptionEvents,
-      ...(options.subscriptionAdmins ? { subscriptionAdmins: options.subscriptionAdmins } : {}),
-      ...(options.chat ? { chat: options.chat } : {}),
-    });
-    return {
-      store,
-      catalogue,
-      folder,
-      bot,
-      subscriptionEvents,
-      ingest,
-      feeds,
-      async close() {
-        await feeds.stop();
-        await folder.stop();
-        await store.close();
-      },
-    };
+    feedSpecs = await readFeeds(options.briefingsDir);
   } catch (error) {
     await store.close();
     throw error;
+  }
+  const pool = new IngestPool(options.ingestWorkers ?? 0, options.logger, limits.maxSentences);
+  const sourceIngest = new SourceIngest(store, catalogue, clock, pool.build);
+  const folder = new BriefingsFolder(options.briefingsDir, store, sourceIngest, options.logger, { limits });
+  const feeds = new FeedPoller({
+    store,
+    ingest: sourceIngest,
+    feeds: feedSpecs,
+    logger: options.logger,
+    instanceId: options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    userAgent: feedUserAgent(options.feedContact),
+    clock,
+  });
+  const firstIngest = folder.sync();
+  // Seen by whoever awaits it; unawaited, a failure is already logged by the folder's caller.
+  firstIngest.catch(() => {});
+  const subscriptionEvents = new SubscriptionEvents(options.logger);
+  const bot = new Bot({
+    store,
+    catalogue,
+    logger: options.logger,
+    clock,
+    subscriptionChanges: subscriptionEvents,
+    ...(options.subscriptionAdmins ? { subscriptionAdmins: options.subscriptionAdmins } : {}),
+    ...(options.chat ? { chat: options.chat } : {}),
+  });
+  let closed: Promise<void> | undefined;
+  return {
+    store,
+    catalogue,
+    folder,
+    pool,
+    bot,
+    subscriptionEvents,
+    feeds,
+    firstIngest,
+    ingestStatus: () => folder.status(),
+    close() {
+      closed ??= (async () => {
+        // The pool first: builds still queued end at once, so the passes waiting on them finish.
+        await pool.close();
+        await feeds.stop();
+        await folder.stop();
+        await store.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+async function checkFolder(dir: string): Promise<void> {
+  const found = await stat(dir).catch(() => undefined);
+  if (!found?.isDirectory()) {
+    throw new UserError(
+      `BRIEFINGS_DIR ${dir}: ${found ? 'is not a folder' : 'no such folder'}: create it (with a topics.yaml) or point BRIEFINGS_DIR at your briefings`,
+    );
+  }
+}
+
+async function readTopics(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      `${path}: ${code === 'ENOENT' ? 'missing' : (error as Error).message}: every briefings folder needs a topics.yaml (copy briefings/topics.yaml to start)`,
+    );
   }
 }

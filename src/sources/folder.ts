@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
-import { BRIEFING_EXTENSIONS, type ParseProblem, parseBriefing } from '../core/ingest/parse.js';
+import { DEFAULT_INGEST_LIMITS, IngestLimitError, type IngestLimits } from '../core/ingest/limits.js';
+import { BRIEFING_EXTENSIONS, oversize, type ParseProblem, parseBriefing } from '../core/ingest/parse.js';
 import type { SourceIngest } from '../core/ingest/source-ingest.js';
 import type { Logger } from '../core/logger.js';
 import type { Source } from '../core/model.js';
@@ -15,6 +16,22 @@ export interface IngestReport {
   /** Files that could not be read; whatever they held before stays in the store. */
   problems: ParseProblem[];
   items: number;
+}
+
+/** Where ingest stands, for health checks: `ingesting` until the first pass over the folder is done. */
+export interface IngestStatus {
+  state: 'ingesting' | 'ready';
+  /** Files handled and listed in the pass under way (or the last one). */
+  done: number;
+  total: number;
+  /** The last finished pass, once there is one. */
+  last?: IngestReport | undefined;
+}
+
+export interface FolderOptions {
+  limits?: IngestLimits;
+  /** A pass longer than this logs its progress this often (ms). */
+  progressEveryMs?: number;
 }
 
 export interface FolderWatchOptions {
@@ -54,14 +71,25 @@ export class BriefingsFolder {
   private running: Promise<IngestReport> | undefined;
   private again = false;
   private adopted = false;
+  private readonly limits: IngestLimits;
+  private readonly progressEveryMs: number;
+  private progress = { done: 0, total: 0 };
+  private last: IngestReport | undefined;
 
   constructor(
     private readonly dir: string,
     private readonly store: ItemStore,
     private readonly ingest: SourceIngest,
     private readonly logger: Logger,
+    options: FolderOptions = {},
   ) {
     this.source = folderSource(dir);
+    this.limits = options.limits ?? DEFAULT_INGEST_LIMITS;
+    this.progressEveryMs = options.progressEveryMs ?? 10_000;
+  }
+
+  status(): IngestStatus {
+    return { state: this.last ? 'ready' : 'ingesting', ...this.progress, last: this.last };
   }
 
   /** One pass over the folder; concurrent calls share a pass, and a call during one queues another. */
@@ -98,25 +126,28 @@ export class BriefingsFolder {
     };
     const files = await listBriefingFiles(this.dir);
     const known = await this.ingest.known(sourceId);
+    this.progress = { done: 0, total: files.length };
+    const started = Date.now();
+    let reported = started;
     for (const origin of files) {
-      let bytes: Buffer;
-      try {
-        bytes = await readFile(join(this.dir, origin));
-      } catch (error) {
-        // Deleted between listing and reading: the next pass removes it.
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw error;
-      }
-      const parsed = parseBriefing(origin, bytes);
-      if (!parsed.ok) {
-        report.problems.push(parsed.problem);
-        this.logger.warn(`skipped ${describeProblem(parsed.problem)}`);
-        continue;
-      }
-      const { outcome, items } = await this.ingest.put(sourceId, parsed.document, known.get(origin));
+      const outcome = await this.ingestFile(sourceId, origin, known.get(origin));
+      this.progress.done++;
+      if (outcome === 'gone') continue;
       if (outcome === 'unchanged') report.unchanged++;
-      else report[outcome].push(origin);
-      report.items += items;
+      else if ('problem' in outcome) {
+        report.problems.push(outcome.problem);
+        this.logger.warn(`skipped ${describeProblem(outcome.problem)}`);
+      } else {
+        report.items += outcome.items;
+        report[outcome.outcome].push(origin);
+      }
+      if (Date.now() - reported >= this.progressEveryMs) {
+        reported = Date.now();
+        this.logger.info('ingesting briefings', {
+          ...this.progress,
+          seconds: Math.round((reported - started) / 1000),
+        });
+      }
     }
     const present = new Set(files);
     for (const origin of known.keys()) {
@@ -130,7 +161,43 @@ export class BriefingsFolder {
         items: report.items,
       });
     }
+    this.last = report;
     return report;
+  }
+
+  /**
+   * One file inside its own boundary: unreadable, too big, malformed or failing to build, it is a
+   * problem named with its file and line, and the files after it are ingested all the same.
+   */
+  private async ingestFile(
+    sourceId: string,
+    origin: string,
+    stored: string | undefined,
+  ): Promise<
+    'gone' | 'unchanged' | { problem: ParseProblem } | { outcome: 'added' | 'updated'; items: number }
+  > {
+    const path = join(this.dir, origin);
+    try {
+      const { size } = await stat(path);
+      // Checked before reading, so a 20 MB file is never held in memory.
+      const tooBig = oversize(origin, size, this.limits);
+      if (tooBig) return { problem: tooBig };
+      const parsed = parseBriefing(origin, await readFile(path), this.limits);
+      if (!parsed.ok) return { problem: parsed.problem };
+      const { outcome, items } = await this.ingest.put(sourceId, parsed.document, stored);
+      return outcome === 'unchanged' ? 'unchanged' : { outcome, items };
+    } catch (error) {
+      // Deleted between listing and reading: the next pass removes it.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
+      const message = (error as Error).message;
+      return {
+        problem: {
+          origin,
+          line: 1,
+          message: error instanceof IngestLimitError ? message : `could not be ingested: ${message}`,
+        },
+      };
+    }
   }
 
   /** Syncs again shortly after anything in the folder changes, and every `rescanMs`, until `stop`. */

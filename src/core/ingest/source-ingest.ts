@@ -1,5 +1,6 @@
 import type { Item, SourceDocument } from '../model.js';
-import type { ItemStore } from '../store/store.js';
+import type { ItemStore, StoryStore } from '../store/store.js';
+import { clusterItems } from '../stories/ingest.js';
 import type { TopicCatalogue } from '../topics.js';
 import { buildItems, documentFingerprint } from './items.js';
 import type { ParsedDocument } from './parse.js';
@@ -24,7 +25,7 @@ export type PutOutcome = 'added' | 'updated' | 'unchanged';
  */
 export class SourceIngest {
   constructor(
-    private readonly store: ItemStore,
+    private readonly store: ItemStore & StoryStore,
     private readonly catalogue: TopicCatalogue,
     private readonly clock: () => Date = () => new Date(),
     private readonly build: ItemBuilder = buildItems,
@@ -46,7 +47,9 @@ export class SourceIngest {
   ): Promise<{ outcome: PutOutcome; items: number }> {
     if (stored === documentFingerprint(parsed, this.catalogue)) return { outcome: 'unchanged', items: 0 };
     const { document, items } = await this.build(parsed, this.catalogue, sourceId);
-    await this.store.replaceDocument(document, items, this.clock().toISOString());
+    const at = this.clock().toISOString();
+    await this.store.replaceDocument(document, items, at);
+    await clusterItems(this.store, items, at);
     return { outcome: stored === undefined ? 'added' : 'updated', items: items.length };
   }
 

@@ -9,6 +9,7 @@ import {
   type StoredDocument,
   type ThreadContext,
 } from '../model.js';
+import type { StoryCandidate, StoryMembership } from '../stories/cluster.js';
 import { type DocumentRow, toDocument } from './document-rows.js';
 import {
   FEED_POLLS_SQLITE,
@@ -91,9 +92,39 @@ export const SQLITE_MIGRATIONS: string[] = [
   // 3: a topic's newest items, best tagged first, straight from the index for /brief.
   `CREATE INDEX item_topics_briefing ON item_topics(topic, published DESC, weight DESC);
    DROP INDEX item_topics_recent;`,
-  // 4: documents belong to sources, keyed by source and origin; first-seen and updated times apart.
+  // 4: stories across outlets (src/core/stories): members, centroids, the term index candidates come
+  // from, and document frequencies for TF-IDF. Members name items by id: an edited document's items
+  // leave their stories and join again.
+  `CREATE TABLE stories (
+     id TEXT PRIMARY KEY,
+     first_published TEXT NOT NULL,
+     last_published TEXT NOT NULL,
+     first_seen TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     centroid TEXT NOT NULL,
+     names TEXT NOT NULL,
+     numbers TEXT NOT NULL
+   );
+   CREATE TABLE story_members (
+     item_id TEXT PRIMARY KEY,
+     story_id TEXT NOT NULL,
+     outlet TEXT NOT NULL,
+     published TEXT NOT NULL,
+     added_at TEXT NOT NULL
+   );
+   CREATE INDEX story_members_story ON story_members(story_id, published);
+   CREATE TABLE story_terms (
+     term TEXT NOT NULL,
+     story_id TEXT NOT NULL,
+     first_published TEXT NOT NULL,
+     last_published TEXT NOT NULL,
+     PRIMARY KEY (term, story_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX story_terms_story ON story_terms(story_id);
+   CREATE TABLE story_term_counts (term TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;`,
+  // 5: documents belong to sources, keyed by source and origin; first-seen and updated times apart.
   // Rebuilt tables keep their rowids, so topic rows and the full-text index stay valid.
-  `CREATE TABLE documents_v4 (
+  `CREATE TABLE documents_v5 (
      id TEXT PRIMARY KEY,
      source_id TEXT NOT NULL,
      origin TEXT NOT NULL,
@@ -108,11 +139,11 @@ export const SQLITE_MIGRATIONS: string[] = [
      updated_at TEXT NOT NULL,
      UNIQUE (source_id, origin)
    );
-   INSERT INTO documents_v4
+   INSERT INTO documents_v5
      SELECT '${LEGACY_SOURCE_ID}:' || origin, '${LEGACY_SOURCE_ID}', origin, id, title, source, url, published, body,
        topics, ingested_at, ingested_at
      FROM documents;
-   CREATE TABLE items_v4 (
+   CREATE TABLE items_v5 (
      rowid INTEGER PRIMARY KEY,
      id TEXT NOT NULL UNIQUE,
      document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE ON UPDATE CASCADE,
@@ -131,19 +162,22 @@ export const SQLITE_MIGRATIONS: string[] = [
      ingested_at TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );
-   INSERT INTO items_v4
+   INSERT INTO items_v5
      SELECT rowid, id, '${LEGACY_SOURCE_ID}:' || origin, story_key, position, headline, summary, key_points, topics,
        entities, published, source, url, document_title, sentences, ingested_at, ingested_at
      FROM items;
    DROP TABLE items;
    DROP TABLE documents;
-   ALTER TABLE documents_v4 RENAME TO documents;
-   ALTER TABLE items_v4 RENAME TO items;
+   ALTER TABLE documents_v5 RENAME TO documents;
+   ALTER TABLE items_v5 RENAME TO items;
    CREATE INDEX items_document ON items(document_id);
    CREATE INDEX items_recent ON items(published DESC, rowid DESC);
    CREATE INDEX items_ingested ON items(ingested_at);
    ${FEED_POLLS_SQLITE}`,
 ];
+
+/** The row of story_term_counts that counts clustered items. */
+const ALL_ITEMS_TERM = '';
 
 interface ItemRow {
   rowid: number;
@@ -195,43 +229,50 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     super();
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // First, so every later step waits for another process's lock instead of failing at once.
+    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.subscriptions = new SqliteSubscriptions(this.db);
   }
 
+  /**
+   * All pending migrations in one IMMEDIATE transaction, with the version read inside it: a second
+   * process starting on the same fresh file waits for the first, then finds nothing left to do.
+   */
   private migrate(): void {
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
-    );
-    const row = this.db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as {
-      version: number | null;
-    };
-    const current = row.version ?? 0;
-    if (current > SQLITE_MIGRATIONS.length) {
-      throw new Error(
-        `database schema version ${current} is newer than this briefbot (${SQLITE_MIGRATIONS.length}): upgrade briefbot`,
-      );
-    }
-    if (current === SQLITE_MIGRATIONS.length) return;
     // Tables are rebuilt with foreign keys off, as SQLite's ALTER TABLE guide says: dropping the old
-    // table must not cascade into the rows that the new one keeps. Checked before they go back on.
+    // table must not cascade into the rows that the new one keeps. The pragma is a no-op inside a
+    // transaction, so it is set around it; keys are checked before they go back on.
     this.db.pragma('foreign_keys = OFF');
     try {
-      SQLITE_MIGRATIONS.slice(current).forEach((sql, index) => {
-        this.db.transaction(() => {
-          this.db.exec(sql);
-          const broken = this.db.pragma('foreign_key_check') as unknown[];
-          if (broken.length > 0)
-            throw new Error(`migration ${current + index + 1} left ${broken.length} dangling rows`);
-          this.db
-            .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
-            .run(current + index + 1, new Date().toISOString());
-        })();
-      });
+      this.db
+        .transaction(() => {
+          this.db.exec(
+            'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+          );
+          const row = this.db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as {
+            version: number | null;
+          };
+          const current = row.version ?? 0;
+          if (current > SQLITE_MIGRATIONS.length) {
+            throw new Error(
+              `database schema version ${current} is newer than this briefbot (${SQLITE_MIGRATIONS.length}): upgrade briefbot`,
+            );
+          }
+          SQLITE_MIGRATIONS.slice(current).forEach((sql, index) => {
+            this.db.exec(sql);
+            const broken = this.db.pragma('foreign_key_check') as unknown[];
+            if (broken.length > 0)
+              throw new Error(`migration ${current + index + 1} left ${broken.length} dangling rows`);
+            this.db
+              .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+              .run(current + index + 1, new Date().toISOString());
+          });
+        })
+        .immediate();
     } finally {
       this.db.pragma('foreign_keys = ON');
     }
@@ -266,7 +307,9 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   }
 
   async replaceDocument(document: SourceDocument, items: Item[], now: string): Promise<void> {
-    this.db.transaction(() => this.replace(document, items, now))();
+    // IMMEDIATE: a deferred transaction that reads and then writes gets SQLITE_BUSY_SNAPSHOT in WAL
+    // when another process wrote in between, and that error does not wait for busy_timeout.
+    this.db.transaction(() => this.replace(document, items, now)).immediate();
   }
 
   private replace(document: SourceDocument, items: Item[], now: string): void {
@@ -284,7 +327,8 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     const stored = this.statement(
       'SELECT fingerprint, first_seen, updated_at FROM documents WHERE id = ?',
     ).get(document.id) as { fingerprint: string; first_seen: string; updated_at: string } | undefined;
-    this.deleteItems(document.id);
+    // Items that survive an edit unchanged stay members of their stories.
+    this.deleteItems(document.id, new Set(items.map((item) => item.id)));
     this.statement(
       `INSERT INTO documents (id, source_id, origin, fingerprint, title, source, url, published, body, topics,
          first_seen, updated_at)
@@ -353,54 +397,69 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       for (const [index, sentence] of item.sentences.entries())
         insertSentence.run(sentence.text, rowid, index);
     }
+    // Items that survive an edit stay in their stories.
+    this.statement(
+      `UPDATE items SET story_key = m.story_id FROM story_members AS m
+       WHERE items.document_id = ? AND m.item_id = items.id`,
+    ).run(document.id);
   }
 
   async removeDocument(sourceId: string, origin: string): Promise<boolean> {
     const id = documentIdentity(sourceId, origin);
-    return this.db.transaction(() => {
-      this.deleteItems(id);
-      return this.statement('DELETE FROM documents WHERE id = ?').run(id).changes > 0;
-    })();
+    return this.db
+      .transaction(() => {
+        this.deleteItems(id);
+        return this.statement('DELETE FROM documents WHERE id = ?').run(id).changes > 0;
+      })
+      .immediate();
   }
 
   async adoptLegacyDocuments(sourceId: string): Promise<number> {
-    return this.db.transaction(() => {
-      const origins = this.db
-        .prepare('SELECT origin FROM documents WHERE source_id = ?')
-        .pluck()
-        .all(LEGACY_SOURCE_ID) as string[];
-      const taken = this.statement('SELECT 1 FROM documents WHERE id = ?');
-      const move = this.statement(
-        'UPDATE documents SET id = ?, source_id = ? WHERE source_id = ? AND origin = ?',
-      );
-      const drop = this.statement('DELETE FROM documents WHERE source_id = ? AND origin = ?');
-      let moved = 0;
-      for (const origin of origins) {
-        const id = documentIdentity(sourceId, origin);
-        // The source already holds that origin: the legacy copy is stale.
-        if (taken.get(id)) {
-          const legacyId = `${LEGACY_SOURCE_ID}:${origin}`;
-          this.deleteItems(legacyId);
-          drop.run(LEGACY_SOURCE_ID, origin);
-          continue;
+    return this.db
+      .transaction(() => {
+        const origins = this.db
+          .prepare('SELECT origin FROM documents WHERE source_id = ?')
+          .pluck()
+          .all(LEGACY_SOURCE_ID) as string[];
+        const taken = this.statement('SELECT 1 FROM documents WHERE id = ?');
+        const move = this.statement(
+          'UPDATE documents SET id = ?, source_id = ? WHERE source_id = ? AND origin = ?',
+        );
+        const drop = this.statement('DELETE FROM documents WHERE source_id = ? AND origin = ?');
+        let moved = 0;
+        for (const origin of origins) {
+          const id = documentIdentity(sourceId, origin);
+          // The source already holds that origin: the legacy copy is stale.
+          if (taken.get(id)) {
+            const legacyId = `${LEGACY_SOURCE_ID}:${origin}`;
+            this.deleteItems(legacyId);
+            drop.run(LEGACY_SOURCE_ID, origin);
+            continue;
+          }
+          move.run(id, sourceId, LEGACY_SOURCE_ID, origin);
+          moved++;
         }
-        move.run(id, sourceId, LEGACY_SOURCE_ID, origin);
-        moved++;
-      }
-      return moved;
-    })();
+        return moved;
+      })
+      .immediate();
   }
 
-  /** A document's items and their full-text rows, which no foreign key reaches. */
-  private deleteItems(documentId: string): void {
-    const rowids = this.statement('SELECT rowid FROM items WHERE document_id = ?')
-      .pluck()
-      .all(documentId) as number[];
+  /**
+   * A document's items and their full-text rows, which no foreign key reaches; items in `keep` stay
+   * members of their stories.
+   */
+  private deleteItems(documentId: string, keep: ReadonlySet<string> = new Set()): void {
+    const rows = this.statement('SELECT rowid, id FROM items WHERE document_id = ?').all(documentId) as {
+      rowid: number;
+      id: string;
+    }[];
     const deleteFts = this.statement('DELETE FROM items_fts WHERE rowid = ?');
     const deleteSentences = this.statement('DELETE FROM sentences_fts WHERE item_rowid = ?');
-    for (const rowid of rowids) {
+    const deleteMember = this.statement('DELETE FROM story_members WHERE item_id = ?');
+    for (const { rowid, id } of rows) {
       deleteFts.run(rowid);
       deleteSentences.run(rowid);
+      if (!keep.has(id)) deleteMember.run(id);
     }
     this.statement('DELETE FROM items WHERE document_id = ?').run(documentId);
   }
@@ -428,13 +487,25 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     ).count;
   }
 
+  async countStories(query: ItemQuery): Promise<number> {
+    const candidates = this.candidates(query);
+    if (!candidates) return 0;
+    return (
+      this.db
+        .prepare(`SELECT count(DISTINCT items.story_key) AS count FROM ${candidates.from}`)
+        .get(...candidates.params) as { count: number }
+    ).count;
+  }
+
   /**
    * The rowids a query selects, best first, as `rid`, `relevance` and `position` (the order), plus
    * the same selection for counting, so finding and counting never disagree. A single topic walks
    * its (topic, published) index newest first; words take FTS5's best matches, all words if any item
    * has them all, else any. Undefined: nothing can match.
    */
-  private candidates(query: ItemQuery): { sql: string; count: string; params: unknown[] } | undefined {
+  private candidates(
+    query: ItemQuery,
+  ): { sql: string; count: string; from: string; params: unknown[] } | undefined {
     const topics = query.topics ?? [];
     const params: unknown[] = [];
     const where: string[] = [];
@@ -489,6 +560,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       sql: `SELECT items.rowid AS rid, ${relevance} AS relevance, row_number() OVER (ORDER BY ${order}) AS position
             FROM ${source} ${filter} ORDER BY ${order}`,
       count: countSource ?? `SELECT 1 FROM ${source} ${filter}`,
+      from: `${source} ${filter}`,
       params,
     };
   }
@@ -549,23 +621,25 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     limit: number,
   ): Promise<FeedPollState[]> {
     if (urls.length === 0 || limit <= 0) return [];
-    return this.db.transaction(() => {
-      const add = this.statement(
-        'INSERT INTO feed_polls (url, next_poll) VALUES (?, ?) ON CONFLICT DO NOTHING',
-      );
-      for (const url of urls) add.run(url, now);
-      const rows = this.db
-        .prepare(
-          `UPDATE feed_polls SET claimed_by = ?, claimed_until = ?
+    return this.db
+      .transaction(() => {
+        const add = this.statement(
+          'INSERT INTO feed_polls (url, next_poll) VALUES (?, ?) ON CONFLICT DO NOTHING',
+        );
+        for (const url of urls) add.run(url, now);
+        const rows = this.db
+          .prepare(
+            `UPDATE feed_polls SET claimed_by = ?, claimed_until = ?
            WHERE url IN (SELECT url FROM feed_polls
                          WHERE url IN (SELECT value FROM json_each(?)) AND next_poll <= ?
                            AND (claimed_until IS NULL OR claimed_until <= ?)
                          ORDER BY next_poll LIMIT ?)
            RETURNING *`,
-        )
-        .all(instanceId, leaseUntil, JSON.stringify(urls), now, now, limit) as FeedPollRow[];
-      return rows.map(toFeedPoll);
-    })();
+          )
+          .all(instanceId, leaseUntil, JSON.stringify(urls), now, now, limit) as FeedPollRow[];
+        return rows.map(toFeedPoll);
+      })
+      .immediate();
   }
 
   async saveFeedPoll(state: FeedPollState, instanceId: string): Promise<void> {
@@ -582,6 +656,114 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       'SELECT * FROM feed_polls WHERE url IN (SELECT value FROM json_each(?)) ORDER BY url',
     ).all(JSON.stringify(urls)) as FeedPollRow[];
     return rows.map(toFeedPoll);
+  }
+
+  async termFrequencies(terms: readonly string[]): Promise<{ total: number; counts: Map<string, number> }> {
+    const wanted = [ALL_ITEMS_TERM, ...terms];
+    const rows = this.db
+      .prepare(`SELECT term, count FROM story_term_counts WHERE term IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(wanted)) as { term: string; count: number }[];
+    const counts = new Map(rows.map((row) => [row.term, row.count]));
+    const total = counts.get(ALL_ITEMS_TERM) ?? 0;
+    counts.delete(ALL_ITEMS_TERM);
+    return { total, counts };
+  }
+
+  async storyCandidates(
+    probe: { terms: readonly string[]; from: string; to: string },
+    limit: number,
+  ): Promise<StoryCandidate[]> {
+    if (probe.terms.length === 0) return [];
+    const rows = this.statement(
+      `SELECT s.id, s.centroid, s.names, s.numbers,
+         (SELECT json_group_array(DISTINCT outlet) FROM story_members WHERE story_id = s.id) AS outlets
+       FROM (SELECT story_id, count(*) AS shared FROM story_terms
+             WHERE term IN (SELECT value FROM json_each(?)) AND last_published >= ? AND first_published <= ?
+             GROUP BY story_id ORDER BY shared DESC, story_id LIMIT ?) AS c
+       JOIN stories AS s ON s.id = c.story_id ORDER BY c.shared DESC, s.id`,
+    ).all(JSON.stringify(probe.terms), probe.from, probe.to, limit) as {
+      id: string;
+      centroid: string;
+      names: string;
+      numbers: string;
+      outlets: string;
+    }[];
+    return rows.map((row) => ({
+      id: row.id,
+      centroid: new Map(Object.entries(JSON.parse(row.centroid) as Record<string, number>)),
+      names: JSON.parse(row.names),
+      numbers: JSON.parse(row.numbers),
+      outlets: JSON.parse(row.outlets),
+    }));
+  }
+
+  async addStoryMember(member: StoryMembership): Promise<void> {
+    const { input } = member;
+    this.db.transaction(() => {
+      this.statement(
+        `INSERT INTO stories (id, first_published, last_published, first_seen, updated_at, centroid, names, numbers)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET
+           first_published = min(first_published, excluded.first_published),
+           last_published = max(last_published, excluded.last_published),
+           updated_at = excluded.updated_at, centroid = excluded.centroid,
+           names = excluded.names, numbers = excluded.numbers`,
+      ).run(
+        member.storyId,
+        input.published,
+        input.published,
+        member.addedAt,
+        member.addedAt,
+        JSON.stringify(Object.fromEntries(member.centroid)),
+        JSON.stringify(member.names),
+        JSON.stringify(member.numbers),
+      );
+      this.statement(
+        `INSERT INTO story_members (item_id, story_id, outlet, published, added_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (item_id) DO UPDATE SET story_id = excluded.story_id, outlet = excluded.outlet,
+           published = excluded.published`,
+      ).run(input.itemId, member.storyId, input.outlet, input.published, member.addedAt);
+      const span = this.statement('SELECT first_published, last_published FROM stories WHERE id = ?').get(
+        member.storyId,
+      ) as { first_published: string; last_published: string };
+      this.statement('DELETE FROM story_terms WHERE story_id = ?').run(member.storyId);
+      const insertTerm = this.statement(
+        'INSERT INTO story_terms (term, story_id, first_published, last_published) VALUES (?, ?, ?, ?)',
+      );
+      for (const term of member.indexTerms)
+        insertTerm.run(term, member.storyId, span.first_published, span.last_published);
+      const count = this.statement(
+        `INSERT INTO story_term_counts (term, count) VALUES (?, 1)
+         ON CONFLICT (term) DO UPDATE SET count = count + 1`,
+      );
+      for (const term of [ALL_ITEMS_TERM, ...member.itemTerms]) count.run(term);
+      this.statement('UPDATE items SET story_key = ? WHERE id = ?').run(member.storyId, input.itemId);
+    })();
+  }
+
+  async storyOf(itemId: string): Promise<string | undefined> {
+    const row = this.statement('SELECT story_id FROM story_members WHERE item_id = ?').get(itemId) as
+      | { story_id: string }
+      | undefined;
+    return row?.story_id;
+  }
+
+  async storyMembers(storyIds: readonly string[]): Promise<Map<string, StoredItem[]>> {
+    const members = new Map<string, StoredItem[]>();
+    if (storyIds.length === 0) return members;
+    const rows = this.db
+      .prepare(
+        `SELECT m.story_id AS member_of, items.* FROM story_members AS m JOIN items ON items.id = m.item_id
+         WHERE m.story_id IN (SELECT value FROM json_each(?))
+         ORDER BY m.published, m.added_at, items.position`,
+      )
+      .all(JSON.stringify(storyIds)) as (ItemRow & { member_of: string })[];
+    for (const row of rows) {
+      const list = members.get(row.member_of) ?? [];
+      list.push(toItem(row));
+      members.set(row.member_of, list);
+    }
+    return members;
   }
 
   async getThreadContext(key: ThreadKey): Promise<ThreadContext | undefined> {

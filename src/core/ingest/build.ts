@@ -1,0 +1,40 @@
+import type { Topic } from '../model.js';
+import { TopicCatalogue } from '../topics.js';
+import { buildItems } from './items.js';
+import { IngestLimitError } from './limits.js';
+import type { ParsedDocument } from './parse.js';
+import type { BuiltDocument } from './source-ingest.js';
+
+/** One parsed document to turn into items: everything a worker thread needs, as plain data. */
+export interface BuildTask {
+  parsed: ParsedDocument;
+  topics: readonly Topic[];
+  sourceId: string;
+  maxSentences: number;
+}
+
+export type BuildOutcome =
+  | ({ kind: 'built' } & BuiltDocument)
+  /** `limit`: the document is past one of the ingest limits, and the message names its variable. */
+  | { kind: 'failed'; message: string; limit: boolean };
+
+let cached: TopicCatalogue | undefined;
+
+/** The catalogue a task names, built once per catalogue rather than once per file. */
+function catalogueOf(topics: readonly Topic[]): TopicCatalogue {
+  const candidate = new TopicCatalogue(topics);
+  if (cached?.fingerprint !== candidate.fingerprint) cached = candidate;
+  return cached;
+}
+
+/** Builds one document inside its own boundary: what goes wrong comes back as a message, never thrown. */
+export function buildTask(task: BuildTask): BuildOutcome {
+  try {
+    return {
+      kind: 'built',
+      ...buildItems(task.parsed, catalogueOf(task.topics), task.sourceId, task.maxSentences),
+    };
+  } catch (error) {
+    return { kind: 'failed', message: (error as Error).message, limit: error instanceof IngestLimitError };
+  }
+}
