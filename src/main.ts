@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  const instanceId = config.digest.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const core = await openCore({
+    instanceId,
     briefingsDir: config.briefingsDir,
     databasePath: config.databasePath,
     databaseUrl: config.databaseUrl,
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
     catalogue: core.catalogue,
     posters: adapters,
     logger,
-    instanceId: config.digest.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    instanceId,
     graceMs: config.digest.graceMs,
   });
   core.subscriptionEvents.listen(scheduler);

@@ -28,6 +28,8 @@ export interface CoreOptions {
   /** PostgreSQL connection URL: when set, used instead of the SQLite file at databasePath. */
   databaseUrl?: string | undefined;
   logger: Logger;
+  /** Names this process in shared claims (digests, deliveries); two instances must differ. */
+  instanceId?: string;
   clock?: () => Date;
   /** Who may change a channel's digests; unset lets anyone. */
   subscriptionAdmins?: SubscriptionAdmins;
@@ -55,6 +57,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       logger: options.logger,
       clock,
       subscriptionChanges: subscriptionEvents,
+      ...(options.instanceId ? { instanceId: options.instanceId } : {}),
       ...(options.subscriptionAdmins ? { subscriptionAdmins: options.subscriptionAdmins } : {}),
       ...(options.chat ? { chat: options.chat } : {}),
     });

@@ -1,11 +1,10 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from './emulators/discord/server.js';
 import { SlackEmulator } from './emulators/slack/server.js';
 import { FORM, postSigned, slashCommandForm } from './emulators/slack/sign.js';
 import { briefingsFolder, scratchDir } from './support/core.js';
-import { type Started, startScript } from './support/process.js';
+import { freePort, type Started, startScript } from './support/process.js';
 
 const SECRET = 'main-test-signing-secret';
 let running: Started | undefined;
@@ -18,14 +17,6 @@ afterEach(async () => {
   running = undefined;
   emulator = undefined;
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('npm start with Slack credentials', () => {
   it('connects to Slack instead of the console and answers /brief through the Web API', async () => {

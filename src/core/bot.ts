@@ -5,6 +5,7 @@ import type { BotApi } from './bot-api.js';
 import type { Command } from './commands/command.js';
 import { commands as defaultCommands } from './commands/index.js';
 import { parseCommandText } from './commands/parse-text.js';
+import { DeliveryClaims } from './delivery-claims.js';
 import { UserError } from './errors.js';
 import type { CommandRequest, MessageRequest } from './requests.js';
 import type { BotServices } from './services.js';
@@ -17,12 +18,14 @@ const MAX_QUESTION_CHARS = 500;
 /** Routes neutral requests to commands and follow-up answers. Knows nothing of platforms. */
 export class Bot implements BotApi {
   readonly commands: readonly Command[];
+  private readonly deliveries: DeliveryClaims;
 
   constructor(
     private readonly services: BotServices,
     commands: readonly Command[] = defaultCommands,
   ) {
     this.commands = commands;
+    this.deliveries = new DeliveryClaims(services);
   }
 
   async command(request: CommandRequest): Promise<Reply> {
@@ -107,6 +110,10 @@ export class Bot implements BotApi {
       updatedAt: this.services.clock().toISOString(),
       ...(reply.thread.topic ? { topic: reply.thread.topic } : {}),
     });
+  }
+
+  firstDelivery(keys: readonly string[]): Promise<boolean> {
+    return this.deliveries.first(keys);
   }
 
   async topicChoices(typed: string): Promise<{ name: string; value: string }[]> {

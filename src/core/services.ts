@@ -10,6 +10,8 @@ export interface BotServices {
   catalogue: TopicCatalogue;
   logger: Logger;
   clock: () => Date;
+  /** Names this process in shared claims (for the operator); default a random id. */
+  instanceId?: string;
   /** Optional language model that may reword answers from their retrieved sentences; off by default. */
   chat?: ChatModel;
   /** Told when a subscription is saved or removed, so scheduled jobs follow at once. */

@@ -1,4 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -10,9 +11,12 @@ export interface Started {
   exited: Promise<number | null>;
 }
 
-/** Starts a TypeScript entry point the way the package scripts do, with only the given environment. */
+/**
+ * Starts a TypeScript entry point with only the given environment. tsx is loaded into the one node
+ * process (not its CLI, which runs the script in a child of its own), so a SIGKILL kills the bot.
+ */
 export function startScript(args: string[], env: Record<string, string>, timeoutMs = 30_000): Started {
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
@@ -46,4 +50,13 @@ export async function runScript(
   started.child.stdin.end(stdin);
   const code = await started.exited;
   return { code, stdout: started.stdout(), stderr: started.stderr() };
+}
+
+/** A TCP port free on 127.0.0.1 just now, for a child process to listen on. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

@@ -7,7 +7,7 @@ import { App, type Logger, LogLevel, SocketModeReceiver, webApi } from '@slack/b
 import type { Adapter, BotApi, PostedMessage } from '../../core/bot-api.js';
 import { createLogger } from '../../core/logger.js';
 import type { Reply } from '../../reply.js';
-import { type MessageEventPayload, RecentDeliveries, type SlashCommandPayload } from './events.js';
+import type { MessageEventPayload, SlashCommandPayload } from './events.js';
 import { SlackHandlers } from './handlers.js';
 import { type PacingOptions, PostPacer } from './post.js';
 import type { SlackConfig, SlackLogger, SlackRetryConfig } from './types.js';
@@ -152,7 +152,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         ],
       });
 
-  const handlers = new SlackHandlers({ bot, logger, deliveries: new RecentDeliveries() });
+  const handlers = new SlackHandlers({ bot, logger });
 
   // Digests get a client of their own that hands 429s back rather than pausing and backing off
   // exponentially (which also held up interactive replies); the pacer waits them out per channel.

@@ -8,8 +8,8 @@ import { infoReply, type Reply } from '../../reply.js';
 import {
   type BotIdentity,
   classifyMessage,
+  commandDedupeKeys,
   type MessageEventPayload,
-  type RecentDeliveries,
   type SlashCommandPayload,
   slackThreadId,
   toCommandRequest,
@@ -51,7 +51,6 @@ export interface MessageArgs {
 export interface HandlerDeps {
   bot: BotApi;
   logger: SlackLogger;
-  deliveries: RecentDeliveries;
 }
 
 export class SlackHandlers {
@@ -60,6 +59,11 @@ export class SlackHandlers {
   /** `/brief ...`, already acknowledged. Briefings go to the channel; help, lists and errors to the user. */
   async onCommand(args: CommandArgs): Promise<void> {
     const { bot, logger } = this.deps;
+    const keys = commandDedupeKeys(args.payload);
+    if (keys.length > 0 && !(await this.firstDelivery(keys))) {
+      logger.warn('slack: replayed slash command ignored', { triggerId: args.payload.trigger_id });
+      return;
+    }
     const request = toCommandRequest(args.payload);
     let reply: Reply;
     try {
@@ -82,13 +86,13 @@ export class SlackHandlers {
 
   /** A message event: answered in its thread when it is a follow-up the bot should take. */
   async onMessage(args: MessageArgs): Promise<void> {
-    const { bot, logger, deliveries } = this.deps;
+    const { bot, logger } = this.deps;
     const decision = classifyMessage(args.event, args.identity, args.eventId);
     if (decision.kind === 'ignore') {
       logger.debug('slack: message ignored', { reason: decision.reason });
       return;
     }
-    if (deliveries.checkAndRemember(decision.dedupeKeys)) {
+    if (!(await this.firstDelivery(decision.dedupeKeys))) {
       logger.info('slack: duplicate delivery ignored', {
         eventId: args.eventId,
         retryNum: args.retryNum ?? 0,
@@ -116,6 +120,19 @@ export class SlackHandlers {
     const posted: PostedMessage = { platform: 'slack', channelId, threadId: slackThreadId(channelId, ts) };
     await this.remember(posted, reply);
     return posted;
+  }
+
+  /**
+   * Claims the delivery for this instance. When the store cannot say, the request is handled: a rare
+   * second answer beats leaving the user with none.
+   */
+  private async firstDelivery(keys: readonly string[]): Promise<boolean> {
+    try {
+      return await this.deps.bot.firstDelivery(keys);
+    } catch (error) {
+      this.deps.logger.error('slack: could not claim a delivery; handling it anyway', { keys, error });
+      return true;
+    }
   }
 
   private async sendToChannel(args: CommandArgs, reply: Reply): Promise<void> {

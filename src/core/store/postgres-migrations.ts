@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { deliveryClaimsMigration } from './deliveries.js';
 import { POSTGRES_SUBSCRIPTIONS_MIGRATION } from './postgres-subscriptions.js';
 
 /**
@@ -70,6 +71,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
    );`,
   // 2: digest subscriptions and their runs (see postgres-subscriptions.ts).
   POSTGRES_SUBSCRIPTIONS_MIGRATION,
+  // 3: claims on incoming deliveries (see deliveries.ts).
+  deliveryClaimsMigration('TIMESTAMPTZ'),
 ];
 
 /** Advisory lock namespace for briefbot ("bb"); the second key is the schema, so schemas migrate independently. */

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Item, SourceDocument, ThreadContext } from '../model.js';
+import { claimDeliverySql, claimDeliveryValues, type DeliveryClaim } from './deliveries.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { PostgresSubscriptions } from './postgres-subscriptions.js';
 import type { ItemHit, ItemQuery, SentenceHit, Store, StoredItem, ThreadKey } from './store.js';
@@ -420,5 +421,19 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
         context.updatedAt,
       ],
     );
+  }
+
+  async claimDelivery(claim: DeliveryClaim): Promise<boolean> {
+    const { keys, values } = claimDeliveryValues(claim);
+    const { rowCount } = await this.pool.query(
+      claimDeliverySql(keys.length, (n) => `$${n}`),
+      values,
+    );
+    return rowCount === keys.length;
+  }
+
+  async pruneDeliveryClaims(now: string): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM delivery_claims WHERE expires_at <= $1', [now]);
+    return rowCount ?? 0;
   }
 }

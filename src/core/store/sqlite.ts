@@ -2,6 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Item, SourceDocument, ThreadContext } from '../model.js';
+import {
+  claimDeliverySql,
+  claimDeliveryValues,
+  type DeliveryClaim,
+  deliveryClaimsMigration,
+} from './deliveries.js';
 import { ftsQuery } from './fts.js';
 import { SqliteSubscriptions, SUBSCRIPTIONS_MIGRATION } from './sqlite-subscriptions.js';
 import type { ItemHit, ItemQuery, SentenceHit, Store, StoredItem, ThreadKey } from './store.js';
@@ -68,6 +74,8 @@ const MIGRATIONS: string[] = [
   // 3: a topic's newest items, best tagged first, straight from the index for /brief.
   `CREATE INDEX item_topics_briefing ON item_topics(topic, published DESC, weight DESC);
    DROP INDEX item_topics_recent;`,
+  // 4: claims on incoming deliveries (see deliveries.ts).
+  deliveryClaimsMigration('TEXT'),
 ];
 
 interface ItemRow {
@@ -442,5 +450,15 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
         JSON.stringify(context.turns),
         context.updatedAt,
       );
+  }
+
+  async claimDelivery(claim: DeliveryClaim): Promise<boolean> {
+    const { keys, values } = claimDeliveryValues(claim);
+    const taken = this.statement(claimDeliverySql(keys.length, () => '?')).all(...values);
+    return taken.length === keys.length;
+  }
+
+  async pruneDeliveryClaims(now: string): Promise<number> {
+    return this.statement('DELETE FROM delivery_claims WHERE expires_at <= ?').run(now).changes;
   }
 }

@@ -1,4 +1,5 @@
 import type { Item, Platform, SourceDocument, ThreadContext } from '../model.js';
+import type { DeliveryClaimStore } from './deliveries.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
 export interface ItemQuery {
@@ -65,6 +66,6 @@ export interface ThreadStore {
   saveThreadContext(context: ThreadContext): Promise<void>;
 }
 
-export interface Store extends ItemStore, ThreadStore, SubscriptionStore {
+export interface Store extends ItemStore, ThreadStore, SubscriptionStore, DeliveryClaimStore {
   close(): Promise<void>;
 }

@@ -141,6 +141,7 @@ export class FakeBot implements BotApi {
   readonly topics: FakeTopic[] = TOPICS.map((t) => ({ ...t }));
   readonly items = new Map<string, FakeItem[]>([['gaza', GAZA_ITEMS]]);
   readonly threads = new Map<string, Reply>();
+  private readonly delivered = new Set<string>();
 
   /** Adds an item under a topic, as ingesting a document would. */
   addItem(topic: string, item: FakeItem): void {
@@ -197,6 +198,12 @@ export class FakeBot implements BotApi {
       footer: 'Reply in the thread to ask about these items.',
       thread: { topic: topic.slug, itemIds: items.map((i) => i.id) },
     };
+  }
+
+  async firstDelivery(keys: readonly string[]): Promise<boolean> {
+    const first = keys.every((key) => !this.delivered.has(key));
+    for (const key of keys) this.delivered.add(key);
+    return first;
   }
 
   async followUp(request: MessageRequest): Promise<Reply | undefined> {
