@@ -118,6 +118,20 @@ function isStored(item: Item): item is StoredItem {
 }
 
 /**
+ * Compositions kept for sharing: the most recent ones, since the subscriptions that share one are due
+ * together; the cap keeps a firing of thousands of different topic sets from holding every reply.
+ */
+const SHARED_COMPOSITIONS = 2_048;
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  memo.set(key, value);
+  if (memo.size > SHARED_COMPOSITIONS) {
+    const oldest = memo.keys().next().value;
+    if (oldest !== undefined) memo.delete(oldest);
+  }
+}
+
+/**
  * Shares compositions among the subscriptions of one firing: those with the same topics, window,
  * zone and quiet flag get the same reply object (posting stays per channel), composed once. Entries
  * are kept while any composition is under way and dropped once the batch is over (`clear`).
@@ -154,12 +168,12 @@ export class DigestComposer {
           total: fresh.length,
         }));
         items.catch(() => this.items.delete(itemsKey));
-        this.items.set(itemsKey, items);
+        remember(this.items, itemsKey, items);
       }
       reply = items.then(({ shown, total }) => digestReply(this.deps, subscription, window, shown, total));
       // A failed composition is not shared with later subscriptions: they try again.
       reply.catch(() => this.memo.delete(key));
-      this.memo.set(key, reply);
+      remember(this.memo, key, reply);
     }
     return reply;
   }
