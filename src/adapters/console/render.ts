@@ -1,12 +1,16 @@
-import { moreLine, type Reply } from '../../reply.js';
+import { type CommandSyntax, moreLine, type Reply, withHints } from '../../reply.js';
 
 const WIDTH = 88;
+
+/** The console takes every command by its own name: `/topics`, `/subscribe gaza 08:00 UTC`. */
+export const consoleCommandSyntax: CommandSyntax = (name, args) => (args ? `/${name} ${args}` : `/${name}`);
 
 /**
  * Terminal text for a reply. Document text is stripped of control characters first, so a briefing
  * cannot move the cursor, recolour the terminal or hide text with escape sequences.
  */
-export function renderConsole(reply: Reply): string {
+export function renderConsole(unfilled: Reply): string {
+  const reply = withHints(unfilled, consoleCommandSyntax);
   const lines: string[] = [];
   const title = clean(reply.title);
   lines.push(title, '='.repeat(Math.min(title.length, WIDTH)));
