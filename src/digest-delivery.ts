@@ -191,7 +191,8 @@ export class DigestDelivery {
     const log = { ...key, channelId: subscription.channelId, platform: subscription.platform };
 
     const lateBy = now.getTime() - due.getTime();
-    if (lateBy > this.options.graceMs) {
+    // The grace is for late runs only: one on time (within lateAfterMs) is never missed, whatever it is.
+    if (lateBy > Math.max(this.options.graceMs, this.options.lateAfterMs)) {
       const error = `missed: due ${due.toISOString()}, found ${Math.round(lateBy / 60_000)} min later, beyond DIGEST_GRACE`;
       await store.finishDigestRun(key, owner, { status: 'skipped', finishedAt: now.toISOString(), error });
       logger.warn('digest skipped: missed beyond the grace period', { ...log, error });

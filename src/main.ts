@@ -8,7 +8,7 @@ import { loadConfig, loadDotEnv } from './config.js';
 import type { Adapter } from './core/bot-api.js';
 import { OpenAiCompatibleChat } from './core/llm.js';
 import { createLogger } from './core/logger.js';
-import { openCore } from './runtime.js';
+import { startCore } from './runtime.js';
 import { Scheduler } from './scheduler.js';
 
 /** Starts the bot: the platforms that have credentials, or else the local console. */
@@ -16,23 +16,43 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // A request whose handler rejects a promise nobody awaits must not take every other request down.
+  process.on('unhandledRejection', (error) => {
+    logger.error('unhandled rejection: logged, and the bot keeps serving', { error });
+  });
+  // The first ingest runs in the background: the receivers and /healthz come up at once.
   const instanceId = config.digest.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const core = await openCore({
+  const core = await startCore({
     instanceId,
     briefingsDir: config.briefingsDir,
     databasePath: config.databasePath,
     databaseUrl: config.databaseUrl,
     logger,
     subscriptionAdmins: config.digest.admins,
+    ingestWorkers: config.ingest.workers,
+    limits: config.ingest.limits,
     ...(config.llm ? { chat: new OpenAiCompatibleChat(config.llm) } : {}),
+  });
+  const firstIngest = core.firstIngest.catch((error: unknown) => {
+    logger.error('ingesting the briefings folder failed', { error });
   });
   if (config.watchBriefings) core.folder.watch();
 
   const adapters: Adapter[] = [];
-  if (config.slack) adapters.push(createSlackAdapter({ bot: core.bot, config: config.slack, logger }));
+  if (config.slack)
+    adapters.push(
+      createSlackAdapter({
+        bot: core.bot,
+        config: config.slack,
+        logger,
+        ingestStatus: () => core.ingestStatus(),
+      }),
+    );
   if (config.discord) adapters.push(createDiscordAdapter({ bot: core.bot, config: config.discord, logger }));
   let consoleAdapter: ConsoleAdapter | undefined;
   if (adapters.length === 0) {
+    // The console has no acks to keep: it starts on the whole folder.
+    await firstIngest;
     const interactive = Boolean(process.stdin.isTTY);
     const items =
       [...(await core.store.topicCounts()).values()].length > 0 ? await core.store.countItems({}) : 0;
@@ -62,7 +82,6 @@ async function main(): Promise<void> {
     graceMs: config.digest.graceMs,
   });
   core.subscriptionEvents.listen(scheduler);
-  await scheduler.start();
 
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -78,6 +97,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
+
+  // Digests wait for the first ingest, so a catch-up digest is composed from the whole folder.
+  await firstIngest;
+  if (!stopping) await scheduler.start();
   if (consoleAdapter) {
     await consoleAdapter.closed;
     await shutdown(0);

@@ -85,12 +85,14 @@ describe('digests through the Discord emulator', () => {
         channelId: emulator.channelId,
       });
       if (found.length !== 1) throw new Error('not subscribed yet');
-      // The confirmation is posted after the subscription is saved: it must not count as the digest.
-      if (!JSON.stringify(emulator.messagesIn(emulator.channelId)).includes('Subscribed: Gaza'))
-        throw new Error('not confirmed yet');
       return found;
     });
     expect(subscription?.topics).toEqual(['gaza', 'humanitarian-aid']);
+    // The confirmation can land after the store write: count from after it.
+    await vi.waitFor(() => {
+      if (!JSON.stringify(emulator.messagesIn(emulator.channelId)).includes('Subscribed: Gaza'))
+        throw new Error('no confirmation yet');
+    });
     const before = emulator.messagesIn(emulator.channelId).length;
 
     emulator.rateLimit('POST', /^\/channels\/\d+\/messages$/, 200);

@@ -35,6 +35,10 @@ describe('npm start with Slack credentials', () => {
     await expect
       .poll(() => running?.stderr() ?? '', { timeout: 20_000, interval: 100 })
       .toContain('connected to slack');
+    // The receiver is up before the first ingest ends; the briefing asked for needs the seed in.
+    await expect
+      .poll(() => running?.stderr() ?? '', { timeout: 20_000, interval: 100 })
+      .toContain('briefings ingested');
     expect(running.stderr()).not.toContain('local console');
 
     const form = slashCommandForm({
@@ -55,7 +59,8 @@ describe('npm start with Slack credentials', () => {
 
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
-  });
+    // Two processes start, each with an ingest thread: on a shared 2-core machine that takes a while.
+  }, 60_000);
 });
 
 describe('npm start with Discord credentials', () => {
@@ -72,6 +77,9 @@ describe('npm start with Discord credentials', () => {
     await expect
       .poll(() => running?.stderr() ?? '', { timeout: 20_000, interval: 100 })
       .toContain('connected to discord');
+    await expect
+      .poll(() => running?.stderr() ?? '', { timeout: 20_000, interval: 100 })
+      .toContain('briefings ingested');
     const interaction = discord.command('brief', { topic: 'rafah' });
     await expect.poll(() => interaction.originalMessageId, { timeout: 10_000 }).toBeDefined();
     const original = discord.messages.get(interaction.originalMessageId ?? '');
@@ -83,5 +91,6 @@ describe('npm start with Discord credentials', () => {
 
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
-  });
+    // Two processes start, each with an ingest thread: on a shared 2-core machine that takes a while.
+  }, 60_000);
 });

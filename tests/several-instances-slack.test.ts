@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SlackEmulator } from './emulators/slack/server.js';
 import { eventCallback, FORM, JSON_TYPE, postSigned, slashCommandForm } from './emulators/slack/sign.js';
 import { briefingsFolder } from './support/core.js';
-import { freePort, type Started, startScript } from './support/process.js';
+import { freePort, type Started, startBotProcess } from './support/process.js';
 import { PG_URL, scratchSchema } from './support/stores.js';
 
 const SECRET = 'several-instances-signing-secret';
@@ -38,7 +38,7 @@ interface Instance {
 
 async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
   const port = await freePort();
-  const started = startScript(
+  const started = startBotProcess(
     ['src/main.ts'],
     { ...env, PORT: String(port), INSTANCE_ID: name, SLACK_MODE: 'http', WATCH_BRIEFINGS: 'false' },
     90_000,

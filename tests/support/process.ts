@@ -11,12 +11,21 @@ export interface Started {
   exited: Promise<number | null>;
 }
 
-/**
- * Starts a TypeScript entry point with only the given environment. tsx is loaded into the one node
- * process (not its CLI, which runs the script in a child of its own), so a SIGKILL kills the bot.
- */
+/** Starts a TypeScript entry point the way the package scripts do, with only the given environment. */
 export function startScript(args: string[], env: Record<string, string>, timeoutMs = 30_000): Started {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  return spawnNode([join(ROOT, 'node_modules/tsx/dist/cli.mjs'), ...args], env, timeoutMs);
+}
+
+/**
+ * Starts a TypeScript entry point as one Node process with tsx's loader, with no tsx launcher in
+ * between: a SIGKILL sent to `child` kills the bot itself, as `kill -9` would in production.
+ */
+export function startBotProcess(args: string[], env: Record<string, string>, timeoutMs = 30_000): Started {
+  return spawnNode(['--import', 'tsx', ...args], env, timeoutMs);
+}
+
+function spawnNode(args: string[], env: Record<string, string>, timeoutMs: number): Started {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
@@ -52,7 +61,7 @@ export async function runScript(
   return { code, stdout: started.stdout(), stderr: started.stderr() };
 }
 
-/** A TCP port free on 127.0.0.1 just now, for a child process to listen on. */
+/** A port nothing listens on right now, for a child process to bind. */
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

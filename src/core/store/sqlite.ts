@@ -126,35 +126,42 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     super();
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // First, so every later step waits for another process's lock instead of failing at once.
+    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.subscriptions = new SqliteSubscriptions(this.db);
   }
 
+  /**
+   * All pending migrations in one IMMEDIATE transaction, with the version read inside it: a second
+   * process starting on the same fresh file waits for the first, then finds nothing left to do.
+   */
   private migrate(): void {
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
-    );
-    const row = this.db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as {
-      version: number | null;
-    };
-    const current = row.version ?? 0;
-    if (current > MIGRATIONS.length) {
-      throw new Error(
-        `database schema version ${current} is newer than this briefbot (${MIGRATIONS.length}): upgrade briefbot`,
-      );
-    }
-    MIGRATIONS.slice(current).forEach((sql, index) => {
-      this.db.transaction(() => {
-        this.db.exec(sql);
-        this.db
-          .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
-          .run(current + index + 1, new Date().toISOString());
-      })();
-    });
+    this.db
+      .transaction(() => {
+        this.db.exec(
+          'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+        );
+        const row = this.db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as {
+          version: number | null;
+        };
+        const current = row.version ?? 0;
+        if (current > MIGRATIONS.length) {
+          throw new Error(
+            `database schema version ${current} is newer than this briefbot (${MIGRATIONS.length}): upgrade briefbot`,
+          );
+        }
+        MIGRATIONS.slice(current).forEach((sql, index) => {
+          this.db.exec(sql);
+          this.db
+            .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+            .run(current + index + 1, new Date().toISOString());
+        });
+      })
+      .immediate();
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -187,7 +194,9 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   }
 
   async replaceDocument(document: SourceDocument, items: Item[], ingestedAt: string): Promise<void> {
-    this.db.transaction(() => this.replace(document, items, ingestedAt))();
+    // IMMEDIATE: a deferred transaction that reads and then writes gets SQLITE_BUSY_SNAPSHOT in WAL
+    // when another process wrote in between, and that error does not wait for busy_timeout.
+    this.db.transaction(() => this.replace(document, items, ingestedAt)).immediate();
   }
 
   private replace(document: SourceDocument, items: Item[], ingestedAt: string): void {
@@ -264,7 +273,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   }
 
   async removeDocument(origin: string): Promise<boolean> {
-    return this.db.transaction(() => this.deleteOrigin(origin))();
+    return this.db.transaction(() => this.deleteOrigin(origin)).immediate();
   }
 
   private deleteOrigin(origin: string): boolean {
