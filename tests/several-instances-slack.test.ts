@@ -85,6 +85,9 @@ describe.skipIf(!PG_URL)('two bot processes on one PostgreSQL database (Slack)',
     stamp = Math.floor(Date.now() / 1000);
     const [a, b] = await Promise.all([startInstance('A', env), startInstance('B', env)]);
     pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 1 });
+    // The receivers come up before the first ingest ends: wait until the seed is in the shared store.
+    const items = async () => (await pool!.query('SELECT count(*)::int AS n FROM items')).rows[0].n;
+    await expect.poll(items, { timeout: 30_000, interval: 200 }).toBeGreaterThan(0);
 
     // A slash command, then the same signed request replayed to both instances.
     const command = slashCommandForm({
