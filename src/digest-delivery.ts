@@ -1,4 +1,5 @@
-import type { Adapter, PostedMessage } from './core/bot-api.js';
+import type { Adapter } from './core/bot-api.js';
+import type { PostedMessage } from './core/delivery.js';
 import { DigestComposer, type DigestWindow, digestWindowStart } from './core/digests/compose.js';
 import { localDate } from './core/digests/local-time.js';
 import type { Logger } from './core/logger.js';

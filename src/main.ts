@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       input: process.stdin,
       output: process.stdout,
       interactive,
+      logger,
     });
     adapters.push(consoleAdapter);
   }

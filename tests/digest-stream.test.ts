@@ -1,6 +1,6 @@
 /** Many digests due at once go out as a stream: per channel, each claimed and composed only in its turn. */
 import { describe, expect, it } from 'vitest';
-import type { PostedMessage } from '../src/core/bot-api.js';
+import type { PostedMessage } from '../src/core/index.js';
 import type { Subscription } from '../src/core/store/subscriptions.js';
 import type { Reply } from '../src/reply.js';
 import { openDigestCore, startScheduler } from './support/digest.js';

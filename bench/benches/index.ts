@@ -9,6 +9,7 @@ import { briefBench } from './brief.js';
 import { corpusBench } from './corpus.js';
 import { digestsBench } from './digests.js';
 import { ingestBench } from './ingest.js';
+import { squadBench } from './squad.js';
 import { summariesBench } from './summaries.js';
 import { topicsBench } from './topics.js';
 
@@ -20,5 +21,6 @@ export const BENCHES: readonly Bench[] = [
   briefBench,
   answerLatencyBench,
   answerAccuracyBench,
+  squadBench,
   digestsBench,
 ];

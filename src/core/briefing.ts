@@ -82,7 +82,6 @@ export async function buildBriefing(deps: BriefingDeps, query: string, size = BR
     ...(total > shown.length
       ? { more: { count: total - shown.length, hint: narrowerHint(deps.catalogue, topic) } }
       : {}),
-    footer: 'Reply in the thread to ask about these items.',
     thread: { ...(topic ? { topic: topic.slug } : {}), itemIds: shown.map((item) => item.id) },
   };
 }

@@ -251,10 +251,9 @@ export function renderReply(reply: Reply): DiscordMessagePayload {
   return payload;
 }
 
-/** A thread name (1-100 characters, shown as is) for a reply: its topic, else its title. */
-export function threadName(reply: Reply): string {
-  const name = oneLine(reply.thread?.topic ?? '') || oneLine(reply.title) || 'briefing';
-  return fitText(name, L.threadName);
+/** A thread name as Discord takes it: one line, 1-100 characters, shown as is. */
+export function threadName(name: string): string {
+  return fitText(oneLine(name), L.threadName) || 'briefing';
 }
 
 /** Autocomplete choices within Discord's limits: at most 25, names and values 1-100 characters. */
@@ -268,13 +267,4 @@ export function renderChoices(
       value: choice.value,
     }))
     .slice(0, L.choices);
-}
-
-/** The apology a user gets when something failed on our side. */
-export function apologyPayload(): DiscordMessagePayload {
-  return {
-    content: 'Sorry, something went wrong on my side while answering that. Please try again in a moment.',
-    embeds: [],
-    allowed_mentions: NO_MENTIONS,
-  };
 }

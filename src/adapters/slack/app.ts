@@ -14,9 +14,9 @@ import {
   SocketModeReceiver,
   webApi,
 } from '@slack/bolt';
-import type { Adapter, BotApi, PostedMessage } from '../../core/bot-api.js';
-import { createLogger } from '../../core/logger.js';
+import { type Adapter, type BotApi, createLogger, type PostedMessage, postReply } from '../../core/index.js';
 import type { Reply } from '../../reply.js';
+import { SlackDelivery, webApiSend } from './delivery.js';
 import type { MessageEventPayload, SlashCommandPayload } from './events.js';
 import { SlackHandlers } from './handlers.js';
 import { slackCommandSyntax } from './hints.js';
@@ -225,11 +225,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     ? new App({ ...common, socketMode: true, appToken: config.appToken ?? '', receiver: socketReceiver })
     : new App({ ...common, receiver: httpReceiver() });
 
-  const handlers = new SlackHandlers({
-    bot,
-    logger,
-    syntax: slackCommandSyntax(config.command ?? '/brief'),
-  });
+  const syntax = slackCommandSyntax(config.command ?? '/brief');
+  const handlers = new SlackHandlers({ bot, logger, syntax });
 
   // Digests get a client of their own that hands 429s back rather than pausing and backing off
   // exponentially (which also held up interactive replies); the pacer waits them out per channel.
@@ -244,6 +241,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     onRateLimited: (channel, retryAfterS) =>
       logger.warn('slack: digest rate-limited; waiting Retry-After', { channel, retryAfterS }),
   });
+  const send = webApiSend(digestClient);
+  const digests = new SlackDelivery(syntax, (channel, message, threadTs) =>
+    pacer.run(channel, () => send(channel, message, threadTs)),
+  );
 
   app.command(config.command ?? '/brief', async ({ command, ack, respond, client }) => {
     // Slack wants the ack within 3 s: give it before any work.
@@ -308,7 +309,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       }
     },
     postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
-      return pacer.run(channelId, () => handlers.postToChannel(digestClient, channelId, reply));
+      return postReply(bot, digests, { platform: 'slack', channelId }, reply, logger);
     },
   };
 }

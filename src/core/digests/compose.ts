@@ -94,7 +94,6 @@ function digestReply(
     ...(total > sections.length
       ? { more: { count: total - sections.length, hint: `{/brief ${topics[0]}} for more` } }
       : {}),
-    footer: 'Reply in the thread to ask about these items.',
     thread: {
       itemIds: sections.flatMap((section) => section.itemId ?? []),
       ...(topics.length === 1 && topics[0] ? { topic: topics[0] } : {}),
