@@ -319,6 +319,20 @@ const section = fc.record(
     bullets: fc.array(text(80), { maxLength: 5 }),
     quotes: fc.array(text(80), { maxLength: 3 }),
     source: fc.record({ name: text(40), url, date: fc.constant('2024-04-28') }, { requiredKeys: ['name'] }),
+    outlets: fc.array(fc.record({ name: text(20), url }, { requiredKeys: ['name'] }), { maxLength: 8 }),
+    figures: fc.array(
+      fc.record({
+        label: text(3),
+        values: fc.array(
+          fc.record({
+            text: text(8),
+            source: fc.record({ name: text(10), url, date: fc.constant('2024-04-28') }),
+          }),
+          { maxLength: 6 },
+        ),
+      }),
+      { maxLength: 3 },
+    ),
   },
   { requiredKeys: ['heading'] },
 );

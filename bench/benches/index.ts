@@ -10,6 +10,7 @@ import { corpusBench } from './corpus.js';
 import { digestsBench } from './digests.js';
 import { ingestBench } from './ingest.js';
 import { squadBench } from './squad.js';
+import { storiesBench } from './stories.js';
 import { summariesBench } from './summaries.js';
 import { topicsBench } from './topics.js';
 
@@ -23,4 +24,5 @@ export const BENCHES: readonly Bench[] = [
   answerAccuracyBench,
   squadBench,
   digestsBench,
+  storiesBench,
 ];

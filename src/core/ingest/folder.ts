@@ -2,7 +2,8 @@ import { type FSWatcher, watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import type { Logger } from '../logger.js';
-import type { ItemStore } from '../store/store.js';
+import type { ItemStore, StoryStore } from '../store/store.js';
+import { clusterItems } from '../stories/ingest.js';
 import type { TopicCatalogue } from '../topics.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 import { BRIEFING_EXTENSIONS, oversize, type ParseProblem } from './parse.js';
@@ -56,7 +57,7 @@ export class BriefingsFolder {
 
   constructor(
     private readonly dir: string,
-    private readonly store: ItemStore,
+    private readonly store: ItemStore & StoryStore,
     private readonly catalogue: TopicCatalogue,
     private readonly logger: Logger,
     options: FolderOptions = {},
@@ -160,7 +161,9 @@ export class BriefingsFolder {
       });
       if (outcome.kind === 'problem') return { problem: outcome.problem };
       if (outcome.kind === 'unchanged') return 'unchanged';
-      await this.store.replaceDocument(outcome.document, outcome.items, this.clock().toISOString());
+      const at = this.clock().toISOString();
+      await this.store.replaceDocument(outcome.document, outcome.items, at);
+      await clusterItems(this.store, outcome.items, at);
       return { added: stored === undefined, items: outcome.items.length };
     } catch (error) {
       // Deleted between listing and reading: the next pass removes it.
