@@ -4,6 +4,7 @@ import { Bot } from './core/bot.js';
 import { BriefingsFolder, type IngestReport } from './core/ingest/folder.js';
 import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
+import type { Metrics } from './core/metrics.js';
 import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
@@ -28,6 +29,8 @@ export interface CoreOptions {
   /** PostgreSQL connection URL: when set, used instead of the SQLite file at databasePath. */
   databaseUrl?: string | undefined;
   logger: Logger;
+  /** Ingest, commands and answers are counted here when given. */
+  metrics?: Metrics | undefined;
   clock?: () => Date;
   /** Who may change a channel's digests; unset lets anyone. */
   subscriptionAdmins?: SubscriptionAdmins;
@@ -45,7 +48,14 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const store: Store = options.databaseUrl
     ? await PostgresStore.open(options.databaseUrl)
     : new SqliteStore(options.databasePath);
-  const folder = new BriefingsFolder(options.briefingsDir, store, catalogue, options.logger, clock);
+  const folder = new BriefingsFolder(
+    options.briefingsDir,
+    store,
+    catalogue,
+    options.logger,
+    clock,
+    options.metrics,
+  );
   try {
     const ingest = await folder.sync();
     const subscriptionEvents = new SubscriptionEvents(options.logger);
@@ -53,6 +63,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       store,
       catalogue,
       logger: options.logger,
+      metrics: options.metrics,
       clock,
       subscriptionChanges: subscriptionEvents,
       ...(options.subscriptionAdmins ? { subscriptionAdmins: options.subscriptionAdmins } : {}),

@@ -1,5 +1,6 @@
 import type { ChatModel } from './llm.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import type { Store } from './store/store.js';
 import type { SubscriptionAdmins, SubscriptionChanges } from './subscription-changes.js';
 import type { TopicCatalogue } from './topics.js';
@@ -9,6 +10,8 @@ export interface BotServices {
   store: Store;
   catalogue: TopicCatalogue;
   logger: Logger;
+  /** Commands and answers are counted here when given. */
+  metrics?: Metrics | undefined;
   clock: () => Date;
   /** Optional language model that may reword answers from their retrieved sentences; off by default. */
   chat?: ChatModel;

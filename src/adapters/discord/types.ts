@@ -1,6 +1,7 @@
 import type { ClientOptions } from 'discord.js';
 import type { BotApi } from '../../core/bot-api.js';
 import type { Logger } from '../../core/logger.js';
+import type { Metrics } from '../../core/metrics.js';
 
 /** Discord's own REST base; the gateway URL is whatever `GET /gateway/bot` there answers. */
 export const DISCORD_API_URL = 'https://discord.com/api';
@@ -26,6 +27,8 @@ export interface DiscordAdapterOptions {
   bot: BotApi;
   config: DiscordConfig;
   logger: DiscordLogger;
+  /** 429s and rate-limit waits are counted here when given. */
+  metrics?: Metrics | undefined;
   /**
    * A command that has not answered after this long is deferred ("thinking...") and its reply edited
    * in later, so Discord's 3 s deadline is always met. Default 1,000 ms.

@@ -5,7 +5,8 @@
 import type { AddressInfo } from 'node:net';
 import { App, type Logger, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Adapter, BotApi, PostedMessage } from '../../core/bot-api.js';
-import { createLogger } from '../../core/logger.js';
+import type { Metrics } from '../../core/metrics.js';
+import { createLogger } from '../../logging.js';
 import type { Reply } from '../../reply.js';
 import { type MessageEventPayload, RecentDeliveries, type SlashCommandPayload } from './events.js';
 import { SlackHandlers } from './handlers.js';
@@ -18,6 +19,8 @@ export interface SlackAdapterOptions {
   bot: BotApi;
   config: SlackConfig;
   logger?: SlackLogger;
+  /** 429s from Slack are counted here when given. */
+  metrics?: Metrics | undefined;
   /** Lowest level passed on to `logger` from Bolt and the Web API client. Default 'info'. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /**
@@ -103,7 +106,7 @@ function checkConfig(config: SlackConfig): void {
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const { bot, config } = options;
   checkConfig(config);
-  const logger = options.logger ?? createLogger('info');
+  const logger = options.logger ?? createLogger();
   const level = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR }[
     options.logLevel ?? 'info'
   ];
@@ -164,9 +167,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   });
   const pacer = new PostPacer({
     ...options.digestPacing,
-    onRateLimited: (channel, retryAfterS) =>
-      logger.warn('slack: digest rate-limited; waiting Retry-After', { channel, retryAfterS }),
+    onRateLimited: (channel, retryAfterS) => {
+      options.metrics?.rateLimited('slack');
+      logger.warn('slack: digest rate-limited; waiting Retry-After', { channel, retryAfterS });
+    },
   });
+  app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => options.metrics?.rateLimited('slack'));
 
   app.command(config.command ?? '/brief', async ({ command, ack, respond, client }) => {
     // Slack wants the ack within 3 s: give it before any work.

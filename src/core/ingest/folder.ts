@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import type { Logger } from '../logger.js';
+import { type Metrics, noMetrics } from '../metrics.js';
 import type { ItemStore } from '../store/store.js';
 import type { TopicCatalogue } from '../topics.js';
 import { buildItems, documentFingerprint } from './items.js';
@@ -34,6 +35,7 @@ export class BriefingsFolder {
     private readonly catalogue: TopicCatalogue,
     private readonly logger: Logger,
     private readonly clock: () => Date = () => new Date(),
+    private readonly metrics: Metrics = noMetrics,
   ) {}
 
   /** One pass over the folder; concurrent calls share a pass, and a call during one queues another. */
@@ -99,6 +101,7 @@ export class BriefingsFolder {
         items: report.items,
       });
     }
+    this.metrics.ingested(report.added.length + report.updated.length, report.problems.length);
     return report;
   }
 
