@@ -82,7 +82,9 @@ async function main(): Promise<void> {
   for (const adapter of adapters) {
     await adapter.start();
     readiness.platforms.set(adapter.platform, true);
-    logger.info('ready', { platform: adapter.platform });
+    logger.info(adapter.platform === 'console' ? 'console ready' : `connected to ${adapter.platform}`, {
+      platform: adapter.platform,
+    });
   }
 
   // Digests go out through the adapters just started; subscribe/unsubscribe reach it through the core's events.

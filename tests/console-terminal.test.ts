@@ -77,7 +77,7 @@ describe('the console at a terminal', { timeout: 60_000 }, () => {
     expect(lastLine(answered)).toBe(PROMPT);
     session.type('/quit\r');
     expect(await session.exited).toBe(0);
-    expect(readFileSync(env.LOG_FILE, 'utf8')).toMatch(/INFO command .*"platform":"console"/);
+    expect(readFileSync(env.LOG_FILE, 'utf8')).toMatch(/INFO follow-up .*"platform":"console"/);
   });
 
   it('prints a digest that comes due while the prompt waits above a redrawn prompt', async () => {
