@@ -1,6 +1,6 @@
 import type { Adapter, PostedMessage } from './core/bot-api.js';
-import { DigestComposer, type DigestWindow, digestWindowStart } from './core/digest.js';
-import { localDate } from './core/local-time.js';
+import { DigestComposer, type DigestWindow, digestWindowStart } from './core/digests/compose.js';
+import { localDate } from './core/digests/local-time.js';
 import type { Logger } from './core/logger.js';
 import type { Metrics } from './core/metrics.js';
 import type { Platform } from './core/model.js';

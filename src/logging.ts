@@ -32,7 +32,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const instance = pino(
     {
       level,
-      base: undefined,
+      base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
         level: (label) => ({ level: label }),

@@ -24,8 +24,21 @@ export interface ReplySection {
 
 export type ReplyKind = 'briefing' | 'digest' | 'answer' | 'info' | 'error';
 
+/**
+ * Who sees a reply, decided by the core: only the person who asked (Slack ephemeral, Discord's
+ * ephemeral flag), or everyone in the channel or thread. The console shows both alike.
+ */
+export type ReplyAudience = 'requester' | 'channel';
+
+/**
+ * Text the core writes may name commands as `{/name args}`, e.g. "see every topic with {/topics}"; the
+ * platform's command syntax fills each in (`/brief topics` in Slack, `/topics` in Discord and the
+ * console), so no reply names a command its platform lacks. Quotes and sources are document text and
+ * are never filled.
+ */
 export interface Reply {
   kind: ReplyKind;
+  audience: ReplyAudience;
   title: string;
   /** One line under the title. */
   intro?: string;
@@ -46,6 +59,36 @@ export function moreLine(reply: Reply, cutSections: number): string | undefined 
   return `${count} ${noun}${hint}`;
 }
 
+/** A one-paragraph reply for the person who asked. */
 export function infoReply(title: string, text: string, kind: ReplyKind = 'info'): Reply {
-  return { kind, title, sections: [{ heading: '', text }] };
+  return { kind, audience: 'requester', title, sections: [{ heading: '', text }] };
+}
+
+/** How a platform has a command typed, for hints: Slack `('topics', '')` -> `/brief topics`. */
+export type CommandSyntax = (command: string, args: string) => string;
+
+const HINT = /\{\/([a-z][a-z0-9_-]*)(?:\s+([^{}]*?))?\s*\}/g;
+
+/** `{/name args}` placeholders in one text, filled with the platform's syntax. */
+export function fillHints(text: string, syntax: CommandSyntax): string {
+  return text.replace(HINT, (_whole, name: string, args: string | undefined) => syntax(name, args ?? ''));
+}
+
+/** The reply with every hint filled in: title, intro, headings, paragraphs, bullets, footer, "more". */
+export function withHints(reply: Reply, syntax: CommandSyntax): Reply {
+  const fill = (text: string) => fillHints(text, syntax);
+  const { more, intro, footer } = reply;
+  return {
+    ...reply,
+    title: fill(reply.title),
+    ...(intro !== undefined ? { intro: fill(intro) } : {}),
+    ...(footer !== undefined ? { footer: fill(footer) } : {}),
+    ...(more ? { more: { ...more, ...(more.hint !== undefined ? { hint: fill(more.hint) } : {}) } } : {}),
+    sections: reply.sections.map((section) => ({
+      ...section,
+      heading: fill(section.heading),
+      ...(section.text !== undefined ? { text: fill(section.text) } : {}),
+      ...(section.bullets ? { bullets: section.bullets.map(fill) } : {}),
+    })),
+  };
 }

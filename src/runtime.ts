@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bot } from './core/bot.js';
+import { type SubscriptionAdmins, SubscriptionEvents } from './core/digests/subscription-changes.js';
 import { BriefingsFolder, type IngestReport } from './core/ingest/folder.js';
 import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
@@ -8,7 +9,6 @@ import type { Metrics } from './core/metrics.js';
 import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
-import { type SubscriptionAdmins, SubscriptionEvents } from './core/subscription-changes.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
 
 export interface Core {

@@ -1,10 +1,10 @@
 import cron from 'node-cron';
-import { localDate, previousOccurrence, zonedInstant } from './core/local-time.js';
+import { localDate, previousOccurrence, zonedInstant } from './core/digests/local-time.js';
+import type { SubscriptionChanges } from './core/digests/subscription-changes.js';
 import type { Logger } from './core/logger.js';
 import type { Metrics } from './core/metrics.js';
 import type { Store } from './core/store/store.js';
 import type { Subscription } from './core/store/subscriptions.js';
-import type { SubscriptionChanges } from './core/subscription-changes.js';
 import type { TopicCatalogue } from './core/topics.js';
 import { type DeliveryOutcome, DigestDelivery, type Poster, type RetryPolicy } from './digest-delivery.js';
 

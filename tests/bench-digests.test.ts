@@ -17,7 +17,7 @@ import {
   ZONES,
 } from '../bench/digests/scenario.js';
 import { BOT_TOKEN, lowerBoundMs, RateLimitedSlack, UNLIMITED } from '../bench/digests/slack-server.js';
-import { topicLabels } from '../src/core/digest.js';
+import { topicLabels } from '../src/core/digests/compose.js';
 import { SqliteStore } from '../src/core/store/sqlite.js';
 
 const catalogue = repoCatalogue();

@@ -36,6 +36,7 @@ describe('the local console', () => {
   it('strips terminal escape sequences that a document might carry', () => {
     const text = renderConsole({
       kind: 'briefing',
+      audience: 'channel',
       title: 'Briefing',
       sections: [{ heading: 'Evil \u001b[2J\u001b]0;owned\u0007 headline', text: 'clear\u009b31m' }],
     });

@@ -1,6 +1,6 @@
 /** Many digests due at once: compositions bounded, and shared among subscriptions with the same window. */
 import { describe, expect, it } from 'vitest';
-import { DigestComposer } from '../src/core/digest.js';
+import { DigestComposer } from '../src/core/digests/compose.js';
 import type { Item } from '../src/core/model.js';
 import type { ItemHit, ItemStore, StoredItem } from '../src/core/store/store.js';
 import type { Subscription } from '../src/core/store/subscriptions.js';

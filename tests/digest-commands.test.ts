@@ -153,7 +153,7 @@ describe('/brief subscriptions and /brief unsubscribe', () => {
   it('help lists the three commands', async () => {
     const core = await openDigestCore();
     const help = allText(await command(core, 'help'));
-    expect(help).toContain('/brief subscribe <topics,comma-separated> <HH:MM> <time zone> [quiet]');
+    expect(help).toContain('/brief subscribe <topics,comma-separated> <HH:MM> <time-zone> [quiet]');
     expect(help).toContain('/brief subscriptions');
     expect(help).toContain('/brief unsubscribe');
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { composeDigest, DIGEST_SIZE } from '../src/core/digest.js';
+import { composeDigest, DIGEST_SIZE } from '../src/core/digests/compose.js';
 import type { Item, SourceDocument } from '../src/core/model.js';
 import { SqliteStore } from '../src/core/store/sqlite.js';
 import type { Subscription } from '../src/core/store/subscriptions.js';
@@ -150,6 +150,7 @@ describe('composing a digest', () => {
     );
     expect(reply).toEqual({
       kind: 'digest',
+      audience: 'channel',
       title: 'No new developments on Gaza, Humanitarian aid since Fri 26 Mar, 08:00 (Europe/London)',
       sections: [],
     });

@@ -6,7 +6,7 @@ import {
   nextOccurrence,
   previousOccurrence,
   zonedInstant,
-} from '../src/core/local-time.js';
+} from '../src/core/digests/local-time.js';
 
 describe('local times', () => {
   it('follow daylight saving both ways', () => {

@@ -106,7 +106,13 @@ describe('/brief in Discord', () => {
     const threadId = `discord:${h.emulator.guildId}:${h.emulator.channelId}:${hidden.id}`;
     await h.bot.rememberThread(
       { platform: 'discord', channelId: h.emulator.channelId, threadId },
-      { kind: 'briefing', title: 'Gaza', sections: [], thread: { topic: 'gaza', itemIds: ['gaza-rafah'] } },
+      {
+        kind: 'briefing',
+        audience: 'channel',
+        title: 'Gaza',
+        sections: [],
+        thread: { topic: 'gaza', itemIds: ['gaza-rafah'] },
+      },
     );
     const answer = await ask(hidden.id, 'How many civilians are in Rafah?');
     expect(embedText(answer)).toContain('1.5 million');
@@ -175,6 +181,7 @@ describe('/brief in Discord', () => {
 describe('digests', () => {
   const digest: Reply = {
     kind: 'digest',
+    audience: 'channel',
     title: 'Daily digest: Gaza',
     sections: [
       {

@@ -53,6 +53,7 @@ describe('when the gateway connection drops', () => {
 describe('when Discord rate-limits the bot', () => {
   const digest: Reply = {
     kind: 'digest',
+    audience: 'channel',
     title: 'Daily digest: Gaza (rate-limit test)',
     sections: [
       { heading: 'Aid deliveries rise as new northern crossings open', text: 'More trucks entered.' },

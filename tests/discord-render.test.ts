@@ -9,19 +9,20 @@ import {
   safeUrl,
   threadName,
 } from '../src/adapters/discord/render.js';
-import type { Reply, ReplyKind } from '../src/reply.js';
+import type { Reply, ReplyAudience, ReplyKind } from '../src/reply.js';
 import { FAKE_COMMANDS, GAZA_ITEMS } from './emulators/discord/fake-bot.js';
 import { validateMessage } from './emulators/discord/validate.js';
 
 const briefing: Reply = {
   kind: 'briefing',
+  audience: 'channel',
   title: 'Gaza: latest developments',
   intro: '3 items, newest first',
   sections: GAZA_ITEMS.map((item) => ({
     heading: item.headline,
     text: item.summary,
     bullets: item.keyPoints,
-    source: { name: item.source, url: item.url, date: item.date },
+    source: { name: item.source, date: item.date, ...(item.url ? { url: item.url } : {}) },
     itemId: item.id,
   })),
   more: { count: 4 },
@@ -53,9 +54,9 @@ describe('a briefing rendered for Discord', () => {
   });
 
   test('a briefing too long for one message is cut between items and says how many more there are', () => {
+    const { more: _more, ...withoutMore } = briefing;
     const long: Reply = {
-      ...briefing,
-      more: undefined,
+      ...withoutMore,
       sections: Array.from({ length: 30 }, (_, i) => ({
         heading: `Item ${i + 1}`,
         text: `${'Negotiators met again in Cairo on Sunday. '.repeat(40)}`,
@@ -86,6 +87,7 @@ describe('a briefing rendered for Discord', () => {
   test('one huge item still shows, shortened at a word boundary', () => {
     const huge: Reply = {
       kind: 'answer',
+      audience: 'channel',
       title: 'Answer',
       sections: [{ heading: 'x'.repeat(400), text: 'word '.repeat(3000), quotes: ['quoted '.repeat(500)] }],
     };
@@ -99,6 +101,7 @@ describe('a briefing rendered for Discord', () => {
   test('document text cannot ping or format: mentions and Markdown show as written', () => {
     const hostile: Reply = {
       kind: 'briefing',
+      audience: 'channel',
       title: 'Leak @everyone <@&123>',
       intro: '@here **now**',
       sections: [
@@ -122,8 +125,12 @@ describe('a briefing rendered for Discord', () => {
   });
 
   test('an empty reply still sends something', () => {
-    expect(renderReply({ kind: 'info', title: '', sections: [] }).content).toBeTruthy();
-    expect(renderReply({ kind: 'info', title: 'Topics', sections: [{ heading: '' }] })).toEqual({
+    expect(
+      renderReply({ kind: 'info', audience: 'requester', title: '', sections: [] }).content,
+    ).toBeTruthy();
+    expect(
+      renderReply({ kind: 'info', audience: 'requester', title: 'Topics', sections: [{ heading: '' }] }),
+    ).toEqual({
       content: '**Topics**',
       embeds: [],
       allowed_mentions: { parse: [] },
@@ -170,7 +177,8 @@ describe('text fitting', () => {
   test('thread names and autocomplete choices stay within Discord limits', () => {
     expect(threadName(briefing)).toBe('gaza');
     expect(
-      threadName({ kind: 'digest', title: 'Daily digest '.repeat(20), sections: [] }).length,
+      threadName({ kind: 'digest', audience: 'channel', title: 'Daily digest '.repeat(20), sections: [] })
+        .length,
     ).toBeLessThanOrEqual(100);
     const choices = renderChoices(
       Array.from({ length: 40 }, (_, i) => ({ name: `Topic ${i} `.repeat(20), value: `t${i}` })),
@@ -239,12 +247,7 @@ const nasty = fc.constantFrom(
 );
 const word = fc.oneof(fc.string({ maxLength: 12 }), nasty, fc.stringMatching(/^[a-z]{1,10}$/));
 const text = (maxWords: number) => fc.array(word, { maxLength: maxWords }).map((ws) => ws.join(' '));
-const url = fc.oneof(
-  fc.webUrl(),
-  fc.constant('javascript:alert(1)'),
-  fc.string({ maxLength: 30 }),
-  fc.constant(undefined),
-);
+const url = fc.oneof(fc.webUrl(), fc.constant('javascript:alert(1)'), fc.string({ maxLength: 30 }));
 
 const section = fc.record(
   {
@@ -252,10 +255,7 @@ const section = fc.record(
     text: text(900),
     bullets: fc.array(text(80), { maxLength: 5 }),
     quotes: fc.array(text(80), { maxLength: 3 }),
-    source: fc.record(
-      { name: text(40), url, date: fc.constantFrom('2024-04-28', undefined) },
-      { requiredKeys: ['name'] },
-    ),
+    source: fc.record({ name: text(40), url, date: fc.constant('2024-04-28') }, { requiredKeys: ['name'] }),
   },
   { requiredKeys: ['heading'] },
 );
@@ -263,16 +263,14 @@ const section = fc.record(
 const reply: fc.Arbitrary<Reply> = fc.record(
   {
     kind: fc.constantFrom<ReplyKind>('briefing', 'digest', 'answer', 'info', 'error'),
+    audience: fc.constantFrom<ReplyAudience>('requester', 'channel'),
     title: text(80),
     intro: text(500),
     sections: fc.array(section, { maxLength: 30 }),
-    more: fc.record(
-      { count: fc.nat(100_000), hint: fc.option(text(30), { nil: undefined }) },
-      { requiredKeys: ['count'] },
-    ),
+    more: fc.record({ count: fc.nat(100_000), hint: text(30) }, { requiredKeys: ['count'] }),
     footer: text(600),
   },
-  { requiredKeys: ['kind', 'title', 'sections'] },
+  { requiredKeys: ['kind', 'audience', 'title', 'sections'] },
 );
 
 describe('any reply', () => {
@@ -298,7 +296,9 @@ describe('any reply', () => {
         const footer = payload.embeds.at(-1)?.footer?.text ?? payload.content ?? '';
         const shown = payload.embeds.length;
         const nonEmpty = r.sections.filter(
-          (s) => renderReply({ ...r, sections: [s], more: undefined, footer: undefined }).embeds.length > 0,
+          (s) =>
+            renderReply({ kind: r.kind, audience: r.audience, title: r.title, sections: [s] }).embeds.length >
+            0,
         ).length;
         const expected = (r.more?.count ?? 0) + (nonEmpty - shown);
         if (expected > 0) expect(footer).toMatch(new RegExp(`^${expected} more|\\n${expected} more`));

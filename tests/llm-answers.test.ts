@@ -11,7 +11,7 @@ let server: Server;
 let baseUrl: string;
 const replies: { status: number; content: string }[] = [];
 const received: {
-  authorization?: string;
+  authorization?: string | undefined;
   body: { model: string; messages: { role: string; content: string }[] };
 }[] = [];
 

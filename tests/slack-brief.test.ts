@@ -184,6 +184,7 @@ describe('/brief in Slack', () => {
   it('posts document text holding <!channel>, <@U123> and a disguised link inert', async () => {
     const hostile: Reply = {
       kind: 'briefing',
+      audience: 'channel',
       title: 'Breaking <!here>',
       sections: [
         {

@@ -78,7 +78,7 @@ describe('reading Slack payloads', () => {
       { ...question, user: 'U0BOT' },
       { ...question, subtype: 'message_changed' },
       { ...question, subtype: 'channel_join' },
-      { ...question, thread_ts: undefined },
+      (({ thread_ts: _, ...rest }) => rest)(question),
       { ...question, thread_ts: question.ts },
       { ...question, text: '<@U0BOT>' },
       { ...question, type: 'app_mention' },

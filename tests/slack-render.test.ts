@@ -44,6 +44,7 @@ describe('Slack rendering of a briefing', () => {
   it('renders document text with mentions and disguised links inert', () => {
     const reply: Reply = {
       kind: 'briefing',
+      audience: 'channel',
       title: 'Alert <!here> & co',
       intro: 'Hey <!channel>, read <https://evil.example|this> now',
       sections: [
@@ -98,6 +99,7 @@ describe('Slack rendering of a briefing', () => {
     expect(safeLinkUrl('https://user:pw@example.org/')).toBeUndefined();
     const message = renderReply({
       kind: 'briefing',
+      audience: 'channel',
       title: 't',
       sections: [
         { heading: 'h', text: 'x', source: { name: 'Evil', url: 'javascript:alert(1)', date: '2024-01-01' } },
@@ -113,7 +115,13 @@ describe('Slack rendering of a briefing', () => {
       bullets: ['first point', 'second point'],
       source: { name: 'Wire', url: `https://example.org/${i}`, date: '2024-04-29' },
     }));
-    const reply: Reply = { kind: 'briefing', title: 'Many', sections, more: { count: 5 } };
+    const reply: Reply = {
+      kind: 'briefing',
+      audience: 'channel',
+      title: 'Many',
+      sections,
+      more: { count: 5 },
+    };
     const message = renderReply(reply);
     expect(validateMessage(message)).toEqual([]);
     expect(message.blocks.length).toBeLessThanOrEqual(50);
@@ -142,6 +150,7 @@ describe('Slack rendering of a briefing', () => {
     const huge = Array.from({ length: 3_000 }, () => 'Rafah"\\').join(' ');
     const message = renderReply({
       kind: 'briefing',
+      audience: 'channel',
       title: 'x'.repeat(400),
       intro: huge,
       sections: [{ heading: huge, text: huge, bullets: [huge, huge], quotes: [huge, huge] }],
@@ -151,7 +160,7 @@ describe('Slack rendering of a briefing', () => {
   });
 
   it('always sets a fallback text, even for an empty reply', () => {
-    const message = renderReply({ kind: 'info', title: '', sections: [] });
+    const message = renderReply({ kind: 'info', audience: 'requester', title: '', sections: [] });
     expect(message.text.length).toBeGreaterThan(0);
     expect(validateMessage(message)).toEqual([]);
   });
@@ -220,13 +229,14 @@ const section: fc.Arbitrary<ReplySection> = fc.record(
 const reply: fc.Arbitrary<Reply> = fc.record(
   {
     kind: fc.constantFrom('briefing', 'digest', 'answer', 'info', 'error'),
+    audience: fc.constantFrom('requester', 'channel'),
     title: text(30),
     intro: text(200),
     sections: fc.array(section, { maxLength: 70 }),
     more: fc.record({ count: fc.nat({ max: 100_000 }), hint: text(8) }, { requiredKeys: ['count'] }),
     footer: text(60),
   },
-  { requiredKeys: ['kind', 'title', 'sections'] },
+  { requiredKeys: ['kind', 'audience', 'title', 'sections'] },
 );
 
 describe('Slack rendering of any reply (property)', () => {

@@ -4,7 +4,7 @@
 // DigestDelivery and store; only the cron timer and the platform are stand-ins.
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { topicLabels } from '../../src/core/digest.js';
+import { topicLabels } from '../../src/core/digests/compose.js';
 import { BriefingsFolder } from '../../src/core/ingest/folder.js';
 import { buildItems } from '../../src/core/ingest/items.js';
 import { contentHash } from '../../src/core/ingest/parse.js';

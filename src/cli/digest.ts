@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { renderConsole } from '../adapters/console/render.js';
-import { composeDigest, digestWindowStart, topicLabels } from '../core/digest.js';
+import { composeDigest, digestWindowStart, topicLabels } from '../core/digests/compose.js';
 import { PlatformSchema } from '../core/model.js';
 import { runCli, withCore } from './run.js';
 

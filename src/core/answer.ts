@@ -205,6 +205,7 @@ export function answerReply(answer: Answer): Reply {
     const closest = answer.closest;
     return {
       kind: 'answer',
+      audience: 'channel',
       title: 'Not in the briefings',
       sections: [
         {
@@ -230,6 +231,7 @@ export function answerReply(answer: Answer): Reply {
   }
   return {
     kind: 'answer',
+    audience: 'channel',
     title: answer.question,
     sections: answer.citations.map((citation, index) => ({
       heading: index === 0 ? answer.text : '',

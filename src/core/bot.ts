@@ -71,7 +71,7 @@ export class Bot implements BotApi {
     const named = find(request.name);
     if (!named) {
       throw new UserError(
-        `There is no /${request.name}. Commands: ${this.commands.map((c) => `/${c.name}`).join(', ')}.`,
+        `There is no command “${request.name}”. Commands: ${this.commands.map((c) => `{/${c.name}}`).join(', ')}.`,
       );
     }
     if (!('text' in request.input)) return { command: named, options: request.input.options };
@@ -148,11 +148,17 @@ export class Bot implements BotApi {
   /** A user's mistake is explained to them; anything else is logged and apologised for, never silent. */
   private failure(error: unknown, fields: Record<string, unknown>): Reply {
     if (error instanceof UserError) {
-      return { kind: 'error', title: 'That did not work', sections: [{ heading: '', text: error.message }] };
+      return {
+        kind: 'error',
+        audience: 'requester',
+        title: 'That did not work',
+        sections: [{ heading: '', text: error.message }],
+      };
     }
     this.services.logger.error('request failed', { ...fields, error });
     return {
       kind: 'error',
+      audience: 'requester',
       title: 'Sorry, something went wrong',
       sections: [
         { heading: '', text: 'The bot hit an internal error and logged it. Please try again in a minute.' },

@@ -75,6 +75,7 @@ export async function buildBriefing(deps: BriefingDeps, query: string, size = BR
       .at(-1) ?? '';
   return {
     kind: 'briefing',
+    audience: 'channel',
     title: `Briefing: ${label}`,
     intro: `${total} ${total === 1 ? 'item' : 'items'} · latest ${latest}`,
     sections: shown.map(itemSection),
@@ -89,13 +90,14 @@ export async function buildBriefing(deps: BriefingDeps, query: string, size = BR
 function narrowerHint(catalogue: TopicCatalogue, topic: Topic | undefined): string {
   const children = topic ? catalogue.topics.filter((candidate) => candidate.parent === topic.slug) : [];
   if (children.length === 0) return 'ask a narrower question to see others';
-  return `narrow it down: ${children.map((child) => `/brief ${child.slug}`).join(', ')}`;
+  return `narrow it down: ${children.map((child) => `{/brief ${child.slug}}`).join(', ')}`;
 }
 
 function nothingFound(catalogue: TopicCatalogue, query: string, topic: Topic | undefined): Reply {
   if (topic) {
     return {
       kind: 'info',
+      audience: 'requester',
       title: `Briefing: ${topic.label}`,
       sections: [
         { heading: '', text: `No items on ${topic.label} yet. Add documents to the briefings folder.` },
@@ -104,10 +106,11 @@ function nothingFound(catalogue: TopicCatalogue, query: string, topic: Topic | u
   }
   const near = catalogue.suggest(query);
   const known = (near.length > 0 ? near : catalogue.topics.slice(0, 8)).map(
-    (candidate) => `/brief ${candidate.slug}`,
+    (candidate) => `{/brief ${candidate.slug}}`,
   );
   return {
     kind: 'info',
+    audience: 'requester',
     title: `Nothing on “${query}”`,
     sections: [
       {
@@ -115,6 +118,6 @@ function nothingFound(catalogue: TopicCatalogue, query: string, topic: Topic | u
         text: `“${query}” is not a known topic and no item mentions it. ${near.length > 0 ? 'Did you mean' : 'Try'}: ${known.join(', ')}?`,
       },
     ],
-    footer: 'See every topic with /topics.',
+    footer: 'See every topic with {/topics}.',
   };
 }

@@ -1,8 +1,8 @@
+import type { SubscriptionAdmins, SubscriptionChanges } from './digests/subscription-changes.js';
 import type { ChatModel } from './llm.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/store.js';
-import type { SubscriptionAdmins, SubscriptionChanges } from './subscription-changes.js';
 import type { TopicCatalogue } from './topics.js';
 
 /** What commands and answers may use: passed in, so tests need no module interception. */

@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, vi } from 'vitest';
+import { slackCommandSyntax } from '../../src/adapters/slack/hints.js';
 import type { PostedMessage } from '../../src/core/bot-api.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { Platform } from '../../src/core/model.js';
-import type { Reply } from '../../src/reply.js';
+import { fillHints, type Reply } from '../../src/reply.js';
 import { type Core, openCore } from '../../src/runtime.js';
 import { Scheduler, type SchedulerOptions } from '../../src/scheduler.js';
 import { briefingsFolder, scratchDir } from './core.js';
@@ -152,11 +153,15 @@ export async function addBriefing(
   await core.folder.sync();
 }
 
+/** The reply's text as a Slack user reads it (hints name `/brief <command>`). */
 export const allText = (reply: Reply | undefined) =>
   reply
-    ? [
-        reply.title,
-        reply.intro ?? '',
-        ...reply.sections.flatMap((s) => [s.heading, s.text ?? '', ...(s.bullets ?? [])]),
-      ].join('\n')
+    ? fillHints(
+        [
+          reply.title,
+          reply.intro ?? '',
+          ...reply.sections.flatMap((s) => [s.heading, s.text ?? '', ...(s.bullets ?? [])]),
+        ].join('\n'),
+        slackCommandSyntax(),
+      )
     : '';

@@ -57,7 +57,13 @@ export class ConsoleAdapter implements Adapter {
   async start(): Promise<void> {
     const { input, output, interactive, bot } = this.options;
     // Questions before any briefing are answered from the whole store.
-    await bot.rememberThread(this.thread, { kind: 'info', title: '', sections: [], thread: { itemIds: [] } });
+    await bot.rememberThread(this.thread, {
+      kind: 'info',
+      audience: 'requester',
+      title: '',
+      sections: [],
+      thread: { itemIds: [] },
+    });
     const lines = createInterface({
       input,
       terminal: interactive,

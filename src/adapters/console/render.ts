@@ -1,4 +1,4 @@
-import { moreLine, type Reply } from '../../reply.js';
+import { type CommandSyntax, moreLine, type Reply, withHints } from '../../reply.js';
 
 export interface ConsoleLook {
   /** Columns to wrap at: the terminal's width, or 80 when there is no terminal. */
@@ -9,12 +9,16 @@ export interface ConsoleLook {
 
 export const DEFAULT_WIDTH = 80;
 
+/** The console takes every command by its own name: `/topics`, `/subscribe gaza 08:00 UTC`. */
+export const consoleCommandSyntax: CommandSyntax = (name, args) => (args ? `/${name} ${args}` : `/${name}`);
+
 /**
  * Terminal text for a reply, wrapped at word boundaries. Document text is stripped of control
  * characters first, so a briefing cannot move the cursor, recolour the terminal or hide text with
  * escape sequences; the only escapes in the output are the renderer's own colours.
  */
-export function renderConsole(reply: Reply, look: ConsoleLook = {}): string {
+export function renderConsole(unfilled: Reply, look: ConsoleLook = {}): string {
+  const reply = withHints(unfilled, consoleCommandSyntax);
   const width = Math.max(20, look.width ?? DEFAULT_WIDTH);
   const style = look.color ? STYLES : PLAIN;
   const wrap = (text: string, first: string, rest: string) => wrapWords(text, first, rest, width);

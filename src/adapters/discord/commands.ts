@@ -6,6 +6,7 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Command, OptionSpec } from '../../core/commands/command.js';
+import type { CommandSyntax } from '../../reply.js';
 import { fitText, oneLine } from './render.js';
 import { DISCORD_LIMITS as L } from './types.js';
 
@@ -75,4 +76,23 @@ export function optionStrings(
     if (entry.value !== undefined) options[entry.name] = String(entry.value);
   }
   return options;
+}
+
+/**
+ * Discord registers every command on its own and shows options by name, so a hint reads as the client
+ * shows a filled-in command: `/subscribe topics:gaza time:08:00 timezone:UTC`. Words go to options in
+ * order; the option marked `rest` (or the last) takes what is left.
+ */
+export function discordCommandSyntax(commands: readonly Pick<Command, 'name' | 'options'>[]): CommandSyntax {
+  return (name, args) => {
+    const words = args.split(/\s+/).filter(Boolean);
+    const specs = commands.find((command) => command.name === name)?.options ?? [];
+    const parts = [`/${name}`];
+    for (const [index, spec] of specs.entries()) {
+      if (words.length === 0) break;
+      const last = spec.rest || index === specs.length - 1;
+      parts.push(`${spec.name}:${last ? words.splice(0).join(' ') : words.shift()}`);
+    }
+    return [...parts, ...words].join(' ');
+  };
 }

@@ -1,20 +1,29 @@
 import type { AutocompleteInteraction, ChatInputCommandInteraction, Client, Message } from 'discord.js';
 import type { BotApi } from '../../core/bot-api.js';
 import type { CommandRequest, MessageRequest } from '../../core/requests.js';
-import type { Reply } from '../../reply.js';
+import { type CommandSyntax, type Reply, withHints } from '../../reply.js';
 import { InteractionResponder, openThread, postMessage, threadIdOf, threadOf } from './client.js';
-import { optionStrings } from './commands.js';
-import { apologyPayload, renderChoices, renderReply, threadName } from './render.js';
+import { discordCommandSyntax, optionStrings } from './commands.js';
+import { apologyPayload, renderChoices, renderReply as renderFilled, threadName } from './render.js';
 import type { DiscordLogger } from './types.js';
 
 /** Interaction and message handlers: Discord events -> core requests -> rendered replies. */
 export class DiscordHandlers {
+  private readonly syntax: CommandSyntax;
+
   constructor(
     private readonly client: Client,
     private readonly bot: BotApi,
     private readonly logger: DiscordLogger,
     private readonly deferAfterMs: number,
-  ) {}
+  ) {
+    this.syntax = discordCommandSyntax(bot.commands);
+  }
+
+  /** Reply -> Discord payload, with hints naming Discord's own commands. */
+  render(reply: Reply) {
+    return renderFilled(withHints(reply, this.syntax));
+  }
 
   /** `/brief gaza` and friends: answer (or defer) within 3 s, then open a thread when the reply wants one. */
   async onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
@@ -23,7 +32,7 @@ export class DiscordHandlers {
     );
     const request: CommandRequest = {
       platform: 'discord',
-      workspaceId: interaction.guildId ?? undefined,
+      ...(interaction.guildId ? { workspaceId: interaction.guildId } : {}),
       channelId: interaction.channelId,
       userId: interaction.user.id,
       name: interaction.commandName,
@@ -33,7 +42,7 @@ export class DiscordHandlers {
     let message: Message | undefined;
     try {
       reply = await this.bot.command(request);
-      message = await responder.send(renderReply(reply));
+      message = await responder.send(this.render(reply));
     } catch (error) {
       this.logger.error(`discord: /${interaction.commandName} failed`, { error });
       await responder
@@ -92,7 +101,7 @@ export class DiscordHandlers {
     try {
       const reply = await this.bot.followUp(request);
       if (!reply) return;
-      await postMessage(this.client, thread.id, renderReply(reply));
+      await postMessage(this.client, thread.id, this.render(reply));
     } catch (error) {
       this.logger.error(`discord: follow-up in thread ${thread.id} failed`, { error });
       // Apologise only where the bot is surely expected to answer.

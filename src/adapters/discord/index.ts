@@ -3,7 +3,6 @@ import type { Adapter, PostedMessage } from '../../core/bot-api.js';
 import type { Reply } from '../../reply.js';
 import { createClient, postMessage, threadIdOf } from './client.js';
 import { DiscordHandlers } from './handlers.js';
-import { renderReply } from './render.js';
 import type { DiscordAdapterOptions } from './types.js';
 
 export { buildCommandRegistrations } from './commands.js';
@@ -84,7 +83,7 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     },
 
     async postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
-      const message = await postMessage(client, channelId, renderReply(reply));
+      const message = await postMessage(client, channelId, handlers.render(reply));
       const threadId =
         reply.thread && message.guildId
           ? await handlers.openAndRemember(message.guildId, channelId, message.id, reply)

@@ -10,6 +10,7 @@ import { createLogger } from '../../logging.js';
 import type { Reply } from '../../reply.js';
 import { type MessageEventPayload, RecentDeliveries, type SlashCommandPayload } from './events.js';
 import { SlackHandlers } from './handlers.js';
+import { slackCommandSyntax } from './hints.js';
 import { type PacingOptions, PostPacer } from './post.js';
 import type { SlackConfig, SlackLogger, SlackRetryConfig } from './types.js';
 
@@ -138,10 +139,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         })
       : undefined;
   const app = socketReceiver
-    ? new App({ ...common, socketMode: true, appToken: config.appToken, receiver: socketReceiver })
+    ? new App({ ...common, socketMode: true, appToken: config.appToken ?? '', receiver: socketReceiver })
     : new App({
         ...common,
-        signingSecret: config.signingSecret,
+        ...(config.signingSecret ? { signingSecret: config.signingSecret } : {}),
         endpoints: config.endpoint ?? '/slack/events',
         customRoutes: [
           {
@@ -155,7 +156,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         ],
       });
 
-  const handlers = new SlackHandlers({ bot, logger, deliveries: new RecentDeliveries() });
+  const handlers = new SlackHandlers({
+    bot,
+    logger,
+    deliveries: new RecentDeliveries(),
+    syntax: slackCommandSyntax(config.command ?? '/brief'),
+  });
 
   // Digests get a client of their own that hands 429s back rather than pausing and backing off
   // exponentially (which also held up interactive replies); the pacer waits them out per channel.
@@ -185,7 +191,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       event: event as unknown as MessageEventPayload,
       eventId: body.event_id,
       retryNum: context.retryNum,
-      identity: { botUserId: context.botUserId, botId: context.botId },
+      identity: {
+        ...(context.botUserId ? { botUserId: context.botUserId } : {}),
+        ...(context.botId ? { botId: context.botId } : {}),
+      },
       client,
     });
   });

@@ -4,7 +4,7 @@
  */
 import type { RespondFn } from '@slack/bolt';
 import type { BotApi, PostedMessage } from '../../core/bot-api.js';
-import { infoReply, type Reply } from '../../reply.js';
+import { type CommandSyntax, infoReply, type Reply, withHints } from '../../reply.js';
 import {
   type BotIdentity,
   classifyMessage,
@@ -14,6 +14,7 @@ import {
   slackThreadId,
   toCommandRequest,
 } from './events.js';
+import { slackCommandSyntax } from './hints.js';
 import {
   certainlyNotPosted,
   describeError,
@@ -23,7 +24,7 @@ import {
   slackErrorCode,
   type WebClient,
 } from './post.js';
-import { renderReply } from './render.js';
+import { renderReply as renderFilled } from './render.js';
 import type { SlackLogger } from './types.js';
 
 export const APOLOGY = infoReply(
@@ -43,7 +44,7 @@ export interface CommandArgs {
 export interface MessageArgs {
   event: MessageEventPayload;
   eventId?: string;
-  retryNum?: number;
+  retryNum?: number | undefined;
   identity: BotIdentity;
   client: WebClient;
 }
@@ -52,10 +53,16 @@ export interface HandlerDeps {
   bot: BotApi;
   logger: SlackLogger;
   deliveries: RecentDeliveries;
+  /** How hints name commands; default `/brief <command>`. */
+  syntax?: CommandSyntax;
 }
 
 export class SlackHandlers {
-  constructor(private readonly deps: HandlerDeps) {}
+  private readonly syntax: CommandSyntax;
+
+  constructor(private readonly deps: HandlerDeps) {
+    this.syntax = deps.syntax ?? slackCommandSyntax();
+  }
 
   /** `/brief ...`, already acknowledged. Briefings go to the channel; help, lists and errors to the user. */
   async onCommand(args: CommandArgs): Promise<void> {
@@ -104,7 +111,7 @@ export class SlackHandlers {
     }
     if (!reply) return;
     try {
-      await postMessage(args.client, decision.channelId, renderReply(reply), decision.threadTs);
+      await postMessage(args.client, decision.channelId, this.render(reply), decision.threadTs);
     } catch (error) {
       logger.error('slack: could not answer in the thread', { threadId: decision.request.threadId, error });
     }
@@ -112,7 +119,7 @@ export class SlackHandlers {
 
   /** Posts a reply in a channel and remembers its thread; throws when Slack would not take it. */
   async postToChannel(client: WebClient, channelId: string, reply: Reply): Promise<PostedMessage> {
-    const ts = await postMessage(client, channelId, renderReply(reply));
+    const ts = await postMessage(client, channelId, this.render(reply));
     const posted: PostedMessage = { platform: 'slack', channelId, threadId: slackThreadId(channelId, ts) };
     await this.remember(posted, reply);
     return posted;
@@ -141,7 +148,7 @@ export class SlackHandlers {
           : reply;
       if (args.respond) {
         try {
-          await respondWith(args.respond, renderReply(withHint), 'in_channel');
+          await respondWith(args.respond, this.render(withHint), 'in_channel');
           return;
         } catch (fallbackError) {
           logger.error('slack: response_url failed too', { channel, error: fallbackError });
@@ -154,7 +161,7 @@ export class SlackHandlers {
   /** Ephemeral: through response_url first, then chat.postEphemeral. */
   private async sendToUser(args: CommandArgs, reply: Reply): Promise<void> {
     const { logger } = this.deps;
-    const message = renderReply(reply);
+    const message = this.render(reply);
     if (args.respond) {
       try {
         await respondWith(args.respond, message, 'ephemeral');
@@ -170,6 +177,10 @@ export class SlackHandlers {
     } catch (error) {
       logger.error('slack: could not reach the user at all', { user: args.payload.user_id, error });
     }
+  }
+
+  private render(reply: Reply) {
+    return renderFilled(withHints(reply, this.syntax));
   }
 
   private async remember(posted: PostedMessage, reply: Reply): Promise<void> {

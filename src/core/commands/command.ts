@@ -24,7 +24,7 @@ export interface CommandCaller {
 export interface Command<Options = Record<string, unknown>> {
   name: string;
   description: string;
-  /** Shown by help: how to type it, e.g. "/brief <topic>". */
+  /** Shown by help: how to type it as a hint, e.g. "{/brief <topic>}" (see `fillHints`). */
   usage: string;
   examples: string[];
   options: OptionSpec[];

@@ -6,8 +6,8 @@ export function helpCommand(listCommands: () => readonly Command[]): Command {
   return defineCommand<{ command?: string | undefined }>({
     name: 'help',
     description: 'What the bot can do and how to ask',
-    usage: '/help [command]',
-    examples: ['/help', '/help brief'],
+    usage: '{/help [command]}',
+    examples: ['{/help}', '{/help brief}'],
     options: [{ name: 'command', description: 'A command to explain', required: false }],
     schema: z.object({ command: z.string().trim().toLowerCase().optional() }),
     async run(_services, _caller, options) {
@@ -17,20 +17,21 @@ export function helpCommand(listCommands: () => readonly Command[]): Command {
       if (wanted && chosen.length === 0) {
         return {
           kind: 'error',
-          title: `No command /${wanted}`,
+          audience: 'requester',
+          title: `No command “${wanted}”`,
           sections: [
-            { heading: '', text: `Commands: ${commands.map((command) => `/${command.name}`).join(', ')}.` },
+            { heading: '', text: `Commands: ${commands.map((command) => `{/${command.name}}`).join(', ')}.` },
           ],
         };
       }
       return {
         kind: 'info',
-        title: wanted ? `/${wanted}` : 'briefbot: sourced briefings on the news you follow',
+        audience: 'requester',
+        title: wanted ? `{/${wanted}}` : 'briefbot: sourced briefings on the news you follow',
         ...(wanted
           ? {}
           : {
-              intro:
-                'Every answer quotes the stored documents and names its source. In Slack type /brief <command> (e.g. /brief topics).',
+              intro: 'Every answer quotes the stored documents and names its source.',
             }),
         sections: [
           ...chosen.map((command) => ({

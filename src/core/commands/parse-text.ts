@@ -16,7 +16,9 @@ export function parseCommandText(command: Command, text: string): Record<string,
     options[option.name] = words.shift();
   }
   if (words.length > 0) {
-    throw new UserError(`Too many words for /${command.name}: "${words.join(' ')}". Usage: ${command.usage}`);
+    throw new UserError(
+      `Too many words for {/${command.name}}: "${words.join(' ')}". Usage: ${command.usage}`,
+    );
   }
   return options;
 }

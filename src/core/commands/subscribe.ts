@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { defineCommand } from './command.js';
 import {
   describeSchedule,
   describeTopics,
@@ -9,13 +8,14 @@ import {
   timeSchema,
   timeZoneSchema,
   topicListSchema,
-} from './subscription-shared.js';
+} from '../digests/subscription-options.js';
+import { defineCommand } from './command.js';
 
 export default defineCommand<{ topics: string[]; time: string; timezone: string; quiet: boolean }>({
   name: 'subscribe',
   description: 'A daily digest of what is new on some topics, posted in this channel at a local time',
-  usage: '/brief subscribe <topics,comma-separated> <HH:MM> <time zone> [quiet]',
-  examples: ['/brief subscribe gaza,aid 08:00 Europe/London', '/brief subscribe rafah 18:30 UTC quiet'],
+  usage: '{/subscribe <topics,comma-separated> <HH:MM> <time-zone> [quiet]}',
+  examples: ['{/subscribe gaza,aid 08:00 Europe/London}', '{/subscribe rafah 18:30 UTC quiet}'],
   options: [
     { name: 'topics', description: 'Topics separated by commas, e.g. gaza,aid', required: true },
     { name: 'time', description: 'Local time of day, 24-hour HH:MM, e.g. 08:00', required: true },
@@ -56,9 +56,10 @@ export default defineCommand<{ topics: string[]; time: string; timezone: string;
     services.subscriptionChanges?.saved(subscription);
     return {
       kind: 'info',
+      audience: 'requester',
       title: `${created ? 'Subscribed' : 'Subscription updated'}: ${describeTopics(services, subscription)}`,
       sections: [{ heading: '', text: describeSchedule(subscription, now) }],
-      footer: `See this channel's digests with /brief subscriptions; stop with /brief unsubscribe ${topics[0]}.`,
+      footer: `See this channel's digests with {/subscriptions}; stop with {/unsubscribe ${topics[0]}}.`,
     };
   },
 });

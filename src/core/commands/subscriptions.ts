@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { nextOccurrence } from '../local-time.js';
+import { nextOccurrence } from '../digests/local-time.js';
+import { describeSchedule, describeTopics } from '../digests/subscription-options.js';
 import { defineCommand } from './command.js';
-import { describeSchedule, describeTopics } from './subscription-shared.js';
 
 export default defineCommand<Record<string, never>>({
   name: 'subscriptions',
   description: "This channel's daily digests and when each comes next",
-  usage: '/brief subscriptions',
-  examples: ['/brief subscriptions'],
+  usage: '{/subscriptions}',
+  examples: ['{/subscriptions}'],
   options: [],
   schema: z.object({}),
   async run(services, caller) {
@@ -18,10 +18,9 @@ export default defineCommand<Record<string, never>>({
     if (subscriptions.length === 0) {
       return {
         kind: 'info',
+        audience: 'requester',
         title: 'No digests in this channel',
-        sections: [
-          { heading: '', text: 'Subscribe with e.g. /brief subscribe gaza,aid 08:00 Europe/London.' },
-        ],
+        sections: [{ heading: '', text: 'Subscribe with e.g. {/subscribe gaza,aid 08:00 Europe/London}.' }],
       };
     }
     const now = services.clock();
@@ -30,12 +29,13 @@ export default defineCommand<Record<string, never>>({
     subscriptions.sort((a, b) => (next.get(a.id) ?? 0) - (next.get(b.id) ?? 0));
     return {
       kind: 'info',
+      audience: 'requester',
       title: `Digests in this channel (${subscriptions.length})`,
       sections: subscriptions.map((subscription) => ({
         heading: describeTopics(services, subscription),
         text: describeSchedule(subscription, now),
       })),
-      footer: 'Stop one with /brief unsubscribe <topic>, or all with /brief unsubscribe all.',
+      footer: 'Stop one with {/unsubscribe <topic>}, or all with {/unsubscribe all}.',
     };
   },
 });

@@ -4,8 +4,8 @@ import { defineCommand } from './command.js';
 export default defineCommand<Record<string, never>>({
   name: 'topics',
   description: 'Every topic you can brief on, with how many items each has',
-  usage: '/topics',
-  examples: ['/topics'],
+  usage: '{/topics}',
+  examples: ['{/topics}'],
   options: [],
   schema: z.object({}),
   async run(services) {
@@ -17,8 +17,9 @@ export default defineCommand<Record<string, never>>({
     );
     return {
       kind: 'info',
+      audience: 'requester',
       title: 'Topics',
-      intro: 'Brief on any of them with /brief <topic>; names in brackets work too.',
+      intro: 'Brief on any of them with {/brief <topic>}; names in brackets work too.',
       sections: ordered.map((topic) => {
         const count = counts.get(topic.slug) ?? 0;
         const aliases = topic.aliases.length > 0 ? ` (${topic.aliases.slice(0, 4).join(', ')})` : '';

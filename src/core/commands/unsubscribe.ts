@@ -1,19 +1,19 @@
 import { z } from 'zod';
-import { topicsKey } from '../store/subscriptions.js';
-import { defineCommand } from './command.js';
 import {
   describeTopics,
   ensureMaySubscribe,
   resolveTopics,
   TOPICS_HELP,
   topicListSchema,
-} from './subscription-shared.js';
+} from '../digests/subscription-options.js';
+import { topicsKey } from '../store/subscriptions.js';
+import { defineCommand } from './command.js';
 
 export default defineCommand<{ topics: string[] }>({
   name: 'unsubscribe',
   description: "Stops this channel's digests on some topics, or all of them",
-  usage: '/brief unsubscribe <topics,comma-separated | all>',
-  examples: ['/brief unsubscribe gaza', '/brief unsubscribe all'],
+  usage: '{/unsubscribe <topics,comma-separated|all>}',
+  examples: ['{/unsubscribe gaza}', '{/unsubscribe all}'],
   options: [{ name: 'topics', description: 'Topics separated by commas, or all', required: true }],
   schema: z.object({
     topics: z.string({ error: `Say which topics to stop, or all. ${TOPICS_HELP}` }).pipe(topicListSchema),
@@ -51,11 +51,17 @@ export default defineCommand<{ topics: string[] }>({
       const what = all ? 'any topic' : [...stop].join(', ');
       return {
         kind: 'info',
+        audience: 'requester',
         title: 'Nothing to stop',
-        sections: [{ heading: '', text: `This channel has no digest on ${what}. See /brief subscriptions.` }],
+        sections: [{ heading: '', text: `This channel has no digest on ${what}. See {/subscriptions}.` }],
       };
     }
     // Alphabetical: subscriptions made in the same instant have no order of their own.
-    return { kind: 'info', title: 'Unsubscribed', sections: [{ heading: '', bullets: lines.sort() }] };
+    return {
+      kind: 'info',
+      audience: 'requester',
+      title: 'Unsubscribed',
+      sections: [{ heading: '', bullets: lines.sort() }],
+    };
   },
 });

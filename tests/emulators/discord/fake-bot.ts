@@ -124,7 +124,7 @@ function commandSpec(name: string, description: string, options: Command['option
     examples: [],
     options,
     schema: z.record(z.string(), z.string().optional()) as unknown as Command['schema'],
-    run: async () => ({ kind: 'info', title: name, sections: [] }),
+    run: async () => ({ kind: 'info', audience: 'requester', title: name, sections: [] }),
   };
 }
 
@@ -157,17 +157,24 @@ export class FakeBot implements BotApi {
       case 'topics':
         return {
           kind: 'info',
+          audience: 'requester',
           title: 'Topics',
           sections: [{ heading: '', bullets: this.topics.map((t) => `${t.label} (${t.slug})`) }],
         };
       case 'help':
         return {
           kind: 'info',
+          audience: 'requester',
           title: 'briefbot',
           sections: this.commands.map((c) => ({ heading: c.usage, text: c.description })),
         };
       default:
-        return { kind: 'error', title: `Unknown command /${request.name}`, sections: [] };
+        return {
+          kind: 'error',
+          audience: 'requester',
+          title: `Unknown command /${request.name}`,
+          sections: [],
+        };
     }
   }
 
@@ -177,6 +184,7 @@ export class FakeBot implements BotApi {
     if (!topic) {
       return {
         kind: 'error',
+        audience: 'requester',
         title: `No topic called "${typed}"`,
         sections: [{ heading: '', text: 'Type /topics to see the topics I know.' }],
       };
@@ -186,11 +194,12 @@ export class FakeBot implements BotApi {
       heading: item.headline,
       text: item.summary,
       bullets: item.keyPoints,
-      source: { name: item.source, url: item.url, date: item.date },
+      source: { name: item.source, date: item.date, ...(item.url ? { url: item.url } : {}) },
       itemId: item.id,
     }));
     return {
       kind: 'briefing',
+      audience: 'channel',
       title: `${topic.label}: latest developments`,
       intro: `${items.length} items, newest and most relevant first`,
       sections,
@@ -214,19 +223,25 @@ export class FakeBot implements BotApi {
     if (!best) {
       return {
         kind: 'answer',
+        audience: 'channel',
         title: 'Not in the briefing',
         sections: [{ heading: '', text: 'The items I have do not say.' }],
       };
     }
     return {
       kind: 'answer',
+      audience: 'channel',
       title: request.text,
       sections: [
         {
           heading: '',
           text: best.sentence,
           quotes: [best.sentence],
-          source: { name: best.item.source, url: best.item.url, date: best.item.date },
+          source: {
+            name: best.item.source,
+            date: best.item.date,
+            ...(best.item.url ? { url: best.item.url } : {}),
+          },
           itemId: best.item.id,
         },
       ],

@@ -57,7 +57,7 @@ export class TestBot implements BotApi {
 
 /** Keeps what the adapter logs, so tests can assert that nothing went wrong quietly. */
 export class MemoryLogger implements DiscordLogger {
-  readonly lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+  readonly lines: { level: string; message: string; fields?: Record<string, unknown> | undefined }[] = [];
   debug(message: string, fields?: Record<string, unknown>) {
     this.lines.push({ level: 'debug', message, fields });
   }
@@ -96,7 +96,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bot,
     logger,
     config: { token: emulator.token, applicationId: emulator.applicationId, apiUrl: emulator.apiUrl },
-    deferAfterMs: options.deferAfterMs,
+    ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}),
     rest: { retries: 0, timeout: 5000 },
   });
   try {

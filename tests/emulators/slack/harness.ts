@@ -76,8 +76,8 @@ export class RecordingBot implements BotApi {
   readonly followUpCalls: MessageRequest[] = [];
   readonly remembered: { key: ThreadKey; reply: Reply }[] = [];
   /** Set to replace `command` for one test; receives the wrapped bot. */
-  onCommand?: (request: CommandRequest, inner: BotApi) => Promise<Reply>;
-  onFollowUp?: (request: MessageRequest, inner: BotApi) => Promise<Reply | undefined>;
+  onCommand?: ((request: CommandRequest, inner: BotApi) => Promise<Reply>) | undefined;
+  onFollowUp?: ((request: MessageRequest, inner: BotApi) => Promise<Reply | undefined>) | undefined;
 
   constructor(readonly inner: BotApi) {}
 

@@ -11,6 +11,7 @@ export const SEED_SOURCE = {
 export function gazaBriefing(): Reply {
   return {
     kind: 'briefing',
+    audience: 'channel',
     title: 'Gaza: latest developments',
     intro: '3 items from 1 source, newest first.',
     sections: [
@@ -48,6 +49,7 @@ export function gazaBriefing(): Reply {
 export function answerFromSeed(text: string, quote: string): Reply {
   return {
     kind: 'answer',
+    audience: 'channel',
     title: 'Answer',
     sections: [{ heading: '', text, quotes: [quote], source: SEED_SOURCE }],
   };

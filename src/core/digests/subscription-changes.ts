@@ -1,6 +1,6 @@
-import type { Logger } from './logger.js';
-import type { Platform } from './model.js';
-import type { Subscription } from './store/subscriptions.js';
+import type { Logger } from '../logger.js';
+import type { Platform } from '../model.js';
+import type { Subscription } from '../store/subscriptions.js';
 
 /**
  * How the subscribe commands reach the scheduler without the core knowing it exists: the scheduler

@@ -1,15 +1,15 @@
 import { z } from 'zod';
-import { topicLabels } from '../digest.js';
+import type { CommandCaller } from '../commands/command.js';
 import { UserError } from '../errors.js';
-import { canonicalTimeZone, formatLocal, nextOccurrence } from '../local-time.js';
 import type { BotServices } from '../services.js';
 import type { Subscription } from '../store/subscriptions.js';
-import { maySubscribe } from '../subscription-changes.js';
-import type { CommandCaller } from './command.js';
+import { topicLabels } from './compose.js';
+import { canonicalTimeZone, formatLocal, nextOccurrence } from './local-time.js';
+import { maySubscribe } from './subscription-changes.js';
 
 /** What the subscribe commands share: option schemas whose messages say what is accepted, and wording. */
 
-export const TOPICS_HELP = 'Name topics separated by commas, no spaces, e.g. gaza,aid (see /brief topics).';
+export const TOPICS_HELP = 'Name topics separated by commas, no spaces, e.g. gaza,aid (see {/topics}).';
 const TIME_HELP = 'Give the time as 24-hour HH:MM, e.g. 08:00 or 18:30.';
 const ZONE_HELP = 'Use an IANA time zone name such as Europe/London, America/New_York, Asia/Tokyo or UTC.';
 

@@ -1,10 +1,10 @@
-import type { Reply, ReplySection } from '../reply.js';
-import { itemSection } from './briefing.js';
+import type { Reply, ReplySection } from '../../reply.js';
+import { itemSection } from '../briefing.js';
+import type { Item } from '../model.js';
+import type { ItemStore, StoredItem } from '../store/store.js';
+import type { Subscription } from '../store/subscriptions.js';
+import type { TopicCatalogue } from '../topics.js';
 import { formatLocal } from './local-time.js';
-import type { Item } from './model.js';
-import type { ItemStore, StoredItem } from './store/store.js';
-import type { Subscription } from './store/subscriptions.js';
-import type { TopicCatalogue } from './topics.js';
 
 /** Items a digest shows; renderers may cut further to fit a platform and say how many. */
 export const DIGEST_SIZE = 10;
@@ -65,7 +65,12 @@ function digestReply(
   const late = window.lateFor ? `Late (was due ${formatLocal(new Date(window.lateFor), timezone)}). ` : '';
   if (fresh.length === 0) {
     if (subscription.quiet) return undefined;
-    return { kind: 'digest', title: `${late}No new developments on ${labels} since ${since}`, sections: [] };
+    return {
+      kind: 'digest',
+      audience: 'channel',
+      title: `${late}No new developments on ${labels} since ${since}`,
+      sections: [],
+    };
   }
   const groups = groupByTopic(deps.catalogue, fresh, topics);
   const shown = fairShare(groups, DIGEST_SIZE);
@@ -80,11 +85,12 @@ function digestReply(
   const count = `${fresh.length} new ${fresh.length === 1 ? 'item' : 'items'}`;
   return {
     kind: 'digest',
+    audience: 'channel',
     title: `Daily digest: ${labels}`,
     intro: `${late}${count} since ${since}`,
     sections,
     ...(fresh.length > sections.length
-      ? { more: { count: fresh.length - sections.length, hint: `/brief ${topics[0]} for more` } }
+      ? { more: { count: fresh.length - sections.length, hint: `{/brief ${topics[0]}} for more` } }
       : {}),
     footer: 'Reply in the thread to ask about these items.',
     thread: {
