@@ -1,3 +1,5 @@
+import { parseArgs as parseUtilArgs } from 'node:util';
+
 // Command line of `npm run bench -- [<name>...] [--sizes 1000,10000] [--runs N] [--warmup N] [--seed N]`.
 
 export interface BenchArgs {
@@ -28,44 +30,45 @@ function wholeNumber(text: string, flag: string, min: number): number {
   return value;
 }
 
+/** `node:util` parses the flags; this only checks their values. */
 export function parseArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { names: [], seed: 42, list: false, help: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--sizes':
-        args.sizes = value()
-          .split(',')
-          .filter((s) => s !== '')
-          .map((s) => wholeNumber(s, '--sizes', 1));
-        if (args.sizes.length === 0) throw new UsageError('--sizes needs at least one size');
-        break;
-      case '--runs':
-        args.runs = wholeNumber(value(), '--runs', 1);
-        break;
-      case '--warmup':
-        args.warmup = wholeNumber(value(), '--warmup', 0);
-        break;
-      case '--seed':
-        args.seed = wholeNumber(value(), '--seed', 0);
-        break;
-      case '--list':
-        args.list = true;
-        break;
-      case '-h':
-      case '--help':
-        args.help = true;
-        break;
-      default:
-        if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
-        args.names.push(arg);
-    }
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
+  const { values, positionals } = parsed;
+  const args: BenchArgs = {
+    names: positionals,
+    seed: values.seed === undefined ? 42 : wholeNumber(values.seed, '--seed', 0),
+    list: values.list ?? false,
+    help: values.help ?? false,
+  };
+  if (values.sizes !== undefined) {
+    args.sizes = values.sizes
+      .split(',')
+      .filter((s) => s !== '')
+      .map((s) => wholeNumber(s, '--sizes', 1));
+    if (args.sizes.length === 0) throw new UsageError('--sizes needs at least one size');
+  }
+  if (values.runs !== undefined) args.runs = wholeNumber(values.runs, '--runs', 1);
+  if (values.warmup !== undefined) args.warmup = wholeNumber(values.warmup, '--warmup', 0);
   return args;
+}
+
+function parse(argv: readonly string[]) {
+  return parseUtilArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      sizes: { type: 'string' },
+      runs: { type: 'string' },
+      warmup: { type: 'string' },
+      seed: { type: 'string' },
+      list: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
 }

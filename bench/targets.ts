@@ -10,7 +10,11 @@ export type TargetId =
   | 'memory-rss'
   | 'quality-rouge'
   | 'answers-correct'
-  | 'answers-unsupported';
+  | 'answers-unsupported'
+  | 'squad-f1'
+  | 'squad-support'
+  | 'squad-refused'
+  | 'squad-p99';
 
 export type Comparison = '<' | '<=' | '>=';
 
@@ -86,6 +90,30 @@ export const TARGETS: Record<TargetId, Target> = {
     op: '<=',
     limit: 0,
     unit: 'claims',
+  },
+  // SQuAD 2.0 (../shared/data/squad2), the development data of the answers.
+  'squad-f1': { id: 'squad-f1', text: 'SQuAD 2.0 F1 at least 0.65', op: '>=', limit: 0.65, unit: 'F1' },
+  'squad-support': {
+    id: 'squad-support',
+    text: 'SQuAD 2.0 answerable questions whose cited sentence holds a gold answer: at least 0.80',
+    op: '>=',
+    limit: 0.8,
+    unit: 'share',
+  },
+  'squad-refused': {
+    id: 'squad-refused',
+    text: 'SQuAD 2.0 unanswerable questions refused: at least 0.75',
+    op: '>=',
+    limit: 0.75,
+    unit: 'share',
+  },
+  'squad-p99': {
+    id: 'squad-p99',
+    text: 'answer p99 under 100 ms with 100,000 items in the store',
+    op: '<',
+    limit: 100,
+    unit: 'ms',
+    atSize: 100_000,
   },
 };
 

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './core/ingest/limits.js';
 
 const optionalText = z
   .string()
@@ -9,15 +10,49 @@ const optionalText = z
   .optional()
   .transform((value) => (value === '' ? undefined : value));
 
-/** "6h", "90m", "1h30m", "45s": how operators write a duration. */
+const DURATION = /^(?=\d)(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+)s)?(?:(\d+)ms)?$/;
+
+/** "6h", "90m", "1h30m", "45s", "500ms": how operators write a duration. */
 const durationMs = z
   .string()
   .trim()
-  .regex(/^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/, 'must be a duration such as 6h, 90m or 1h30m')
+  .regex(DURATION, 'must be a duration such as 6h, 90m or 1h30m (units h, m, s and ms)')
   .transform((text) => {
-    const part = (unit: string) => Number(new RegExp(`(\\d+)${unit}`).exec(text)?.[1] ?? 0);
-    return ((part('h') * 60 + part('m')) * 60 + part('s')) * 1000;
+    const [h = 0, m = 0, sec = 0, ms = 0] = (DURATION.exec(text) ?? [])
+      .slice(1)
+      .map((part) => Number(part ?? 0));
+    return ((h * 60 + m) * 60 + sec) * 1000 + ms;
   });
+
+/** A duration with a floor, and the reason for it in the message. */
+const durationAtLeast = (floorMs: number, fallback: string, why: string) =>
+  optionalText
+    .transform((text) => text ?? fallback)
+    .pipe(durationMs)
+    .pipe(z.number().min(floorMs, why));
+
+/** Only http(s): a `javascript:` or `ftp://` API base is a typo or an attack, never a setting. */
+const httpUrl = (example: string) =>
+  optionalText.pipe(
+    z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` }).optional(),
+  );
+
+/** A whole number written in decimal digits: "0x1F90" and "8e3" are typos, not ports. */
+const wholeNumber = (min: number, max: number, what: string, fallback: number) =>
+  optionalText
+    .pipe(z.string().regex(/^\d+$/, `must be ${what}`).optional())
+    .transform((text) => (text === undefined ? fallback : Number(text)))
+    .pipe(z.number().int().min(min, `must be ${what}`).max(max, `must be ${what}`));
+
+/** "2MB", "512KB" or a number of bytes. */
+const byteSize = optionalText
+  .transform((text) => text ?? '2MB')
+  .pipe(z.string().regex(/^\d+\s*(?:B|KB|MB)?$/i, 'must be a size such as 2MB, 512KB or 100000'))
+  .transform((text) => {
+    const [, digits = '0', unit = 'B'] = /^(\d+)\s*([A-Z]*)$/i.exec(text) ?? [];
+    return Number(digits) * ({ B: 1, KB: 1024, MB: 1024 * 1024 }[unit.toUpperCase()] ?? 1);
+  })
+  .pipe(z.number().min(1024, 'must be at least 1KB'));
 
 /** Comma-separated user ids: who may change a channel's digests on that platform. */
 const userIds = optionalText.transform((text) =>
@@ -51,7 +86,11 @@ const EnvSchema = z.object({
   NO_COLOR: optionalText,
   BRIEFBOT_HISTORY: optionalText,
 
-  DIGEST_GRACE: optionalText.transform((text) => text ?? '6h').pipe(durationMs),
+  DIGEST_GRACE: durationAtLeast(
+    60_000,
+    '6h',
+    'must be at least 1m: it is how late a missed digest may still be posted',
+  ),
   INSTANCE_ID: optionalText,
   SLACK_ADMIN_USERS: userIds,
   DISCORD_ADMIN_USERS: userIds,
@@ -60,8 +99,8 @@ const EnvSchema = z.object({
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must start with xapp-').optional()),
   SLACK_MODE: z.enum(['socket', 'http']).default('socket'),
-  SLACK_API_URL: optionalText.pipe(z.url('must be a URL such as https://slack.com/api/').optional()),
-  PORT: z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65_535).default(3000),
+  SLACK_API_URL: httpUrl('https://slack.com/api/'),
+  PORT: wholeNumber(1, 65_535, 'a port number from 1 to 65535', 3000),
 
   DISCORD_TOKEN: optionalText,
   DISCORD_APPLICATION_ID: optionalText.pipe(
@@ -76,13 +115,43 @@ const EnvSchema = z.object({
       .regex(/^\d{17,20}$/, 'must be a numeric guild id')
       .optional(),
   ),
-  DISCORD_API_URL: optionalText.pipe(z.url('must be a URL such as https://discord.com/api').optional()),
+  DISCORD_API_URL: httpUrl('https://discord.com/api'),
 
-  LLM_BASE_URL: optionalText.pipe(z.url('must be a URL such as http://127.0.0.1:11434/v1').optional()),
+  LLM_BASE_URL: httpUrl('http://127.0.0.1:11434/v1'),
   LLM_MODEL: optionalText,
   LLM_API_KEY: optionalText,
-  LLM_TIMEOUT: optionalText.transform((text) => text ?? '10s').pipe(durationMs),
+  LLM_TIMEOUT: durationAtLeast(1, '10s', 'must be more than 0: a model call needs time to answer'),
+
+  INGEST_WORKERS: wholeNumber(0, 64, 'a number of threads from 0 (the main thread) to 64', 1),
+  INGEST_MAX_FILE_SIZE: byteSize,
+  INGEST_MAX_SENTENCES: wholeNumber(
+    1,
+    10_000_000,
+    'a whole number of sentences',
+    DEFAULT_INGEST_LIMITS.maxSentences,
+  ),
+  INGEST_MAX_YAML_ALIASES: wholeNumber(
+    0,
+    100_000,
+    'a whole number of aliases',
+    DEFAULT_INGEST_LIMITS.maxYamlAliases,
+  ),
 });
+
+/**
+ * Variables the chosen mode does not use are left out before checking, so a stale PORT in a
+ * console session, or an LLM_TIMEOUT with no model, stops nothing.
+ */
+function usedOnly(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const set = (name: string) => (env[name]?.trim() ?? '') !== '';
+  const unused = new Set<string>();
+  if (!set('SLACK_BOT_TOKEN')) for (const name of ['SLACK_MODE', 'SLACK_API_URL', 'PORT']) unused.add(name);
+  else if ((env.SLACK_MODE?.trim() || 'socket') !== 'http') unused.add('PORT');
+  if (!set('DISCORD_TOKEN')) for (const name of ['DISCORD_API_URL', 'DISCORD_GUILD_ID']) unused.add(name);
+  if (!set('LLM_BASE_URL')) unused.add('LLM_TIMEOUT');
+  if (set('DATABASE_URL')) unused.add('DATABASE_PATH');
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !unused.has(name)));
+}
 
 /** Problems between variables: checked on the raw values, so they show beside any single bad one. */
 function missingCompanions(env: Record<string, string | undefined>): string[] {
@@ -137,8 +206,15 @@ export interface LlmSettings {
   timeoutMs: number;
 }
 
+export interface IngestSettings {
+  /** Threads that build items; 0 builds on the main thread. */
+  workers: number;
+  limits: IngestLimits;
+}
+
 export interface Config {
   briefingsDir: string;
+  ingest: IngestSettings;
   databasePath: string;
   /** PostgreSQL connection URL: when set, the store is PostgreSQL and databasePath is unused. */
   databaseUrl?: string;
@@ -186,7 +262,7 @@ export function loadDotEnv(path = '.env'): void {
 
 /** The only reader of the environment. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.safeParse(usedOnly(env));
   const problems = [
     ...(parsed.success
       ? []
@@ -199,6 +275,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   return {
     briefingsDir: e.BRIEFINGS_DIR,
+    ingest: {
+      workers: e.INGEST_WORKERS,
+      limits: {
+        maxFileBytes: e.INGEST_MAX_FILE_SIZE,
+        maxSentences: e.INGEST_MAX_SENTENCES,
+        maxYamlAliases: e.INGEST_MAX_YAML_ALIASES,
+      },
+    },
     databasePath: e.DATABASE_PATH,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     logLevel: e.LOG_LEVEL,

@@ -1,4 +1,5 @@
-import type { Adapter, PostedMessage } from './core/bot-api.js';
+import type { Adapter } from './core/bot-api.js';
+import type { PostedMessage } from './core/delivery.js';
 import { DigestComposer, type DigestWindow, digestWindowStart } from './core/digests/compose.js';
 import { localDate } from './core/digests/local-time.js';
 import type { Logger } from './core/logger.js';
@@ -143,7 +144,8 @@ export class DigestDelivery {
     const log = { ...key, channelId: subscription.channelId, platform: subscription.platform };
 
     const lateBy = now.getTime() - due.getTime();
-    if (lateBy > this.options.graceMs) {
+    // The grace is for late runs only: one on time (within lateAfterMs) is never missed, whatever it is.
+    if (lateBy > Math.max(this.options.graceMs, this.options.lateAfterMs)) {
       const error = `missed: due ${due.toISOString()}, found ${Math.round(lateBy / 60_000)} min later, beyond DIGEST_GRACE`;
       await store.finishDigestRun(key, owner, { status: 'skipped', finishedAt: now.toISOString(), error });
       logger.warn('digest skipped: missed beyond the grace period', { ...log, error });

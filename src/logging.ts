@@ -61,7 +61,9 @@ function prettyLine(entry: Record<string, unknown>): string {
   const { level, time, msg, ...fields } = entry;
   const name = String(level).toUpperCase();
   const extra = Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
-  return `${String(time)} ${name} ${String(msg)}${extra}\n`;
+  // A file name or document text with a newline in it cannot forge a second log line.
+  const message = String(msg).replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+  return `${String(time)} ${name} ${message}${extra}\n`;
 }
 
 function redact(value: unknown, depth = 0): unknown {

@@ -11,7 +11,7 @@ import { OpenAiCompatibleChat } from './core/llm.js';
 import { type Readiness, startHealthServer } from './health.js';
 import { createLogger, type LogSink, stderrSink } from './logging.js';
 import { PrometheusMetrics } from './metrics.js';
-import { openCore } from './runtime.js';
+import { startCore } from './runtime.js';
 import { Scheduler } from './scheduler.js';
 
 /** Starts the bot: the platforms that have credentials, or else the local console. */
@@ -27,30 +27,52 @@ async function main(): Promise<void> {
     ? fileSink(config.logFile, (line) => (notice ? notice(line) : process.stderr.write(line)))
     : stderrSink;
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, sink });
+  // A request whose handler rejects a promise nobody awaits must not take every other request down.
+  process.on('unhandledRejection', (error) => {
+    logger.error('unhandled rejection: logged, and the bot keeps serving', { error });
+  });
   const metrics = new PrometheusMetrics();
   const readiness: Readiness = { ingested: false, platforms: new Map() };
   const health =
     config.healthPort === undefined
       ? undefined
       : await startHealthServer({ port: config.healthPort, readiness, registry: metrics.registry, logger });
-  const core = await openCore({
+  // The first ingest runs in the background: the receivers and /healthz come up at once.
+  const core = await startCore({
     briefingsDir: config.briefingsDir,
     databasePath: config.databasePath,
     databaseUrl: config.databaseUrl,
     logger,
     metrics,
     subscriptionAdmins: config.digest.admins,
+    ingestWorkers: config.ingest.workers,
+    limits: config.ingest.limits,
     ...(config.llm ? { chat: new OpenAiCompatibleChat(config.llm) } : {}),
   });
   readiness.store = () => core.store.countItems({});
-  readiness.ingested = true;
+  const firstIngest = core.firstIngest.then(
+    () => {
+      readiness.ingested = true;
+    },
+    (error: unknown) => {
+      logger.error('ingesting the briefings folder failed', { error });
+    },
+  );
   if (config.watchBriefings) core.folder.watch();
 
   // Bolt and discord.js take longer to load than the rest of the bot: only the platforms in use are loaded.
   const adapters: Adapter[] = [];
   if (config.slack) {
     const { createSlackAdapter } = await import('./adapters/slack/index.js');
-    adapters.push(createSlackAdapter({ bot: core.bot, config: config.slack, logger, metrics }));
+    adapters.push(
+      createSlackAdapter({
+        bot: core.bot,
+        config: config.slack,
+        logger,
+        metrics,
+        ingestStatus: () => core.ingestStatus(),
+      }),
+    );
   }
   if (config.discord) {
     const { createDiscordAdapter } = await import('./adapters/discord/index.js');
@@ -58,6 +80,8 @@ async function main(): Promise<void> {
   }
   let consoleAdapter: ConsoleAdapter | undefined;
   if (consoleMode) {
+    // The console has no acks to keep: it starts on the whole folder.
+    await firstIngest;
     const items =
       [...(await core.store.topicCounts()).values()].length > 0 ? await core.store.countItems({}) : 0;
     const greeting = `briefbot: no Slack or Discord credentials, so this is the local console on ${config.briefingsDir} (${items} items). ${interactive ? `Logs go to ${config.logFile}. Type /help, or /quit to leave.` : 'Reading commands from standard input.'}`;
@@ -70,6 +94,7 @@ async function main(): Promise<void> {
       output: process.stdout,
       errors: process.stderr,
       interactive,
+      logger,
       color: interactive && config.console.color,
       historyFile: config.console.historyFile,
       topics: core.catalogue.topics.map((topic) => topic.slug),
@@ -98,7 +123,6 @@ async function main(): Promise<void> {
     graceMs: config.digest.graceMs,
   });
   core.subscriptionEvents.listen(scheduler);
-  await scheduler.start();
 
   let stopping = false;
   const shutdown = async (code: number) => {
@@ -115,6 +139,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void shutdown(0));
   process.once('SIGTERM', () => void shutdown(0));
+
+  // Digests wait for the first ingest, so a catch-up digest is composed from the whole folder.
+  await firstIngest;
+  if (!stopping) await scheduler.start();
   if (consoleAdapter) {
     await consoleAdapter.closed;
     await shutdown(0);

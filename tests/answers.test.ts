@@ -55,6 +55,38 @@ describe('follow-up questions after a briefing', () => {
     );
   });
 
+  it('"who is mediating?" meets "Mediation efforts involving Egypt, Qatar, and the United States"', async () => {
+    const [reply] = await briefThenAsk(await startCore(), 'gaza', 'who is mediating?');
+    expect(reply?.sections[0]?.heading).toBe('Egypt, Qatar, and the United States');
+    expect(quoted(reply!)).toContain('Mediation efforts involving');
+  });
+
+  it('a negated question is refused when the sentence says it plainly', async () => {
+    const [reply] = await briefThenAsk(await startCore(), 'gaza', 'Who is not mediating the talks?');
+    expect(reply?.title).toBe('Not in the briefings');
+    expect(reply?.sections[0]?.text).toContain('did not happen');
+  });
+
+  it('a year is answered bare, as written, and a question with a changed year is refused', async () => {
+    const folder = briefingsFolder({
+      '2024-05-03-ohio.txt':
+        'date 2024-05-03 The Ohio Company sent the surveyor Christopher Gist to explore the Ohio territory in 1750. ' +
+        'He reported on the land and its people in detail to the company in Virginia.',
+    });
+    const core = await startCore(folder);
+    const [year, changed, who] = await briefThenAsk(
+      core,
+      'Ohio Company',
+      'When did Christopher Gist explore the Ohio territory?',
+      'Who explored the Ohio territory in 1760?',
+      'Who explored the Ohio territory in 1750?',
+    );
+    expect(year?.sections[0]?.heading).toBe('1750');
+    expect(changed?.title).toBe('Not in the briefings');
+    expect(changed?.sections[0]?.text).toContain('number or year');
+    expect(who?.sections[0]?.heading).toBe('Christopher Gist');
+  });
+
   it('a short follow-up leans on the question before it', async () => {
     const [, reply] = await briefThenAsk(
       await startCore(),

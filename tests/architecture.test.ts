@@ -55,6 +55,15 @@ describe('architecture boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('adapters reach the core only through its public surface, src/core/index.ts', () => {
+    const offenders = sources(join(SRC, 'adapters')).flatMap((file) =>
+      imports(file)
+        .filter((name) => /\/core\//.test(name) && !name.endsWith('/core/index.js'))
+        .map((name) => `${relative(SRC, file)} imports ${name}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('only src/config.ts reads process.env', () => {
     const readers = sources(SRC)
       .filter((file) => /process\.env/.test(readFileSync(file, 'utf8')))

@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { brief, briefingsFolder, startCore } from './support/core.js';
 
-function dated(day: number, headline: string): string {
-  return `---\ntitle: ${headline}\ndate: 2024-05-${String(day).padStart(2, '0')}\nsource: Wire ${day}\n---\n${headline} in Rafah, officials said on day ${day}. Families in Rafah described crowded shelters and ${day} new arrivals.\n`;
+/** Eight different developments in Rafah, one a day from a different wire. */
+const DEVELOPMENTS = [
+  'Hospital generators ran out of diesel in Rafah, leaving surgeons operating by torchlight.',
+  'A water desalination plant reopened in Rafah after engineers repaired its pumps.',
+  'Teachers in Rafah began lessons for displaced children inside converted tents.',
+  'Bakeries in Rafah closed as flour deliveries stopped at the border warehouse.',
+  'Municipal crews in Rafah cleared rubble from the main market road with borrowed bulldozers.',
+  'A measles vaccination drive started in Rafah clinics for infants under two.',
+  'Fishermen in Rafah were barred from the sea after boats were confiscated at the harbour.',
+  'Solar panels donated to Rafah schools restored evening electricity for study halls.',
+];
+
+function dated(day: number): string {
+  const development = DEVELOPMENTS[day - 1] ?? '';
+  const headline = development.split(/,| after | as /)[0];
+  return `---\ntitle: ${headline}\ndate: 2024-05-${String(day).padStart(2, '0')}\nsource: Wire ${day}\n---\n${development} Officials confirmed the report on day ${day}.\n`;
 }
 
 describe('/brief <topic>', () => {
@@ -60,10 +74,7 @@ describe('/brief <topic>', () => {
 
   it('shows the newest items first and says how many more exist', async () => {
     const files = Object.fromEntries(
-      Array.from({ length: 8 }, (_, index) => [
-        `wire-${index + 1}.md`,
-        dated(index + 1, `Shelter update ${index + 1}`),
-      ]),
+      Array.from({ length: 8 }, (_, index) => [`wire-${index + 1}.md`, dated(index + 1)]),
     );
     const core = await startCore(briefingsFolder(files));
     const reply = await brief(core, 'rafah');

@@ -7,6 +7,10 @@ describe('configuration from the environment', () => {
   it('with nothing set, runs the embedded default: briefings/ and a local SQLite file', () => {
     expect(loadConfig({})).toEqual({
       briefingsDir: './briefings',
+      ingest: {
+        workers: 1,
+        limits: { maxFileBytes: 2 * 1024 * 1024, maxSentences: 20_000, maxYamlAliases: 100 },
+      },
       databasePath: './data/briefbot.db',
       logLevel: 'info',
       logFormat: 'pretty',

@@ -23,6 +23,14 @@ describe('the local console', () => {
     expect(printed).toContain('Follow-up questions');
   });
 
+  it('says to ask on the next line, where there is no thread, and names commands as the console takes them', async () => {
+    const printed = await converse(['/brief gaza', '/brief xyzzy']);
+    expect(printed).toContain('Ask about these items on the next line.');
+    expect(printed).not.toContain('Reply in the thread');
+    expect(printed).toContain('See every topic with /topics.');
+    expect(printed).not.toMatch(/\/brief topics|\{\//);
+  });
+
   it('answers a question asked before any briefing from the whole store', async () => {
     const printed = await converse(['who is mediating the talks?']);
     expect(printed).toContain('Egypt, Qatar');
@@ -64,6 +72,8 @@ describe('npm start and npm run brief on a fresh folder', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Briefing: Gaza');
     expect(result.stdout.match(/^\d\. /gm)).toHaveLength(3);
+    // One briefing to stdout: nothing follows it, so nothing promises answers.
+    expect(result.stdout).not.toMatch(/Reply in the thread|next line/);
   });
 
   it('npm run brief exits 1 when nothing matched, as grep does, and prints only the reply', async () => {

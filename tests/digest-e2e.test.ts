@@ -88,6 +88,11 @@ describe('digests through the Discord emulator', () => {
       return found;
     });
     expect(subscription?.topics).toEqual(['gaza', 'humanitarian-aid']);
+    // The confirmation can land after the store write: count from after it.
+    await vi.waitFor(() => {
+      if (!JSON.stringify(emulator.messagesIn(emulator.channelId)).includes('Subscribed: Gaza'))
+        throw new Error('no confirmation yet');
+    });
     const before = emulator.messagesIn(emulator.channelId).length;
 
     emulator.rateLimit('POST', /^\/channels\/\d+\/messages$/, 200);

@@ -6,8 +6,19 @@ import { type Harness, startHarness } from './emulators/discord/harness.js';
 
 let h: Harness;
 
+const LEAK = [
+  '---',
+  'title: Leaked evacuation memo',
+  'date: 2024-04-30',
+  'source: Leaks Weekly @here',
+  'url: https://example.com/leak',
+  '---',
+  'A leaked memo told @everyone in the camp to evacuate by noon. The memo was addressed to <@&123> and @here, and was signed by <@456>.',
+  '',
+].join('\n');
+
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ files: { '2024-04-30-leak.md': LEAK } });
 });
 
 afterAll(async () => {
@@ -22,6 +33,8 @@ afterEach(() => {
 
 const byBot = (m: ApiMessage) => m.author.id === h.emulator.botUser.id;
 const embedText = (m: ApiMessage) => JSON.stringify(m.embeds);
+const footerOf = (m: ApiMessage) =>
+  (m.embeds.at(-1) as { footer?: { text: string } } | undefined)?.footer?.text;
 
 /** Runs /brief as a user and waits for the answer and the thread on it. */
 async function brief(topic: string) {
@@ -48,7 +61,7 @@ describe('/brief in Discord', () => {
   test('typing "ga" offers gaza', async () => {
     const interaction = h.emulator.autocomplete('brief', { topic: 'ga' }, 'topic');
     const choices = await h.emulator.waitFor(() => interaction.choices, 'autocomplete choices');
-    expect(choices).toContainEqual({ name: 'Gaza', value: 'gaza' });
+    expect(choices).toContainEqual({ name: 'Gaza (gaza)', value: 'gaza' });
     expect(interaction.ackedAt! - interaction.dispatchedAt).toBeLessThan(3000);
   });
 
@@ -57,13 +70,13 @@ describe('/brief in Discord', () => {
     expect(interaction.callbackType).toBe(4);
     expect(interaction.ackedAt! - interaction.dispatchedAt).toBeLessThan(3000);
 
-    expect(message.content).toBe('**Gaza: latest developments**\n3 items, newest and most relevant first');
+    expect(message.content).toBe('**Briefing: Gaza**\n3 items · latest 2024-04-29');
     expect(message.embeds).toHaveLength(3);
     const text = embedText(message);
-    expect(text).toContain('Egypt, Qatar and the United States');
-    expect(text).toContain('new crossings into northern Gaza');
-    expect(text).toContain('Over 1.5 million civilians');
-    expect(text).toContain('[Reuters](https://www.reuters.com/');
+    expect(text).toMatch(/Egypt, Qatar, and the United States/);
+    expect(text).toMatch(/northern crossings/);
+    expect(text).toMatch(/1\.5 million civilians/);
+    expect(footerOf(message)).toBe('Reply in the thread to ask about these items.');
     expect(h.emulator.payloads.get(message.id)).toMatchObject({ allowed_mentions: { parse: [] } });
 
     expect(thread).toMatchObject({ id: message.id, name: 'gaza', parent_id: h.emulator.channelId });
@@ -73,8 +86,8 @@ describe('/brief in Discord', () => {
     const { thread } = await brief('gaza');
     const answer = await ask(thread.id, 'How many civilians are in Rafah?');
     expect(answer.channel_id).toBe(thread.id);
-    expect(embedText(answer)).toContain('Over 1.5 million civilians are sheltering in Rafah');
-    expect(embedText(answer)).toContain('BBC News');
+    expect(embedText(answer)).toContain('over 1.5 million civilians');
+    expect(embedText(answer)).toContain('2024-04-29-biden-netanyahu-call.txt');
     expect(h.emulator.payloads.get(answer.id)).toMatchObject({ allowed_mentions: { parse: [] } });
   });
 
@@ -86,7 +99,7 @@ describe('/brief in Discord', () => {
       user('999000111222333444', 'otherbot', true),
     );
     const answer = await ask(thread.id, 'Who has mediated between the sides?');
-    expect(embedText(answer)).toContain('Egypt and Qatar');
+    expect(embedText(answer)).toContain('Egypt');
     await new Promise((resolve) => setTimeout(resolve, 200));
     // One answer: none for the other bot, none for the bot's own answer echoed back by the gateway.
     expect(h.emulator.messagesIn(thread.id).filter(byBot)).toHaveLength(1);
@@ -120,16 +133,7 @@ describe('/brief in Discord', () => {
   });
 
   test('a document with @everyone and <@&123> produces messages whose allowed_mentions parse nothing', async () => {
-    h.bot.addDocument('leaks', {
-      id: 'leak-1',
-      headline: 'Leaked memo tells @everyone to evacuate',
-      summary: 'The memo, addressed to <@&123> and @here, was signed by <@456>.',
-      keyPoints: ['@everyone must leave by noon'],
-      source: 'Leaks Weekly @here',
-      date: '2024-04-30',
-      sentences: ['The memo, addressed to <@&123> and @everyone, was signed by <@456>.'],
-    });
-    const { message, thread } = await brief('leaks');
+    const { message, thread } = await brief('leaked memo');
     const answer = await ask(thread.id, 'Who was the memo addressed to?');
     for (const sent of [message, answer]) {
       expect(h.emulator.payloads.get(sent.id)).toMatchObject({ allowed_mentions: { parse: [] } });
@@ -137,6 +141,7 @@ describe('/brief in Discord', () => {
       expect(shown).not.toMatch(/@(everyone|here)/);
       expect(shown).not.toMatch(/(?<!\\)<@/);
     }
+    expect(embedText(message)).toContain('evacuate');
   });
 
   test('a slow answer is deferred within 3 s, then shown, with its thread', async () => {
@@ -161,9 +166,59 @@ describe('/brief in Discord', () => {
       () => interaction.originalMessageId && h.emulator.messages.get(interaction.originalMessageId),
       'the apology',
     );
-    expect(message.content).toMatch(/^Sorry, something went wrong/);
-    expect(h.logger.at('error')).toContain('discord: /brief failed');
+    expect(message.content).toBe('**Sorry, something went wrong**');
+    // Only the requester sees it, as in Slack.
+    expect(message.flags & 64).toBe(64);
+    expect(h.logger.at('error')).toContain('could not deliver a reply');
     h.logger.lines.length = 0;
+  });
+
+  test('/brief typed inside a thread answers in that thread, opens no other, and a question there is answered', async () => {
+    const thread = h.emulator.openThreadAs(h.emulator.human, 'our notes');
+    const interaction = h.emulator.command('brief', { topic: 'gaza' }, thread.id);
+    const briefing = await h.emulator.waitFor(
+      () => interaction.originalMessageId && h.emulator.messages.get(interaction.originalMessageId),
+      'the briefing in the thread',
+    );
+    expect(briefing.channel_id).toBe(thread.id);
+    expect(footerOf(briefing)).toBe('Ask about these items here in this thread.');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.emulator.requestsTo('threads.post').filter((r) => r.path.includes(briefing.id))).toEqual([]);
+    const answer = await ask(thread.id, 'How many civilians are in Rafah?');
+    expect(embedText(answer)).toContain('over 1.5 million civilians');
+  });
+
+  test('a question that mentions the bot is answered without the raw mention in its heading', async () => {
+    const { thread } = await brief('gaza');
+    const answer = await ask(thread.id, `<@${h.emulator.botUser.id}> how many civilians are in Rafah?`);
+    expect(embedText(answer)).toContain('over 1.5 million civilians');
+    expect(`${answer.content} ${embedText(answer)}`).not.toMatch(/<@|\\<@/);
+    expect(answer.content).toContain('how many civilians are in Rafah?');
+  });
+
+  test('an error reply is ephemeral: only the requester sees it, even after a defer', async () => {
+    const wrong = h.emulator.command('subscribe', { topics: 'gaza', time: '25:00', timezone: 'UTC' });
+    const refused = await h.emulator.waitFor(
+      () => wrong.originalMessageId && h.emulator.messages.get(wrong.originalMessageId),
+      'the refusal',
+    );
+    expect(refused.flags & 64).toBe(64);
+    expect(embedText(refused)).toContain('is not a time');
+
+    h.bot.commandDelayMs = 1300;
+    try {
+      const slow = h.emulator.command('subscribe', { topics: 'gaza', time: '25:00', timezone: 'UTC' });
+      const followUp = await h.emulator.waitFor(
+        () => slow.followUpIds[0] && h.emulator.messages.get(slow.followUpIds[0]),
+        'the refusal after the defer',
+      );
+      expect(slow.callbackType).toBe(5);
+      expect(slow.deletedOriginal).toBe(true);
+      expect(followUp.flags & 64).toBe(64);
+      expect(embedText(followUp)).toContain('is not a time');
+    } finally {
+      h.bot.commandDelayMs = 0;
+    }
   });
 
   test('/topics lists topics and opens no thread', async () => {
@@ -172,7 +227,7 @@ describe('/brief in Discord', () => {
       () => interaction.originalMessageId && h.emulator.messages.get(interaction.originalMessageId),
       'the topic list',
     );
-    expect(embedText(message)).toContain('Gaza (gaza)');
+    expect(embedText(message)).toContain('gaza: Gaza');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(h.emulator.threadOn(message.id)).toBeUndefined();
   });

@@ -18,7 +18,7 @@ afterEach(() => {
   expect(h.emulator.unhandled).toEqual([]);
 });
 
-async function answered(interaction: { originalMessageId?: string }) {
+async function answered(interaction: { originalMessageId?: string | undefined }) {
   return h.emulator.waitFor(
     () => interaction.originalMessageId && h.emulator.messages.get(interaction.originalMessageId),
     'the answer to a command',
@@ -45,7 +45,7 @@ describe('when the gateway connection drops', () => {
       'a second resume',
     );
     const message = await answered(h.emulator.command('topics'));
-    expect(JSON.stringify(message.embeds)).toContain('Gaza (gaza)');
+    expect(JSON.stringify(message.embeds)).toContain('gaza: Gaza');
     expect(h.emulator.identifies).toHaveLength(1);
   });
 });

@@ -3,7 +3,6 @@ import { applyFlags, registerDiscordCommands } from '../scripts/discord-register
 import { buildCommandRegistrations } from '../src/adapters/discord/commands.js';
 import { inviteUrl } from '../src/adapters/discord/index.js';
 import { commands } from '../src/core/commands/index.js';
-import { FAKE_COMMANDS } from './emulators/discord/fake-bot.js';
 import { DiscordEmulator } from './emulators/discord/server.js';
 
 let emulator: DiscordEmulator;
@@ -23,13 +22,16 @@ describe('npm run discord:register', () => {
         guildId: emulator.guildId,
         apiUrl: emulator.apiUrl,
       },
-      FAKE_COMMANDS,
+      commands,
     );
-    expect(result).toMatchObject({ scope: 'guild', names: ['brief', 'topics', 'help'] });
+    expect(result).toMatchObject({
+      scope: 'guild',
+      names: ['brief', 'topics', 'subscribe', 'subscriptions', 'unsubscribe', 'help'],
+    });
     const [put] = emulator.requestsTo('guildCommands.put');
     expect(put?.path).toBe(`/applications/${emulator.applicationId}/guilds/${emulator.guildId}/commands`);
     expect(put?.authorization).toBe(`Bot ${emulator.token}`);
-    expect(put?.body).toEqual(buildCommandRegistrations(FAKE_COMMANDS));
+    expect(put?.body).toEqual(buildCommandRegistrations(commands));
     expect(put?.body).toContainEqual(
       expect.objectContaining({
         name: 'brief',
@@ -63,7 +65,7 @@ describe('npm run discord:register', () => {
     await expect(
       registerDiscordCommands(
         { token: 'wrong', applicationId: emulator.applicationId, apiUrl: emulator.apiUrl },
-        FAKE_COMMANDS,
+        commands,
       ),
     ).rejects.toThrow(/401|Unauthorized/);
   });

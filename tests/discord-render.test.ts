@@ -9,9 +9,68 @@ import {
   safeUrl,
   threadName,
 } from '../src/adapters/discord/render.js';
+import { commands } from '../src/core/commands/index.js';
 import type { Reply, ReplyAudience, ReplyKind } from '../src/reply.js';
-import { FAKE_COMMANDS, GAZA_ITEMS } from './emulators/discord/fake-bot.js';
 import { validateMessage } from './emulators/discord/validate.js';
+
+/** Three items as the seed briefing holds them, as plain data for the renderer. */
+const GAZA_ITEMS = [
+  {
+    id: 'gaza-talks',
+    headline: 'Hostage and ceasefire talks resume with Egyptian, Qatari and US mediation',
+    summary:
+      'Negotiators returned to Cairo on Sunday as Egypt, Qatar and the United States pressed Israel and Hamas toward a deal to free hostages and pause the fighting.',
+    keyPoints: [
+      'Egypt, Qatar and the United States are mediating',
+      'The proposal links a phased hostage release to a truce',
+      'A Hamas delegation is expected in Cairo this week',
+    ],
+    source: 'Reuters',
+    url: 'https://www.reuters.com/world/middle-east/gaza-talks-resume-cairo-2024-04-28/',
+    date: '2024-04-28',
+    sentences: [
+      'Negotiators returned to Cairo on Sunday as Egypt, Qatar and the United States pressed Israel and Hamas toward a deal.',
+      'Egypt and Qatar, with the United States, have mediated between the two sides since the autumn.',
+      'President Biden spoke with Prime Minister Netanyahu on Sunday about the talks.',
+    ],
+  },
+  {
+    id: 'gaza-aid',
+    headline: 'Aid deliveries rise as new northern crossings open',
+    summary:
+      'Israel agreed to open new crossings into northern Gaza, and aid agencies reported more trucks entering, though deliveries remain far below need.',
+    keyPoints: [
+      'New crossings into northern Gaza are opening',
+      'More aid trucks entered last week',
+      'Agencies say deliveries remain far below need',
+    ],
+    source: 'Associated Press',
+    url: 'https://apnews.com/article/gaza-aid-crossings-north',
+    date: '2024-04-28',
+    sentences: [
+      'Israel agreed to open new crossings into northern Gaza.',
+      'Aid agencies reported more trucks entering, though deliveries remain far below need.',
+    ],
+  },
+  {
+    id: 'gaza-rafah',
+    headline: 'Fears grow over an offensive in Rafah',
+    summary:
+      'Over 1.5 million civilians are sheltering in Rafah, and aid groups warned that a ground offensive there would be catastrophic.',
+    keyPoints: [
+      'Over 1.5 million civilians are sheltering in Rafah',
+      'Aid groups warn an offensive would be catastrophic',
+      'The US has asked for a credible plan to protect civilians',
+    ],
+    source: 'BBC News',
+    url: 'https://www.bbc.co.uk/news/world-middle-east-rafah',
+    date: '2024-04-29',
+    sentences: [
+      'Over 1.5 million civilians are sheltering in Rafah, most of them displaced from elsewhere in Gaza.',
+      'Aid groups warned that a ground offensive there would be catastrophic.',
+    ],
+  },
+];
 
 const briefing: Reply = {
   kind: 'briefing',
@@ -175,11 +234,8 @@ describe('text fitting', () => {
   });
 
   test('thread names and autocomplete choices stay within Discord limits', () => {
-    expect(threadName(briefing)).toBe('gaza');
-    expect(
-      threadName({ kind: 'digest', audience: 'channel', title: 'Daily digest '.repeat(20), sections: [] })
-        .length,
-    ).toBeLessThanOrEqual(100);
+    expect(threadName(briefing.thread?.topic ?? '')).toBe('gaza');
+    expect(threadName('Daily digest '.repeat(20)).length).toBeLessThanOrEqual(100);
     const choices = renderChoices(
       Array.from({ length: 40 }, (_, i) => ({ name: `Topic ${i} `.repeat(20), value: `t${i}` })),
     );
@@ -190,8 +246,15 @@ describe('text fitting', () => {
 
 describe('command registration', () => {
   test('is derived from the command list, with topic autocomplete on /brief', () => {
-    const body = buildCommandRegistrations(FAKE_COMMANDS);
-    expect(body.map((c) => c.name)).toEqual(['brief', 'topics', 'help']);
+    const body = buildCommandRegistrations(commands);
+    expect(body.map((c) => c.name)).toEqual([
+      'brief',
+      'topics',
+      'subscribe',
+      'subscriptions',
+      'unsubscribe',
+      'help',
+    ]);
     expect(body[0]).toMatchObject({
       type: 1,
       name: 'brief',
@@ -256,6 +319,20 @@ const section = fc.record(
     bullets: fc.array(text(80), { maxLength: 5 }),
     quotes: fc.array(text(80), { maxLength: 3 }),
     source: fc.record({ name: text(40), url, date: fc.constant('2024-04-28') }, { requiredKeys: ['name'] }),
+    outlets: fc.array(fc.record({ name: text(20), url }, { requiredKeys: ['name'] }), { maxLength: 8 }),
+    figures: fc.array(
+      fc.record({
+        label: text(3),
+        values: fc.array(
+          fc.record({
+            text: text(8),
+            source: fc.record({ name: text(10), url, date: fc.constant('2024-04-28') }),
+          }),
+          { maxLength: 6 },
+        ),
+      }),
+      { maxLength: 3 },
+    ),
   },
   { requiredKeys: ['heading'] },
 );

@@ -1,11 +1,10 @@
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DiscordEmulator } from './emulators/discord/server.js';
 import { SlackEmulator } from './emulators/slack/server.js';
 import { FORM, postSigned, slashCommandForm } from './emulators/slack/sign.js';
 import { briefingsFolder, scratchDir } from './support/core.js';
-import { type Started, startScript } from './support/process.js';
+import { freePort, type Started, startScript } from './support/process.js';
 
 const SECRET = 'main-test-signing-secret';
 let running: Started | undefined;
@@ -18,14 +17,6 @@ afterEach(async () => {
   running = undefined;
   emulator = undefined;
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('npm start with Slack credentials', () => {
   it('connects to Slack instead of the console and answers /brief through the Web API', async () => {
@@ -44,6 +35,10 @@ describe('npm start with Slack credentials', () => {
     await expect
       .poll(() => running?.stderr() ?? '', { timeout: 20_000, interval: 100 })
       .toContain('connected to slack');
+    // The receiver is up before the first ingest ends; the briefing asked for needs the seed in.
+    await expect
+      .poll(() => running?.stderr() ?? '', { timeout: 20_000, interval: 100 })
+      .toContain('briefings ingested');
     expect(running.stderr()).not.toContain('local console');
 
     const form = slashCommandForm({
@@ -64,7 +59,8 @@ describe('npm start with Slack credentials', () => {
 
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
-  });
+    // Two processes start, each with an ingest thread: on a shared 2-core machine that takes a while.
+  }, 60_000);
 });
 
 describe('npm start with Discord credentials', () => {
@@ -81,6 +77,9 @@ describe('npm start with Discord credentials', () => {
     await expect
       .poll(() => running?.stderr() ?? '', { timeout: 20_000, interval: 100 })
       .toContain('connected to discord');
+    await expect
+      .poll(() => running?.stderr() ?? '', { timeout: 20_000, interval: 100 })
+      .toContain('briefings ingested');
     const interaction = discord.command('brief', { topic: 'rafah' });
     await expect.poll(() => interaction.originalMessageId, { timeout: 10_000 }).toBeDefined();
     const original = discord.messages.get(interaction.originalMessageId ?? '');
@@ -92,5 +91,6 @@ describe('npm start with Discord credentials', () => {
 
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
-  });
+    // Two processes start, each with an ingest thread: on a shared 2-core machine that takes a while.
+  }, 60_000);
 });

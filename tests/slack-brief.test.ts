@@ -151,7 +151,7 @@ describe('/brief in Slack', () => {
     expect(result.body).toContain('challenge-123');
   });
 
-  it('still delivers the briefing through response_url when the bot is not in the channel', async () => {
+  it('still delivers the briefing through response_url when the bot is not in the channel, promising no follow-ups', async () => {
     h.emulator.notMemberOf.add('C0PRIVATE');
     const ack = await h.command('gaza', { channel: 'C0PRIVATE' });
     expect(ack.status).toBe(200);
@@ -160,7 +160,8 @@ describe('/brief in Slack', () => {
     expect(validateMessage(fallback.body)).toEqual([]);
     const blocks = JSON.stringify(fallback.body.blocks);
     expect(blocks).toContain('over 1.5 million civilians');
-    expect(blocks).toContain('Invite me to this channel');
+    expect(blocks).toContain('Add me to this channel to ask follow-up questions about these items.');
+    expect(blocks).not.toContain('Reply in the thread');
     expect(since('chat.postMessage').map((c) => c.response)).toEqual([
       { ok: false, error: 'not_in_channel' },
     ]);
@@ -178,7 +179,7 @@ describe('/brief in Slack', () => {
     expect(String(apology.body.text)).toContain('Sorry');
     expect(postedSince()).toHaveLength(0);
     const logged = h.logger.errors().slice(errorsBefore);
-    expect(logged.map((line) => line.message)).toContain('slack: command failed');
+    expect(logged.map((line) => line.message)).toContain('could not deliver a reply');
   });
 
   it('posts document text holding <!channel>, <@U123> and a disguised link inert', async () => {

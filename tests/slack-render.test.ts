@@ -222,6 +222,20 @@ const section: fc.Arbitrary<ReplySection> = fc.record(
       { name: text(10), url, date: fc.oneof(fc.constant('2024-04-29'), fc.string({ maxLength: 12 })) },
       { requiredKeys: ['name'] },
     ),
+    outlets: fc.array(fc.record({ name: text(10), url }, { requiredKeys: ['name'] }), { maxLength: 8 }),
+    figures: fc.array(
+      fc.record({
+        label: text(3),
+        values: fc.array(
+          fc.record({
+            text: text(8),
+            source: fc.record({ name: text(6), url, date: fc.constant('2024-04-29') }),
+          }),
+          { maxLength: 6 },
+        ),
+      }),
+      { maxLength: 3 },
+    ),
     itemId: fc.string({ maxLength: 10 }),
   },
   { requiredKeys: ['heading'] },
@@ -264,7 +278,12 @@ describe('Slack rendering of any reply (property)', () => {
       fc.property(reply, (r) => {
         const message = renderReply(r);
         for (const t of messageTexts(message)) expect(unescapedMarkup(t)).toEqual([]);
-        const allowed = new Set(r.sections.map((s) => safeLinkUrl(s.source?.url)).filter(Boolean));
+        const allowed = new Set(
+          r.sections
+            .flatMap((s) => [s.source?.url, ...(s.outlets ?? []).map((outlet) => outlet.url)])
+            .map(safeLinkUrl)
+            .filter(Boolean),
+        );
         for (const t of messageTexts(message)) {
           for (const match of t.matchAll(RENDERED_LINK)) expect(allowed.has(match[1])).toBe(true);
         }

@@ -10,6 +10,7 @@ import { PostgresStore } from '../src/core/store/postgres.js';
 import { POSTGRES_MIGRATIONS } from '../src/core/store/postgres-migrations.js';
 import type { Store } from '../src/core/store/store.js';
 import type { Subscription } from '../src/core/store/subscriptions.js';
+import { clusterItems } from '../src/core/stories/ingest.js';
 import { parseTopicCatalogue } from '../src/core/topics.js';
 import { openCore } from '../src/runtime.js';
 import { briefingsFolder, REPO_BRIEFINGS, SEED_FILE, scratchDir } from './support/core.js';
@@ -642,6 +643,99 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
           expect(await store.getSubscription(id)).toBeUndefined();
           expect(await store.getDigestRun({ subscriptionId: id, periodKey: '2024-05-01' })).toBeUndefined();
         }
+      });
+    });
+
+    describe('stories', () => {
+      /** One outlet's document with one item about the evacuation of eastern Rafah. */
+      function outletReport(origin: string, outlet: string, published: string, sentences: string[]) {
+        const document = { ...makeDocument(origin, published), source: outlet };
+        const item = makeItem(document, {
+          key: 'rafah',
+          headline: sentences[0] ?? '',
+          topics: ['rafah'],
+          sentences,
+        });
+        return { document, item };
+      }
+      const EVACUATION = [
+        'Israel ordered civilians to evacuate eastern Rafah ahead of a ground offensive.',
+        'About 100,000 people were told to move to the Al-Mawasi humanitarian zone.',
+      ];
+      const SAME_NEWS = [
+        'The Israeli military told 100,000 people to evacuate eastern Rafah before an offensive.',
+        'Residents were told to move to the Al-Mawasi humanitarian zone.',
+      ];
+      const OTHER_NEWS = [
+        'A measles vaccination drive started in clinics across Khan Younis.',
+        'Nurses said infants under two would be vaccinated first.',
+      ];
+
+      async function cluster(store: Store, report: ReturnType<typeof outletReport>, at = T0) {
+        await store.replaceDocument(report.document, [report.item], at);
+        return (await clusterItems(store, [report.item], at))[0];
+      }
+
+      it('an item from another outlet about the same development joins its story, found through the index', async () => {
+        const store = await open();
+        const first = await cluster(store, outletReport('a.md', 'Reuters', '2024-05-06', EVACUATION));
+        const second = await cluster(store, outletReport('b.md', 'AP', '2024-05-06', SAME_NEWS));
+        const other = await cluster(store, outletReport('c.md', 'BBC', '2024-05-06', OTHER_NEWS));
+        expect(first?.created).toBe(true);
+        expect(second).toEqual({ storyId: first?.storyId, created: false, revision: false });
+        expect(other?.created).toBe(true);
+        const members = await store.storyMembers([first?.storyId ?? '', other?.storyId ?? '']);
+        expect(members.get(first?.storyId ?? '')?.map((item) => item.source)).toEqual(['Reuters', 'AP']);
+        expect(members.get(other?.storyId ?? '')?.map((item) => item.source)).toEqual(['BBC']);
+        // Items carry their story, so a briefing groups them without another lookup.
+        const hits = await store.findItems({ topics: ['rafah'] }, 10);
+        expect(new Set(hits.map((hit) => hit.item.storyKey))).toEqual(
+          new Set([first?.storyId, other?.storyId]),
+        );
+        expect(await store.countStories({ topics: ['rafah'] })).toBe(2);
+        expect(await store.countItems({ topics: ['rafah'] })).toBe(3);
+      });
+
+      it('the same news a week later is not a candidate: stories are looked up within their dates', async () => {
+        const store = await open();
+        const first = await cluster(store, outletReport('a.md', 'Reuters', '2024-05-06', EVACUATION));
+        const later = await cluster(store, outletReport('b.md', 'AP', '2024-05-14', SAME_NEWS));
+        expect(later?.storyId).not.toBe(first?.storyId);
+      });
+
+      it('a second item from the same outlet is a revision of its member, not a second outlet', async () => {
+        const store = await open();
+        const first = await cluster(store, outletReport('a.md', 'Reuters', '2024-05-06', EVACUATION));
+        const update = await cluster(
+          store,
+          outletReport('a-update.md', 'Reuters', '2024-05-06', [
+            ...EVACUATION,
+            'The order covers 12 neighbourhoods.',
+          ]),
+        );
+        expect(update).toEqual({ storyId: first?.storyId, created: false, revision: true });
+      });
+
+      it('an edit keeps unchanged items in their story; removing the document takes its members out', async () => {
+        const store = await open();
+        const first = await cluster(store, outletReport('a.md', 'Reuters', '2024-05-06', EVACUATION));
+        const second = outletReport('b.md', 'AP', '2024-05-06', SAME_NEWS);
+        await cluster(store, second);
+        await store.replaceDocument(second.document, [second.item], T1);
+        expect(await store.storyOf(second.item.id)).toBe(first?.storyId);
+        const [kept] = await store.getItems([second.item.id]);
+        expect(kept?.storyKey).toBe(first?.storyId);
+        expect(await store.removeDocument('b.md')).toBe(true);
+        expect(await store.storyOf(second.item.id)).toBeUndefined();
+        expect((await store.storyMembers([first?.storyId ?? ''])).get(first?.storyId ?? '')).toHaveLength(1);
+      });
+
+      it('stories written by one instance are found by another', async () => {
+        const { store, another } = await factory.create();
+        const first = await cluster(store, outletReport('a.md', 'Reuters', '2024-05-06', EVACUATION));
+        const second = await another();
+        const joined = await cluster(second, outletReport('b.md', 'AP', '2024-05-06', SAME_NEWS));
+        expect(joined?.storyId).toBe(first?.storyId);
       });
     });
 

@@ -2,6 +2,8 @@
 // count) then each platform renderer, on the stores bench/fixture.ts fills, for topic slugs, aliases and free
 // text (bench/queries.ts).
 import { renderConsole } from '../../src/adapters/console/render.js';
+import { renderReply as renderDiscord } from '../../src/adapters/discord/render.js';
+import { renderReply as renderSlack } from '../../src/adapters/slack/render.js';
 import type { Reply } from '../../src/reply.js';
 import { DEFAULT_SIZES, type Fixture, fixture } from '../fixture.js';
 import { growthTables } from '../growth.js';
@@ -15,22 +17,12 @@ interface Renderer {
   render: (reply: Reply) => unknown;
 }
 
-/** Console always; Slack and Discord when their renderers load (colleagues are still finishing them). */
-async function renderers(notes: string[]): Promise<Renderer[]> {
-  const list: Renderer[] = [{ name: 'console', render: renderConsole }];
-  const platforms = [
-    ['slack', () => import('../../src/adapters/slack/render.js')],
-    ['discord', () => import('../../src/adapters/discord/render.js')],
-  ] as const;
-  for (const [name, load] of platforms) {
-    try {
-      list.push({ name, render: (await load()).renderReply });
-    } catch (error) {
-      notes.push(`${name} renderer not measured: ${(error as Error).message}`);
-    }
-  }
-  return list;
-}
+/** Every platform's renderer, imported like any module: one that fails to load fails the bench. */
+const RENDERERS: Renderer[] = [
+  { name: 'console', render: renderConsole },
+  { name: 'slack', render: renderSlack },
+  { name: 'discord', render: renderDiscord },
+];
 
 const hr = () => Number(process.hrtime.bigint()) / 1e6;
 
@@ -76,8 +68,7 @@ export const briefBench: Bench = {
   async run(ctx) {
     const sizes = ctx.sizes(DEFAULT_SIZES);
     const { runs, warmup } = ctx.timing({ warmup: 14, runs: 280 });
-    const notes: string[] = [];
-    const list = await renderers(notes);
+    const list = RENDERERS;
     const rows: Record<string, Cell>[] = [];
     const targets: TargetCheck[] = [];
     const byKind = new Map<QueryKind, { size: number; stats: Stats }[]>();
@@ -146,7 +137,6 @@ export const briefBench: Bench = {
       ],
       targets,
       notes: [
-        ...notes,
         'core = Bot.command alone (the reply object); a renderer row = the same call plus that renderer',
         `queries (bench/queries.ts): ${QUERY_KINDS.map((k) => `${k}: ${BRIEF_QUERIES[k].join(', ')}`).join('; ')}`,
       ],

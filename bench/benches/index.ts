@@ -9,6 +9,8 @@ import { briefBench } from './brief.js';
 import { corpusBench } from './corpus.js';
 import { digestsBench } from './digests.js';
 import { ingestBench } from './ingest.js';
+import { squadBench } from './squad.js';
+import { storiesBench } from './stories.js';
 import { summariesBench } from './summaries.js';
 import { topicsBench } from './topics.js';
 
@@ -20,5 +22,7 @@ export const BENCHES: readonly Bench[] = [
   briefBench,
   answerLatencyBench,
   answerAccuracyBench,
+  squadBench,
   digestsBench,
+  storiesBench,
 ];

@@ -1,7 +1,7 @@
 // Instruments for part 1 of the digests bench (claim and compose): an adapter that queues every digest at
 // once and holds it until told, and a store wrapper that notes when each claim was won. Neither changes
 // what the Scheduler, DigestDelivery or the store do.
-import type { PostedMessage } from '../../src/core/bot-api.js';
+import type { PostedMessage } from '../../src/core/delivery.js';
 import type { Platform } from '../../src/core/model.js';
 import type { Store } from '../../src/core/store/store.js';
 import type { DigestClaim } from '../../src/core/store/subscriptions.js';

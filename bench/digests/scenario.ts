@@ -63,13 +63,9 @@ export async function fillStore(
   options: { documents: number; seed: number },
 ): Promise<FilledStore> {
   const seedAt = new Date(DUE.getTime() - 3 * HOUR);
-  const seed = await new BriefingsFolder(
-    path.join(repoRoot, 'briefings'),
-    store,
-    catalogue,
-    silentLogger,
-    () => seedAt,
-  ).sync();
+  const seed = await new BriefingsFolder(path.join(repoRoot, 'briefings'), store, catalogue, silentLogger, {
+    clock: () => seedAt,
+  }).sync();
   let documents = seed.added.length;
   if (options.documents > 0) {
     const corpus = buildCorpus(options.documents, options.seed, loadArticles());

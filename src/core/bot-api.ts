@@ -1,5 +1,6 @@
 import type { Reply } from '../reply.js';
 import type { Command } from './commands/command.js';
+import type { PostedMessage } from './delivery.js';
 import type { Platform } from './model.js';
 import type { CommandRequest, MessageRequest } from './requests.js';
 import type { ThreadKey } from './store/store.js';
@@ -11,18 +12,10 @@ export interface BotApi {
   command(request: CommandRequest): Promise<Reply>;
   /** Answers a message in a thread the bot opened; undefined means "not our thread: stay quiet". */
   followUp(request: MessageRequest): Promise<Reply | undefined>;
-  /** Call after posting a reply whose `thread` is set, with the id of the thread it opened. */
+  /** Keeps what a posted reply showed under its thread id, for follow-ups (`postReply` calls it). */
   rememberThread(key: ThreadKey, reply: Reply): Promise<void>;
   /** Topic suggestions for what the user has typed so far, at most 25. */
   topicChoices(typed: string): Promise<{ name: string; value: string }[]>;
-}
-
-/** Where a posted message landed, so a follow-up thread can be opened or found under it. */
-export interface PostedMessage {
-  platform: Platform;
-  channelId: string;
-  /** Opaque, platform-prefixed id of the thread under the message. */
-  threadId: string;
 }
 
 /** A platform adapter as the scheduler and main see it. */
@@ -30,6 +23,6 @@ export interface Adapter {
   readonly platform: Platform;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Posts a reply (a digest) to a channel, remembering its thread for follow-ups. */
+  /** Posts a reply (a digest) to a channel through the core's `postReply`: thread opened and remembered. */
   postToChannel(channelId: string, reply: Reply): Promise<PostedMessage>;
 }

@@ -5,6 +5,7 @@ import type { BotApi } from './bot-api.js';
 import type { Command } from './commands/command.js';
 import { commands as defaultCommands } from './commands/index.js';
 import { parseCommandText } from './commands/parse-text.js';
+import { APOLOGY } from './delivery.js';
 import { UserError } from './errors.js';
 import type { CommandOutcome } from './metrics.js';
 import type { CommandRequest, MessageRequest } from './requests.js';
@@ -156,13 +157,6 @@ export class Bot implements BotApi {
       };
     }
     this.services.logger.error('request failed', { ...fields, error });
-    return {
-      kind: 'error',
-      audience: 'requester',
-      title: 'Sorry, something went wrong',
-      sections: [
-        { heading: '', text: 'The bot hit an internal error and logged it. Please try again in a minute.' },
-      ],
-    };
+    return APOLOGY;
   }
 }

@@ -1,89 +1,145 @@
-import type { Reply, ReplySection } from '../reply.js';
+import type { Reply, ReplySection, ReplySource } from '../reply.js';
 import type { Item, Topic } from './model.js';
-import type { ItemHit, ItemStore } from './store/store.js';
+import type { ItemHit, ItemStore, StoryStore } from './store/store.js';
+import { buildStoryCard, type CardItem, type CardSentence, type StoryCard } from './stories/card.js';
 import type { TopicCatalogue } from './topics.js';
 
 const BRIEFING_SIZE = 5;
 /** How many candidates the store hands over for ranking: enough that recency cannot hide the best. */
 const CANDIDATES = 100;
-/** Days over which an item's recency halves. */
+/** Days over which a story's recency halves. */
 const HALF_LIFE_DAYS = 3;
+/** Weight of how widely a story was reported against its recency (per doubling of its outlets). */
+const REACH_WEIGHT = 0.25;
 
 export interface BriefingDeps {
-  store: ItemStore;
+  store: ItemStore & StoryStore;
   catalogue: TopicCatalogue;
 }
 
+function sourceOf(item: Item): ReplySource {
+  return { name: item.source, date: item.published, ...(item.url ? { url: item.url } : {}) };
+}
+
+/** One item on its own, as digests show it. */
 export function itemSection(item: Item): ReplySection {
   return {
     heading: item.headline,
     text: item.summary,
     bullets: item.keyPoints,
-    source: { name: item.source, date: item.published, ...(item.url ? { url: item.url } : {}) },
+    source: sourceOf(item),
     itemId: item.id,
   };
 }
 
+function quoted(sentence: CardSentence): string {
+  return `“${sentence.text}” — ${sentence.item.source}`;
+}
+
+/** A story card as a reply section: headline, summary, who reported it, where they differ. */
+export function storySection(card: StoryCard, detail: boolean): ReplySection {
+  return {
+    heading: card.headline,
+    text: card.summary.map((sentence) => sentence.text).join(' '),
+    ...(detail && card.keyPoints.length > 0 ? { bullets: card.keyPoints.map(quoted) } : {}),
+    source: sourceOf(card.canonical),
+    outlets: card.outlets.map(sourceOf),
+    ...(card.figures.length > 0
+      ? {
+          figures: card.figures.map((conflict) => ({
+            label: conflict.values[0]?.text.split(' ').at(-1) ?? conflict.thing,
+            values: conflict.values.map((figure) => ({
+              text: figure.text,
+              source: {
+                name: figure.outlet,
+                date: figure.published,
+                ...(figure.url ? { url: figure.url } : {}),
+              },
+            })),
+          })),
+        }
+      : {}),
+    itemId: card.canonical.id,
+  };
+}
+
 /**
- * Newest first, then most on-topic, then in the order the source told it. Recency is measured from
- * the newest candidate, so an archive reads the same as a live feed.
+ * Stories among the candidates, newest and most widely reported first, then most on-topic. Recency is
+ * measured from the newest candidate, so an archive reads the same as a live feed.
  */
-function rankItems(hits: readonly ItemHit[]): Item[] {
-  const newest = Math.max(...hits.map((hit) => Date.parse(hit.item.published)));
+function rankStories(hits: readonly ItemHit[], cards: ReadonlyMap<string, StoryCard>): StoryCard[] {
+  const newest = Math.max(...[...cards.values()].map((card) => Date.parse(card.newest)));
   const topRelevance = Math.max(...hits.map((hit) => hit.relevance), Number.MIN_VALUE);
-  const scored = hits.map((hit) => {
-    const ageDays = (newest - Date.parse(hit.item.published)) / 86_400_000;
-    const recency = 0.5 ** (ageDays / HALF_LIFE_DAYS);
-    // Relevance in coarse steps: items about much the same thing keep their source's order.
+  const relevanceOf = new Map<string, number>();
+  for (const hit of hits) {
     const share = hit.relevance / topRelevance;
+    // Relevance in coarse steps: stories about much the same thing are ordered by time and reach.
     const relevance = share >= 0.5 ? 1 : share;
-    return { item: hit.item, score: recency + 0.5 * relevance };
+    relevanceOf.set(hit.item.storyKey, Math.max(relevanceOf.get(hit.item.storyKey) ?? 0, relevance));
+  }
+  const scored = [...cards.values()].map((card) => {
+    const ageDays = (newest - Date.parse(card.newest)) / 86_400_000;
+    const score =
+      0.5 ** (ageDays / HALF_LIFE_DAYS) +
+      0.5 * (relevanceOf.get(card.storyId) ?? 0) +
+      REACH_WEIGHT * Math.log2(card.outlets.length);
+    return { card, score };
   });
   scored.sort(
     (a, b) =>
       b.score - a.score ||
-      b.item.published.localeCompare(a.item.published) ||
-      a.item.documentId.localeCompare(b.item.documentId) ||
-      a.item.position - b.item.position,
+      b.card.newest.localeCompare(a.card.newest) ||
+      a.card.storyId.localeCompare(b.card.storyId),
   );
-  return scored.map((entry) => entry.item);
+  return scored.map((entry) => entry.card);
 }
 
-/** Shows one item per story: the same development from several sources is not repeated. */
-function onePerStory(items: readonly Item[]): Item[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    if (seen.has(item.storyKey)) return false;
-    seen.add(item.storyKey);
-    return true;
-  });
-}
-
-/** `/brief <topic>`: a topic slug, label or alias, or free text. */
-export async function buildBriefing(deps: BriefingDeps, query: string, size = BRIEFING_SIZE): Promise<Reply> {
+/** `/brief <topic>`, and `/brief <topic> more` for the key points: story cards, best first. */
+export async function buildBriefing(deps: BriefingDeps, text: string, size = BRIEFING_SIZE): Promise<Reply> {
+  const detail = /\s+more$/i.test(text.trim()) && text.trim().split(/\s+/).length > 1;
+  const query = detail ? text.trim().replace(/\s+more$/i, '') : text.trim();
   const topic = deps.catalogue.resolve(query);
   const itemQuery = topic ? { topics: [topic.slug] } : { text: query };
   const hits = await deps.store.findItems(itemQuery, CANDIDATES);
   if (hits.length === 0) return nothingFound(deps.catalogue, query, topic);
-  const shown = onePerStory(rankItems(hits)).slice(0, size);
-  const total = await deps.store.countItems(itemQuery);
+  const members: Map<string, CardItem[]> = await deps.store.storyMembers([
+    ...new Set(hits.map((hit) => hit.item.storyKey)),
+  ]);
+  // An item not clustered yet (ingested by an older briefbot) is a story of its own.
+  for (const hit of hits) if (!members.has(hit.item.storyKey)) members.set(hit.item.storyKey, [hit.item]);
+  const cards = new Map([...members].map(([id, items]) => [id, buildStoryCard(id, items)]));
+  const shown = rankStories(hits, cards).slice(0, size);
+  const total = await deps.store.countStories(itemQuery);
   const label = topic ? topic.label : `“${query}”`;
   const latest =
     shown
-      .map((item) => item.published)
+      .map((card) => card.newest)
       .sort()
       .at(-1) ?? '';
+  const outlets = new Set(shown.flatMap((card) => card.outlets.map((item) => item.source)));
   return {
     kind: 'briefing',
     audience: 'channel',
     title: `Briefing: ${label}`,
-    intro: `${total} ${total === 1 ? 'item' : 'items'} · latest ${latest}`,
-    sections: shown.map(itemSection),
+    intro: `${total} ${total === 1 ? 'story' : 'stories'} · ${outlets.size} ${outlets.size === 1 ? 'outlet' : 'outlets'} · latest ${latest}`,
+    sections: shown.map((card) => storySection(card, detail)),
     ...(total > shown.length
-      ? { more: { count: total - shown.length, hint: narrowerHint(deps.catalogue, topic) } }
+      ? {
+          more: {
+            count: total - shown.length,
+            hint: narrowerHint(deps.catalogue, topic),
+            noun: { one: 'story', many: 'stories' },
+          },
+        }
       : {}),
-    footer: 'Reply in the thread to ask about these items.',
-    thread: { ...(topic ? { topic: topic.slug } : {}), itemIds: shown.map((item) => item.id) },
+    ...(detail ? {} : { footer: `{/brief ${query} more} for the key points.` }),
+    thread: {
+      ...(topic ? { topic: topic.slug } : {}),
+      // Follow-ups search every member of the stories shown, canonical ones first.
+      itemIds: [
+        ...new Set(shown.flatMap((card) => [card.canonical.id, ...card.members.map((item) => item.id)])),
+      ],
+    },
   };
 }
 

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { parseDocument as parseYaml } from 'yaml';
 import { UserError } from './errors.js';
+import { DEFAULT_INGEST_LIMITS } from './ingest/limits.js';
 import { type Topic, TopicCatalogueSchema } from './model.js';
+import { yamlToJs } from './yaml.js';
 
 /** Tag weights: a name users type for the topic says more than a related word. */
 const NAME_WEIGHT = 2;
@@ -238,14 +240,20 @@ function nameDistance(typed: string, name: string): number {
 }
 
 /** Reads and checks topics.yaml; problems name the file and line. */
-export function parseTopicCatalogue(yamlText: string, fileName: string): TopicCatalogue {
+export function parseTopicCatalogue(
+  yamlText: string,
+  fileName: string,
+  maxYamlAliases = DEFAULT_INGEST_LIMITS.maxYamlAliases,
+): TopicCatalogue {
   const document = parseYaml(yamlText, { prettyErrors: true });
   const yamlError = document.errors[0];
   if (yamlError) {
     const line = yamlError.linePos?.[0].line ?? 1;
     throw new UserError(`${fileName}:${line}: ${yamlError.message.split('\n')[0]}`);
   }
-  const parsed = TopicCatalogueSchema.safeParse(document.toJS());
+  const js = yamlToJs(document, yamlText, maxYamlAliases);
+  if ('message' in js) throw new UserError(`${fileName}:${js.line}: ${js.message}`);
+  const parsed = TopicCatalogueSchema.safeParse(js.value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `${fileName}: ${issue.path.join('.')}: ${issue.message}`,

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, vi } from 'vitest';
 import { slackCommandSyntax } from '../../src/adapters/slack/hints.js';
-import type { PostedMessage } from '../../src/core/bot-api.js';
+import type { PostedMessage } from '../../src/core/delivery.js';
 import type { Logger } from '../../src/core/logger.js';
 import type { Platform } from '../../src/core/model.js';
 import { fillHints, type Reply } from '../../src/reply.js';

@@ -1,10 +1,20 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { clearScreenDown, createInterface, cursorTo, type Interface, moveCursor } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Adapter, BotApi, PostedMessage } from '../../core/bot-api.js';
-import type { ThreadKey } from '../../core/store/store.js';
+import {
+  type Adapter,
+  answerCommand,
+  answerMessage,
+  type BotApi,
+  type Delivery,
+  type Logger,
+  type Place,
+  type PostedMessage,
+  postReply,
+  type RequestDelivery,
+} from '../../core/index.js';
 import type { Reply } from '../../reply.js';
-import { DEFAULT_WIDTH, renderConsole } from './render.js';
+import { consoleCommandSyntax, DEFAULT_WIDTH, renderConsole } from './render.js';
 
 export interface ConsoleOptions {
   bot: BotApi;
@@ -12,6 +22,8 @@ export interface ConsoleOptions {
   output: Writable;
   /** Show a prompt and greeting, keep history and complete words: true for a person at a terminal. */
   interactive: boolean;
+  /** Where failures are logged (they are answered with the core's apology too). */
+  logger: Logger;
   /** Where notices (warnings) are written above the prompt; default `output`. */
   errors?: Writable | undefined;
   /** Colour titles, headings and sources; main sets it on a terminal unless NO_COLOR is set. */
@@ -34,14 +46,20 @@ const TOPIC_COMMANDS = new Set(['brief', 'subscribe', 'unsubscribe']);
  * last briefing. At a terminal it behaves like a REPL: anything printed while the prompt waits
  * (a digest, a warning) goes above it and the prompt is redrawn with what was typed so far; lines
  * are kept in a history file, and Tab completes commands and topics. Piped input is read to its
- * end, each reply printed, then the console closes.
+ * end, each reply printed, then the console closes. As a delivery it prints; its "thread" is the lines typed after the latest briefing or digest.
  */
-export class ConsoleAdapter implements Adapter {
+export class ConsoleAdapter implements Adapter, Delivery {
   readonly platform = 'console' as const;
+  readonly syntax = consoleCommandSyntax;
+  readonly followUps = 'next-line' as const;
   /** Settles when the input ends or the user quits. */
   readonly closed: Promise<void>;
   private resolveClosed: () => void = () => {};
-  private thread: ThreadKey = { platform: 'console', channelId: CHANNEL, threadId: 'console:local:0' };
+  private thread: Place & { threadId: string } = {
+    platform: 'console',
+    channelId: CHANNEL,
+    threadId: 'console:local:0',
+  };
   private threads = 0;
   private lines: Interface | undefined;
   private quitting = false;
@@ -132,29 +150,43 @@ export class ConsoleAdapter implements Adapter {
       this.lines?.close();
       return;
     }
-    const { bot } = this.options;
+    const { bot, logger } = this.options;
     const caller = { platform: this.platform, channelId: CHANNEL, userId: 'console' };
     if (line.startsWith('/')) {
       const [, name = '', text = ''] = /^\/(\S+)\s*([\s\S]*)$/.exec(line) ?? [];
-      const reply = await bot.command({ ...caller, name, input: { text } });
-      if (reply.thread) await this.openThread(CHANNEL, reply);
-      this.print(reply);
+      const place = { platform: this.platform, channelId: CHANNEL };
+      await answerCommand(bot, { ...caller, name, input: { text } }, this.bound(place), logger);
       return;
     }
-    const reply = await bot.followUp({
-      ...caller,
-      channelId: this.thread.channelId,
-      threadId: this.thread.threadId,
-      text: line,
-    });
-    if (reply) this.print(reply);
+    const thread = this.thread;
+    await answerMessage(bot, { ...caller, ...thread, text: line }, this.bound(thread), logger);
   }
 
-  /** Lines typed after a briefing or digest are follow-ups about it. */
-  private async openThread(channelId: string, reply: Reply): Promise<ThreadKey> {
-    this.thread = { platform: this.platform, channelId, threadId: `console:${channelId}:${++this.threads}` };
-    await this.options.bot.rememberThread(this.thread, reply);
-    return this.thread;
+  /** This console as the delivery of one request made at `place`. */
+  private bound(place: Place): RequestDelivery {
+    return {
+      platform: this.platform,
+      syntax: this.syntax,
+      followUps: this.followUps,
+      place,
+      post: (to, reply) => this.post(to, reply),
+      openThread: (message) => this.openThread(message),
+      respond: async (reply) => this.print(reply),
+    };
+  }
+
+  async post(place: Place, reply: Reply): Promise<PostedMessage> {
+    this.print(reply);
+    return {
+      platform: this.platform,
+      channelId: place.channelId,
+      threadId: place.threadId ?? `console:${place.channelId}:${++this.threads}`,
+    };
+  }
+
+  /** Lines typed from now on are follow-ups about this message. */
+  async openThread(message: PostedMessage): Promise<void> {
+    this.thread = { platform: this.platform, channelId: message.channelId, threadId: message.threadId };
   }
 
   private print(reply: Reply): void {
@@ -206,9 +238,13 @@ export class ConsoleAdapter implements Adapter {
     await this.closed;
   }
 
-  async postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
-    const thread = await this.openThread(channelId, reply);
-    this.print(reply);
-    return thread;
+  postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
+    return postReply(
+      this.options.bot,
+      this,
+      { platform: this.platform, channelId },
+      reply,
+      this.options.logger,
+    );
   }
 }

@@ -1,4 +1,12 @@
-import { type CommandSyntax, moreLine, type Reply, withHints } from '../../reply.js';
+import {
+  type CommandSyntax,
+  figuresLine,
+  moreLine,
+  type Reply,
+  type ReplySource,
+  reportedBy,
+  withHints,
+} from '../../reply.js';
 
 export interface ConsoleLook {
   /** Columns to wrap at: the terminal's width, or 80 when there is no terminal. */
@@ -41,7 +49,12 @@ export function renderConsole(unfilled: Reply, look: ConsoleLook = {}): string {
       lines.push(...wrap(`• ${clean(bullet)}`, indent, `${indent}  `));
     for (const quote of section.quotes ?? [])
       lines.push(...wrap(`“${clean(quote)}”`, `${indent}> `, `${indent}> `));
-    if (section.source) {
+    for (const figures of section.figures ?? [])
+      lines.push(...wrap(`≠ ${clean(figuresLine(figures))}`, indent, `${indent}  `));
+    if (section.outlets && section.outlets.length > 0) {
+      const date = section.source?.date ? ` · ${section.source.date}` : '';
+      lines.push(...wrap(`${reportedByText(section.outlets)}${clean(date)}`, indent, `${indent}  `));
+    } else if (section.source) {
       const { name, date, url } = section.source;
       const source = [clean(name), date, url ? clean(url) : undefined].filter(Boolean).join(', ');
       lines.push(...wrap(`— ${source}`, indent, `${indent}  `).map(style.dim));
@@ -52,6 +65,15 @@ export function renderConsole(unfilled: Reply, look: ConsoleLook = {}): string {
   if (more) lines.push(...wrap(clean(more), '', ''));
   if (reply.footer) lines.push(...wrap(clean(reply.footer), '', '').map(style.dim));
   return `${lines.join('\n')}\n`;
+}
+
+/** "Reported by A (url), B (url), C +2": the terminal shows each outlet's link beside its name. */
+function reportedByText(outlets: readonly ReplySource[]): string {
+  const { named, others } = reportedBy(outlets);
+  const names = named.map((outlet) =>
+    outlet.url ? `${clean(outlet.name)} (${clean(outlet.url)})` : clean(outlet.name),
+  );
+  return `Reported by ${names.join(', ')}${others > 0 ? ` +${others}` : ''}`;
 }
 
 function clean(text: string): string {

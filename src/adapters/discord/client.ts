@@ -6,6 +6,7 @@ import {
   type ClientOptions,
   GatewayIntentBits,
   type Message,
+  MessageFlags,
   Partials,
   Routes,
   ThreadAutoArchiveDuration,
@@ -77,14 +78,28 @@ export class InteractionResponder {
     }, deferAfterMs);
   }
 
-  /** Sends a message as the interaction's answer; returns the message it became, when Discord says. */
-  async send(payload: DiscordMessagePayload): Promise<Message | undefined> {
+  /**
+   * Sends a message as the interaction's answer; returns the message it became, when Discord says. An
+   * ephemeral answer after a (public) defer replaces the "thinking..." message: an edit cannot make it
+   * private.
+   */
+  async send(
+    payload: DiscordMessagePayload,
+    { ephemeral }: { ephemeral: boolean },
+  ): Promise<Message | undefined> {
     this.dispose();
     if (this.deferring) await this.deferring;
     const interaction = this.interaction;
-    const options = toMessageOptions(payload);
+    const options = {
+      ...toMessageOptions(payload),
+      ...(ephemeral ? { flags: MessageFlags.Ephemeral as const } : {}),
+    };
     if (interaction.replied) return interaction.followUp(options);
-    if (interaction.deferred) return interaction.editReply(options);
+    if (interaction.deferred) {
+      if (!ephemeral) return interaction.editReply(toMessageOptions(payload));
+      await interaction.deleteReply();
+      return interaction.followUp(options);
+    }
     const response = await interaction.reply({ ...options, withResponse: true });
     return response.resource?.message ?? undefined;
   }
@@ -121,8 +136,6 @@ export async function openThread(
 export interface ThreadInfo {
   id: string;
   parentId: string;
-  /** Undefined when Discord did not say. */
-  ownerId: string | undefined;
 }
 
 /**
@@ -132,13 +145,9 @@ export interface ThreadInfo {
 export async function threadOf(client: Client, message: Message): Promise<ThreadInfo | undefined> {
   const channel = message.channel;
   if (!channel.isThread()) return undefined;
-  if (channel.parentId)
-    return { id: channel.id, parentId: channel.parentId, ownerId: channel.ownerId ?? undefined };
-  const raw = (await client.rest.get(Routes.channel(channel.id))) as {
-    parent_id?: string | null;
-    owner_id?: string;
-  };
-  return raw.parent_id ? { id: channel.id, parentId: raw.parent_id, ownerId: raw.owner_id } : undefined;
+  if (channel.parentId) return { id: channel.id, parentId: channel.parentId };
+  const raw = (await client.rest.get(Routes.channel(channel.id))) as { parent_id?: string | null };
+  return raw.parent_id ? { id: channel.id, parentId: raw.parent_id } : undefined;
 }
 
 /** Posts a message to a channel (or thread) by id; throws when it cannot be sent there. */

@@ -5,7 +5,7 @@ import {
   InteractionContextType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import type { Command, OptionSpec } from '../../core/commands/command.js';
+import type { Command, OptionSpec } from '../../core/index.js';
 import type { CommandSyntax } from '../../reply.js';
 import { fitText, oneLine } from './render.js';
 import { DISCORD_LIMITS as L } from './types.js';

@@ -1,65 +1,73 @@
 import type { AutocompleteInteraction, ChatInputCommandInteraction, Client, Message } from 'discord.js';
-import type { BotApi } from '../../core/bot-api.js';
-import type { CommandRequest, MessageRequest } from '../../core/requests.js';
-import { type CommandSyntax, type Reply, withHints } from '../../reply.js';
-import { InteractionResponder, openThread, postMessage, threadIdOf, threadOf } from './client.js';
-import { discordCommandSyntax, optionStrings } from './commands.js';
-import { apologyPayload, renderChoices, renderReply as renderFilled, threadName } from './render.js';
+import {
+  answerCommand,
+  answerMessage,
+  type BotApi,
+  type CommandRequest,
+  type Place,
+} from '../../core/index.js';
+import type { CommandSyntax } from '../../reply.js';
+import { InteractionResponder, threadIdOf, threadOf } from './client.js';
+import { optionStrings } from './commands.js';
+import { InteractionDelivery, ThreadMessageDelivery } from './delivery.js';
+import { renderChoices } from './render.js';
 import type { DiscordLogger } from './types.js';
 
-/** Interaction and message handlers: Discord events -> core requests -> rendered replies. */
-export class DiscordHandlers {
-  private readonly syntax: CommandSyntax;
+/**
+ * The question as the user meant it: mentions of the bot removed, other user mentions shown as
+ * `@name`, so neither the answer's heading nor the search sees a raw `<@id>`.
+ */
+export function messageText(
+  message: Pick<Message, 'content' | 'mentions'>,
+  botId: string | undefined,
+): string {
+  return message.content
+    .replace(/<@!?(\d+)>/g, (_whole, id: string) => {
+      if (id === botId) return '';
+      const mentioned = message.mentions.users.get(id);
+      return mentioned ? `@${mentioned.displayName}` : '@someone';
+    })
+    .replace(/\s+/g, ' ')
+    .trim();
+}
 
+/** Interaction and message handlers: Discord events -> core requests, with a Discord delivery to answer through. */
+export class DiscordHandlers {
   constructor(
     private readonly client: Client,
     private readonly bot: BotApi,
     private readonly logger: DiscordLogger,
     private readonly deferAfterMs: number,
-  ) {
-    this.syntax = discordCommandSyntax(bot.commands);
-  }
+    readonly syntax: CommandSyntax,
+  ) {}
 
-  /** Reply -> Discord payload, with hints naming Discord's own commands. */
-  render(reply: Reply) {
-    return renderFilled(withHints(reply, this.syntax));
-  }
-
-  /** `/brief gaza` and friends: answer (or defer) within 3 s, then open a thread when the reply wants one. */
+  /** `/brief gaza` and friends: answered (or deferred) within 3 s; in a thread, the answer stays there. */
   async onCommand(interaction: ChatInputCommandInteraction): Promise<void> {
     const responder = new InteractionResponder(interaction, this.deferAfterMs, (error) =>
       this.logger.error(`discord: could not defer /${interaction.commandName}`, { error }),
     );
+    const channel = interaction.channel;
+    const place: Place =
+      channel?.isThread() && channel.parentId
+        ? {
+            platform: 'discord',
+            channelId: channel.parentId,
+            threadId: threadIdOf(interaction.guildId, channel.parentId, channel.id),
+          }
+        : { platform: 'discord', channelId: interaction.channelId };
     const request: CommandRequest = {
       platform: 'discord',
       ...(interaction.guildId ? { workspaceId: interaction.guildId } : {}),
-      channelId: interaction.channelId,
+      channelId: place.channelId,
       userId: interaction.user.id,
       name: interaction.commandName,
       input: { options: optionStrings(interaction.options.data) },
     };
-    let reply: Reply;
-    let message: Message | undefined;
+    const delivery = new InteractionDelivery(this.client, this.syntax, place, interaction, responder);
     try {
-      reply = await this.bot.command(request);
-      message = await responder.send(this.render(reply));
-    } catch (error) {
-      this.logger.error(`discord: /${interaction.commandName} failed`, { error });
-      await responder
-        .send(apologyPayload())
-        .catch((sendError: unknown) =>
-          this.logger.error('discord: could not send the apology', { error: sendError }),
-        );
-      return;
+      await answerCommand(this.bot, request, delivery, this.logger);
     } finally {
       responder.dispose();
-    }
-    if (reply.thread && interaction.guildId) {
-      if (!message) {
-        this.logger.warn(`discord: no message came back for /${interaction.commandName}; no thread opened`);
-        return;
-      }
-      await this.openAndRemember(interaction.guildId, interaction.channelId, message.id, reply);
     }
   }
 
@@ -78,64 +86,25 @@ export class DiscordHandlers {
     }
   }
 
-  /** A message in a thread the bot opened is a follow-up question; anything else is ignored. */
+  /** A message in a thread: a follow-up when the core remembers the thread (it stays quiet otherwise). */
   async onMessage(message: Message): Promise<void> {
     if (message.author.bot || message.webhookId || message.system) return;
     if (!message.inGuild()) return;
     const thread = await threadOf(this.client, message);
     if (!thread) return;
-    // Threads someone else opened are not the bot's business (when the owner is known; the bot's
-    // memory of its threads decides otherwise).
-    const botId = this.client.user?.id;
-    if (thread.ownerId && thread.ownerId !== botId) return;
-    const text = message.content.trim();
+    const text = messageText(message, this.client.user?.id);
     if (!text) return;
-    const request: MessageRequest = {
-      platform: 'discord',
-      workspaceId: message.guildId,
+    const place = {
+      platform: 'discord' as const,
       channelId: thread.parentId,
-      userId: message.author.id,
       threadId: threadIdOf(message.guildId, thread.parentId, thread.id),
-      text,
     };
-    try {
-      const reply = await this.bot.followUp(request);
-      if (!reply) return;
-      await postMessage(this.client, thread.id, this.render(reply));
-    } catch (error) {
-      this.logger.error(`discord: follow-up in thread ${thread.id} failed`, { error });
-      // Apologise only where the bot is surely expected to answer.
-      if (thread.ownerId !== botId) return;
-      await postMessage(this.client, thread.id, apologyPayload()).catch((sendError: unknown) =>
-        this.logger.error('discord: could not send the apology', { error: sendError }),
-      );
-    }
-  }
-
-  /**
-   * Opens a thread named after the topic on a posted message, telling the bot about it first: in Discord
-   * a thread started on a message has the message's id, so the bot knows the thread before anyone can
-   * write in it. Returns the opaque thread id.
-   */
-  async openAndRemember(
-    guildId: string,
-    channelId: string,
-    messageId: string,
-    reply: Reply,
-  ): Promise<string> {
-    const threadId = threadIdOf(guildId, channelId, messageId);
-    try {
-      await this.bot.rememberThread({ platform: 'discord', channelId, threadId }, reply);
-    } catch (error) {
-      this.logger.error(`discord: could not remember thread ${threadId}`, { error });
-    }
-    try {
-      const opened = await openThread(this.client, channelId, messageId, threadName(reply));
-      if (opened !== messageId)
-        this.logger.warn(`discord: thread ${opened} does not have its message's id ${messageId}`);
-    } catch (error) {
-      this.logger.warn(`discord: could not open a thread on message ${messageId} in ${channelId}`, { error });
-    }
-    return threadId;
+    const delivery = new ThreadMessageDelivery(this.client, this.syntax, place);
+    await answerMessage(
+      this.bot,
+      { ...place, workspaceId: message.guildId, userId: message.author.id, text },
+      delivery,
+      this.logger,
+    );
   }
 }

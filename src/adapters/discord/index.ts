@@ -1,7 +1,9 @@
 import { type Client, Events } from 'discord.js';
-import type { Adapter, PostedMessage } from '../../core/bot-api.js';
+import { type Adapter, type PostedMessage, postReply } from '../../core/index.js';
 import type { Reply } from '../../reply.js';
-import { createClient, postMessage, threadIdOf } from './client.js';
+import { createClient } from './client.js';
+import { discordCommandSyntax } from './commands.js';
+import { DiscordDelivery } from './delivery.js';
 import { DiscordHandlers } from './handlers.js';
 import type { DiscordAdapterOptions } from './types.js';
 
@@ -42,7 +44,9 @@ export interface DiscordAdapter extends Adapter {
 export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAdapter {
   const { bot, config, logger } = options;
   const client = createClient(config, options.rest);
-  const handlers = new DiscordHandlers(client, bot, logger, options.deferAfterMs ?? 1000);
+  const syntax = discordCommandSyntax(bot.commands);
+  const handlers = new DiscordHandlers(client, bot, logger, options.deferAfterMs ?? 1000, syntax);
+  const digests = new DiscordDelivery(client, syntax);
 
   client.on(Events.InteractionCreate, (interaction) => {
     const fail = (error: unknown) => logger.error('discord: interaction handler failed', { error });
@@ -82,13 +86,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await client.destroy();
     },
 
-    async postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
-      const message = await postMessage(client, channelId, handlers.render(reply));
-      const threadId =
-        reply.thread && message.guildId
-          ? await handlers.openAndRemember(message.guildId, channelId, message.id, reply)
-          : threadIdOf(message.guildId, channelId, message.id);
-      return { platform: 'discord', channelId, threadId };
+    postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
+      return postReply(bot, digests, { platform: 'discord', channelId }, reply, logger);
     },
   };
 }

@@ -1,4 +1,12 @@
-import { moreLine, type Reply, type ReplyKind, type ReplySection, type ReplySource } from '../../reply.js';
+import {
+  moreLine,
+  type Reply,
+  type ReplyFigures,
+  type ReplyKind,
+  type ReplySection,
+  type ReplySource,
+  reportedBy,
+} from '../../reply.js';
 import { type DiscordEmbed, type DiscordMessagePayload, DISCORD_LIMITS as L } from './types.js';
 
 /**
@@ -171,9 +179,52 @@ function sectionEmbed(section: ReplySection, color: number, descriptionLimit: nu
   if (url && embed.title) embed.url = url;
   const text = description(section, descriptionLimit);
   if (text) embed.description = text;
-  const source = sourceField(section.source);
-  if (source) embed.fields = [source];
+  const fields = [
+    section.outlets?.length
+      ? outletsField(section.outlets, section.source?.date)
+      : sourceField(section.source),
+    ...(section.figures ?? []).filter((figures) => figures.values.length > 0).map(figuresField),
+  ].flatMap((field) => field ?? []);
+  if (fields.length > 0) embed.fields = fields.slice(0, L.fields);
   return embed;
+}
+
+/** "Reported by": each outlet a masked link, as many as fit in a field value, then "+N". */
+function outletsField(
+  outlets: readonly ReplySource[],
+  date: string | undefined,
+): { name: string; value: string } | undefined {
+  const { named, others } = reportedBy(outlets);
+  const links = named.map((outlet) => {
+    const url = safeUrl(outlet.url);
+    const name = fitEscaped(oneLine(outlet.name), 100);
+    return url ? `[${name}](${url})` : name;
+  });
+  let value = '';
+  let left = others;
+  for (const [index, link] of links.entries()) {
+    const next = value ? `${value}, ${link}` : link;
+    if (next.length + 48 > L.fieldValue) {
+      left += links.length - index;
+      break;
+    }
+    value = next;
+  }
+  if (left > 0) value = `${value} +${left}`.trim();
+  if (value && date) value = `${value} · ${escapeMarkdown(oneLine(date).slice(0, 32))}`;
+  return value ? { name: 'Reported by', value } : undefined;
+}
+
+/** Figures the outlets disagree on, side by side, each with outlet and date. */
+function figuresField(figures: ReplyFigures): { name: string; value: string } {
+  const values = figures.values.map((value) => {
+    const date = value.source.date ? `, ${oneLine(value.source.date).slice(0, 32)}` : '';
+    return `“${oneLine(value.text)}” (${oneLine(value.source.name)}${date})`;
+  });
+  return {
+    name: fitEscaped(oneLine(`Sources differ on ${figures.label}`), L.fieldName),
+    value: fitEscaped(values.join(' · '), L.fieldValue) || '…',
+  };
 }
 
 function isEmpty(embed: DiscordEmbed): boolean {
@@ -251,10 +302,9 @@ export function renderReply(reply: Reply): DiscordMessagePayload {
   return payload;
 }
 
-/** A thread name (1-100 characters, shown as is) for a reply: its topic, else its title. */
-export function threadName(reply: Reply): string {
-  const name = oneLine(reply.thread?.topic ?? '') || oneLine(reply.title) || 'briefing';
-  return fitText(name, L.threadName);
+/** A thread name as Discord takes it: one line, 1-100 characters, shown as is. */
+export function threadName(name: string): string {
+  return fitText(oneLine(name), L.threadName) || 'briefing';
 }
 
 /** Autocomplete choices within Discord's limits: at most 25, names and values 1-100 characters. */
@@ -268,13 +318,4 @@ export function renderChoices(
       value: choice.value,
     }))
     .slice(0, L.choices);
-}
-
-/** The apology a user gets when something failed on our side. */
-export function apologyPayload(): DiscordMessagePayload {
-  return {
-    content: 'Sorry, something went wrong on my side while answering that. Please try again in a moment.',
-    embeds: [],
-    allowed_mentions: NO_MENTIONS,
-  };
 }

@@ -1,6 +1,5 @@
 import type { ClientOptions } from 'discord.js';
-import type { BotApi } from '../../core/bot-api.js';
-import type { Logger } from '../../core/logger.js';
+import type { BotApi, Logger } from '../../core/index.js';
 import type { Metrics } from '../../core/metrics.js';
 
 /** Discord's own REST base; the gateway URL is whatever `GET /gateway/bot` there answers. */

@@ -2,12 +2,23 @@
  * The Bolt app: receivers (HTTP or Socket Mode), Web API client options, and the listeners that hand
  * verified, acknowledged requests to the handlers.
  */
+
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type Logger, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { Adapter, BotApi, PostedMessage } from '../../core/bot-api.js';
+import {
+  App,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  type Logger,
+  LogLevel,
+  SocketModeReceiver,
+  webApi,
+} from '@slack/bolt';
+import { type Adapter, type BotApi, type PostedMessage, postReply } from '../../core/index.js';
 import type { Metrics } from '../../core/metrics.js';
 import { createLogger } from '../../logging.js';
 import type { Reply } from '../../reply.js';
+import { SlackDelivery, webApiSend } from './delivery.js';
 import { type MessageEventPayload, RecentDeliveries, type SlashCommandPayload } from './events.js';
 import { SlackHandlers } from './handlers.js';
 import { slackCommandSyntax } from './hints.js';
@@ -15,6 +26,9 @@ import { type PacingOptions, PostPacer } from './post.js';
 import type { SlackConfig, SlackLogger, SlackRetryConfig } from './types.js';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
+
+/** Slack's own payloads are a few KB; Bolt's default would buffer 4 MB of any unsigned request. */
+export const SLACK_BODY_LIMIT = 64 * 1024;
 
 export interface SlackAdapterOptions {
   bot: BotApi;
@@ -30,6 +44,8 @@ export interface SlackAdapterOptions {
    * Replies to commands and thread questions do not go through it.
    */
   digestPacing?: Omit<PacingOptions, 'onRateLimited'>;
+  /** Where ingest stands: `/healthz` answers "ingesting" until the first pass is done. */
+  ingestStatus?: () => { state: 'ingesting' | 'ready' };
 }
 
 export interface SlackAdapter extends Adapter {
@@ -104,6 +120,53 @@ function checkConfig(config: SlackConfig): void {
   if (missing.length > 0) throw new Error(`Slack adapter: missing ${missing.join(', ')}`);
 }
 
+/**
+ * Bolt's HTTP receiver behind a gate. The body is read here, at most SLACK_BODY_LIMIT bytes (413
+ * past it), before Bolt checks the signature. A JSON body that is not an object (`null`, `3`) is
+ * answered 400 here: Bolt would read a field of it inside a promise nobody awaits, and that unhandled
+ * rejection would end the process. Bolt finds the body already read and uses it.
+ */
+function guardedReceiver(receiver: HTTPReceiver, logger: SlackLogger, endpoint: string): HTTPReceiver {
+  const handle = receiver.requestListener;
+  const refuse = (res: ServerResponse, status: number, text: string) => {
+    if (res.headersSent) return;
+    res.writeHead(status, { 'Content-Type': 'text/plain' });
+    res.end(text);
+  };
+  receiver.requestListener = (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path !== endpoint || req.method !== 'POST') return handle(req, res);
+    HTTPModuleFunctions.bufferIncomingMessage(req, SLACK_BODY_LIMIT)
+      .then((buffered) => {
+        if (
+          /^application\/json/i.test(req.headers['content-type'] ?? '') &&
+          !isJsonObject(buffered.rawBody)
+        ) {
+          logger.warn('slack: refused a request whose JSON body is not an object', { path });
+          return refuse(res, 400, 'the body must be a JSON object');
+        }
+        return handle(buffered, res);
+      })
+      .catch((error: unknown) => {
+        const tooLarge = HTTPModuleFunctions.isRawBodyError(error) && error.statusCode === 413;
+        if (tooLarge)
+          logger.warn('slack: refused a request body over the limit', { limit: SLACK_BODY_LIMIT });
+        else logger.error('slack: a request failed in the receiver', { path, error });
+        refuse(res, tooLarge ? 413 : 400, tooLarge ? 'request body too large' : 'bad request');
+      });
+  };
+  return receiver;
+}
+
+function isJsonObject(raw: Buffer): boolean {
+  try {
+    const value: unknown = JSON.parse(raw.toString());
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const { bot, config } = options;
   checkConfig(config);
@@ -138,30 +201,36 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
           installerOptions: { clientOptions },
         })
       : undefined;
-  const app = socketReceiver
-    ? new App({ ...common, socketMode: true, appToken: config.appToken ?? '', receiver: socketReceiver })
-    : new App({
-        ...common,
-        ...(config.signingSecret ? { signingSecret: config.signingSecret } : {}),
+  const httpReceiver = () =>
+    guardedReceiver(
+      new HTTPReceiver({
+        signingSecret: config.signingSecret ?? '',
         endpoints: config.endpoint ?? '/slack/events',
+        logger: common.logger,
+        logLevel: level,
+        // Read before the signature is checked, so it bounds what an unsigned request can make us hold.
+        bodyLimit: SLACK_BODY_LIMIT,
         customRoutes: [
           {
             path: '/healthz',
             method: ['GET'],
             handler: (_req, res) => {
               res.writeHead(200, { 'Content-Type': 'text/plain' });
-              res.end('ok');
+              // Alive either way: a health check must not restart a bot that is still reading its folder.
+              res.end(options.ingestStatus?.().state === 'ingesting' ? 'ingesting' : 'ok');
             },
           },
         ],
-      });
+      }),
+      logger,
+      config.endpoint ?? '/slack/events',
+    );
+  const app = socketReceiver
+    ? new App({ ...common, socketMode: true, appToken: config.appToken ?? '', receiver: socketReceiver })
+    : new App({ ...common, receiver: httpReceiver() });
 
-  const handlers = new SlackHandlers({
-    bot,
-    logger,
-    deliveries: new RecentDeliveries(),
-    syntax: slackCommandSyntax(config.command ?? '/brief'),
-  });
+  const syntax = slackCommandSyntax(config.command ?? '/brief');
+  const handlers = new SlackHandlers({ bot, logger, deliveries: new RecentDeliveries(), syntax });
 
   // Digests get a client of their own that hands 429s back rather than pausing and backing off
   // exponentially (which also held up interactive replies); the pacer waits them out per channel.
@@ -179,6 +248,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     },
   });
   app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => options.metrics?.rateLimited('slack'));
+  const send = webApiSend(digestClient);
+  const digests = new SlackDelivery(syntax, (channel, message, threadTs) =>
+    pacer.run(channel, () => send(channel, message, threadTs)),
+  );
 
   app.command(config.command ?? '/brief', async ({ command, ack, respond, client }) => {
     // Slack wants the ack within 3 s: give it before any work.
@@ -243,7 +316,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       }
     },
     postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
-      return pacer.run(channelId, () => handlers.postToChannel(digestClient, channelId, reply));
+      return postReply(bot, digests, { platform: 'slack', channelId }, reply, logger);
     },
   };
 }

@@ -2,7 +2,7 @@
  * Slack payloads -> neutral core requests, and the rules for which messages to ignore. Pure: no Bolt
  * runtime, no network, so each rule is testable on its own.
  */
-import type { CommandRequest, MessageRequest } from '../../core/requests.js';
+import type { CommandRequest, MessageRequest } from '../../core/index.js';
 
 /** The fields of a slash command payload this adapter reads (HTTP form body or Socket Mode payload). */
 export interface SlashCommandPayload {

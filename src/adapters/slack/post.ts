@@ -31,8 +31,15 @@ export async function postEphemeral(
   channel: string,
   user: string,
   message: SlackMessage,
+  threadTs?: string,
 ): Promise<void> {
-  await client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks });
+  await client.chat.postEphemeral({
+    channel,
+    user,
+    text: message.text,
+    blocks: message.blocks,
+    ...(threadTs ? { thread_ts: threadTs } : {}),
+  });
 }
 
 /** Answers through the slash command's response_url (no bot membership needed). */

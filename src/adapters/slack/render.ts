@@ -6,7 +6,14 @@
  * markup in the output is the renderer's own: `*bold*` headings, `•` bullets, `>` quote lines and
  * `<url|name>` links built from ReplySource.url after checking it is http(s).
  */
-import { moreLine, type Reply, type ReplySection, type ReplySource } from '../../reply.js';
+import {
+  moreLine,
+  type Reply,
+  type ReplyFigures,
+  type ReplySection,
+  type ReplySource,
+  reportedBy,
+} from '../../reply.js';
 import type { ContextBlock, MrkdwnText, SlackBlock, SlackMessage } from './types.js';
 
 /** Slack's published Block Kit limits (and a safe cap for the undocumented total size). */
@@ -222,12 +229,44 @@ function renderSection(section: ReplySection): SlackBlock[] {
   lines.add(paragraph(section.text), RENDER_BUDGET.paragraph);
   for (const bullet of section.bullets ?? []) lines.add(oneLine(bullet), RENDER_BUDGET.bullet, '• ');
   for (const quote of section.quotes ?? []) lines.add(oneLine(quote), RENDER_BUDGET.quote, '> ');
+  for (const figures of section.figures ?? []) lines.add(figuresText(figures), RENDER_BUDGET.quote, '≠ ');
   const blocks: SlackBlock[] = [];
   const text = lines.text();
   if (text) blocks.push({ type: 'section', text: mrkdwn(text) });
-  const source = sourceLine(section.source);
+  const source = section.outlets?.length
+    ? reportedByLine(section.outlets, section.source?.date)
+    : sourceLine(section.source);
   if (source) blocks.push({ type: 'context', elements: [mrkdwn(source)] });
   return blocks;
+}
+
+/** Plain text of a disagreement (escaped with the line): each figure quoted with outlet and date. */
+function figuresText(figures: ReplyFigures): string {
+  const values = figures.values.map((value) => {
+    const date = value.source.date && ISO_DATE.test(value.source.date) ? `, ${value.source.date}` : '';
+    return `“${oneLine(value.text)}” (${oneLine(value.source.name)}${date})`;
+  });
+  return `Sources differ on ${oneLine(figures.label)}: ${values.join(' · ')}`;
+}
+
+/** "Reported by <url|A>, <url|B>, <url|C> +2", each name a checked link, inside one context element. */
+function reportedByLine(outlets: readonly ReplySource[], date: string | undefined): string {
+  const { named, others } = reportedBy(outlets);
+  let line = 'Reported by';
+  let left = others;
+  for (const [index, outlet] of named.entries()) {
+    const link = sourceLine({ name: outlet.name, ...(outlet.url ? { url: outlet.url } : {}) });
+    if (!link) continue;
+    const next = `${line}${index > 0 && line !== 'Reported by' ? ',' : ''} ${link}`;
+    // Room kept for " +N" and for JSON escaping within one context element.
+    if (!fits(costOf(next), minus(RENDER_BUDGET.paragraph, { chars: 24, json: 24 }))) {
+      left += named.length - index;
+      break;
+    }
+    line = next;
+  }
+  const when = date && ISO_DATE.test(date.trim()) ? `${SEPARATOR}${date.trim()}` : '';
+  return `${line}${left > 0 ? ` +${left}` : ''}${when}`;
 }
 
 function footerBlock(reply: Reply, cutSections: number): ContextBlock | undefined {

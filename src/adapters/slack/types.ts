@@ -1,4 +1,4 @@
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../core/index.js';
 
 /**
  * Types of the Slack adapter: its configuration (what `src/config.ts` maps env vars onto), the logger

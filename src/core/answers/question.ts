@@ -1,6 +1,10 @@
-import { analyse, contentStems } from '../ingest/text.js';
+import { analyse, contentStems, type Token } from '../ingest/text.js';
 
-export type QuestionType = 'who' | 'when' | 'quantity' | 'where' | 'open';
+/**
+ * What a question asks for. `what` wants a noun phrase; `open` ("why", "what did X say") is answered
+ * by the sentence itself.
+ */
+export type QuestionType = 'who' | 'when' | 'quantity' | 'where' | 'what' | 'open';
 
 export interface Question {
   text: string;
@@ -11,38 +15,96 @@ export interface Question {
   emphasis: Map<string, number>;
   /** For "how many civilians": the counted thing's stem, which must sit next to the number. */
   counted?: string;
-  /** Stems of the proper names the question mentions; the answering item must mention them all. */
+  /** For "what year", "which country", "what kind of tax": the noun the answer must be, or name. */
+  focus?: string;
+  /** Stems of the proper names the question mentions; the sentence or its neighbours must have them. */
   names: string[];
+  /** Numbers and years the question gives, as written: "in 1750" is not asked of a 1755 sentence. */
+  numbers: string[];
+  /** "Who did not ...", "what is never ...": a sentence that says it plainly does not answer it. */
+  negated: boolean;
 }
 
 /** Words that only say what kind of question it is; a supporting sentence need not contain them. */
 const QUESTION_WORDS = new Set(
-  'who whom whose when where what which why how mani much far long big larg old tall high deep fast often number date day time happen say said'.split(
+  'who whom whose when where what which why how mani much far long big larg old tall high deep fast often number date day time happen say said name call term'.split(
     ' ',
   ),
 );
 
 const VERB_EMPHASIS = 1.5;
+/** Focus nouns that make "what"/"which" a question of another type. */
+const FOCUS_TYPES: Record<string, QuestionType> = {
+  year: 'when',
+  date: 'when',
+  day: 'when',
+  month: 'when',
+  century: 'when',
+  decade: 'when',
+  time: 'when',
+  period: 'when',
+  era: 'when',
+  city: 'where',
+  place: 'where',
+  town: 'where',
+  region: 'where',
+  area: 'where',
+  location: 'where',
+  country: 'who',
+  countries: 'who',
+  person: 'who',
+  people: 'who',
+  company: 'who',
+  organization: 'who',
+  organisation: 'who',
+  group: 'who',
+  leader: 'who',
+  king: 'who',
+  emperor: 'who',
+  percentage: 'quantity',
+  percent: 'quantity',
+  amount: 'quantity',
+  number: 'quantity',
+  share: 'quantity',
+  proportion: 'quantity',
+};
+const NEGATION = /\b(?:not|never|no|none|neither|nor|without|n't|cannot)\b|n't\b/i;
 
 /** Openers of a follow-up that leans on the question before it ("and in the north?"). */
 const ELLIPTICAL = /^(?:and|what about|how about|and what about|also|then)\b/i;
 
-const TYPES: [QuestionType, RegExp][] = [
-  ['when', /\bwhen\b|\bwhat (date|day|time|year|month)\b|\bwhich (date|day|year|month)\b|\bhow long ago\b/],
-  [
-    'quantity',
-    /\bhow (many|much|far|long|big|large|old|tall|high|deep|fast|often)\b|\bwhat (number|percentage|share|proportion)\b/,
-  ],
-  [
-    'who',
-    /\bwho\b|\bwhom\b|\bwhose\b|\bwhich (country|countries|organi[sz]ations?|groups?|people|leaders?|company|companies|firms?)\b/,
-  ],
-  ['where', /\bwhere\b|\bwhich (city|place|town|region|area)\b/],
-];
+function typeOf(lower: string): { type: QuestionType; focus?: string } {
+  if (
+    /\bhow (many|much|far|long|big|large|old|tall|high|deep|fast|often)\b/.test(lower) &&
+    !/\bhow long ago\b/.test(lower)
+  )
+    return { type: 'quantity' };
+  const focus = /\b(?:what|which)(?: (?:kind|type|sort|form|part|name) of)? ([a-z]+)/.exec(lower)?.[1];
+  if (/\bwhen\b|\bhow long ago\b/.test(lower)) return { type: 'when' };
+  if (/\bwho\b|\bwhom\b|\bwhose\b/.test(lower)) return { type: 'who' };
+  if (/\bwhere\b/.test(lower)) return { type: 'where' };
+  if (
+    /\bwhy\b|\bhow\b|\bwhat (?:did|does|do|has|have|was|were|is) [^?]* (?:say|said|think|mean|do|happen)\b/.test(
+      lower,
+    )
+  )
+    return { type: 'open' };
+  if (focus) {
+    const typed = FOCUS_TYPES[focus];
+    if (typed) return { type: typed, focus };
+    if (/^(?:is|are|was|were|did|does|do|has|have|had|can|could|would|will|should|may|might)$/.test(focus))
+      return { type: 'what' };
+    return { type: 'what', focus };
+  }
+  if (/\b(?:what|which)\b/.test(lower)) return { type: 'what' };
+  return { type: 'open' };
+}
 
-function typeOf(text: string): QuestionType {
-  const lower = text.toLowerCase();
-  return TYPES.find(([, pattern]) => pattern.test(lower))?.[0] ?? 'open';
+/** Capitalised words past the first that the tagger takes for names: "Ohio", "Christopher Gist". */
+function nameStems(tokens: readonly Token[]): string[] {
+  return tokens
+    .filter((token, index) => index > 0 && token.pos === 'PROPN' && /^[A-Z]/.test(token.text))
+    .map((token) => token.stem);
 }
 
 /**
@@ -54,15 +116,23 @@ export function readQuestion(text: string, previous?: string): Question {
   const tokens = analyse(text.replace(/\b(?:take|takes|took|taken|taking) place\b/gi, ' ')).flatMap(
     (sentence) => sentence.tokens,
   );
-  let stems = contentStems(tokens).filter((stem) => !QUESTION_WORDS.has(stem));
-  let type = typeOf(text);
-  let names = tokens
-    .filter((token, index) => index > 0 && token.pos === 'PROPN' && /^[A-Z]/.test(token.text))
-    .map((token) => token.stem);
-  if (previous && (ELLIPTICAL.test(text.trim()) || stems.length <= 1)) {
+  const lower = text.toLowerCase();
+  const typed = typeOf(lower);
+  let type = typed.type;
+  const focusStem = typed.focus
+    ? tokens.find((token) => token.text.toLowerCase() === typed.focus)?.stem
+    : undefined;
+  // A focus that names a type ("what year") says what kind of answer, not what it is about.
+  const typing = focusStem && FOCUS_TYPES[typed.focus ?? ''] ? focusStem : undefined;
+  let stems = contentStems(tokens).filter((stem) => !QUESTION_WORDS.has(stem) && stem !== typing);
+  let names = nameStems(tokens);
+  let numbers = tokens.filter((token) => /\d/.test(token.text)).map((token) => token.text);
+  // "who is mediating?" stands alone however short; "and in the north?" or "how many?" does not.
+  if (previous && (ELLIPTICAL.test(text.trim()) || stems.length === 0)) {
     const before = readQuestion(previous);
     stems = [...stems, ...before.stems];
     names = [...names, ...before.names];
+    numbers = [...numbers, ...before.numbers];
     if (type === 'open') type = before.type;
   }
   const emphasis = new Map<string, number>();
@@ -74,12 +144,17 @@ export function readQuestion(text: string, previous?: string): Question {
     type === 'quantity' && many >= 0
       ? tokens.slice(many + 1).find((token) => token.pos === 'NOUN')?.stem
       : undefined;
+  const focus = typed.focus && !typing ? focusStem : undefined;
   return {
     text,
     type,
-    stems: [...new Set(stems)],
+    // Numbers are words to find too: "in 1750" points at the sentence that has 1750.
+    stems: [...new Set([...stems, ...numbers.map((number) => number.toLowerCase())])],
     emphasis,
     names: [...new Set(names)],
+    numbers: [...new Set(numbers)],
+    negated: NEGATION.test(text),
     ...(counted ? { counted } : {}),
+    ...(focus ? { focus } : {}),
   };
 }

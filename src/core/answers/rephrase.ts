@@ -72,5 +72,6 @@ export async function rephraseAnswer(model: ChatModel, answer: Supported, logger
     `${answer.question} ${cited.map((citation) => citation.sentence.text).join(' ')}`.toLowerCase();
   const unsupported = claims(parsed.answer).filter((claim) => !support.includes(claim.toLowerCase()));
   if (unsupported.length > 0) return rejected(`says what its sentences do not: ${unsupported.join(', ')}`);
-  return { ...answer, text: parsed.answer, citations: cited };
+  // The model's words replace the extracted answer and any date read from it.
+  return { ...answer, text: parsed.answer, resolved: undefined, citations: cited };
 }

@@ -92,7 +92,6 @@ function digestReply(
     ...(fresh.length > sections.length
       ? { more: { count: fresh.length - sections.length, hint: `{/brief ${topics[0]}} for more` } }
       : {}),
-    footer: 'Reply in the thread to ask about these items.',
     thread: {
       itemIds: sections.flatMap((section) => section.itemId ?? []),
       ...(topics.length === 1 && topics[0] ? { topic: topics[0] } : {}),

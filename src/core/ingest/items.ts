@@ -1,5 +1,6 @@
 import type { Item, SourceDocument } from '../model.js';
 import type { TopicCatalogue } from '../topics.js';
+import { IngestLimitError } from './limits.js';
 import { contentHash, type ParsedDocument } from './parse.js';
 import { segment } from './segment.js';
 import { sentenceRarity, summarise } from './summarise.js';
@@ -13,8 +14,14 @@ const MAX_ENTITIES = 12;
 export function buildItems(
   parsed: ParsedDocument,
   catalogue: TopicCatalogue,
+  maxSentences = Number.POSITIVE_INFINITY,
 ): { document: SourceDocument; items: Item[] } {
   const sentences = analyse(parsed.body);
+  if (sentences.length > maxSentences) {
+    throw new IngestLimitError(
+      `${sentences.length} sentences, over the limit of ${maxSentences}: split the document, or raise INGEST_MAX_SENTENCES`,
+    );
+  }
   const groups = segment(parsed.body, sentences, catalogue);
   const rarity = sentenceRarity(sentences);
   const drafts = groups.map((group) => ({ group, summary: summarise(group, rarity) }));

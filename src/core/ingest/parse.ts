@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { parseDocument as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { IsoDateSchema, TopicSlugSchema } from '../model.js';
+import { yamlToJs } from '../yaml.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './limits.js';
 
 /** A briefing file read and checked, before it is analysed into items. */
 export interface ParsedDocument {
@@ -43,11 +45,17 @@ export function contentHash(text: string): string {
 }
 
 /** Parses one briefing file; `origin` is its path relative to the briefings folder. */
-export function parseBriefing(origin: string, bytes: Uint8Array): ParseResult {
+export function parseBriefing(
+  origin: string,
+  bytes: Uint8Array,
+  limits: IngestLimits = DEFAULT_INGEST_LIMITS,
+): ParseResult {
   const fail = (line: number, message: string): ParseResult => ({
     ok: false,
     problem: { origin, line, message },
   });
+  const tooBig = oversize(origin, bytes.length, limits);
+  if (tooBig) return { ok: false, problem: tooBig };
   const nul = bytes.indexOf(0);
   if (nul >= 0) return fail(lineAt(bytes, nul), 'binary file (NUL byte): briefings are UTF-8 text');
   let raw: string;
@@ -59,7 +67,7 @@ export function parseBriefing(origin: string, bytes: Uint8Array): ParseResult {
   const text = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
   const id = contentHash(text);
   const lower = origin.toLowerCase();
-  const result = lower.endsWith('.txt') ? parsePlainText(text) : parseMarkdown(text);
+  const result = lower.endsWith('.txt') ? parsePlainText(text) : parseMarkdown(text, limits);
   if ('line' in result) return fail(result.line, result.message);
   // Without a named source, the file itself is the honest citation.
   const fallbackSource = origin.replace(/^.*\//, '');
@@ -86,7 +94,7 @@ function parsePlainText(text: string): Fields | Failure {
 }
 
 /** YAML front matter between `---` lines (title, date, source, url, topics), then Markdown. */
-function parseMarkdown(text: string): Fields | Failure {
+function parseMarkdown(text: string, limits: IngestLimits): Fields | Failure {
   const match = /^---[ \t]*\n([\s\S]*?)\n---[ \t]*(?:\n|$)/.exec(text);
   if (!match)
     return { line: 1, message: 'Markdown briefings start with YAML front matter between "---" lines' };
@@ -97,13 +105,22 @@ function parseMarkdown(text: string): Fields | Failure {
     const line = 1 + (yamlError.linePos?.[0].line ?? 1);
     return { line, message: `bad front matter: ${yamlError.message.split('\n')[0]}` };
   }
-  const fields = FrontMatterSchema.safeParse(parsed.toJS() ?? {});
+  const js = yamlToJs(parsed, yamlText, limits.maxYamlAliases);
+  if ('message' in js) return { line: 1 + js.line, message: `bad front matter: ${js.message}` };
+  const value = js.value ?? {};
+  const fields = FrontMatterSchema.safeParse(value);
   if (!fields.success) {
     const issue = fields.error.issues[0];
     const key = String(issue?.path[0] ?? '');
     const keyLine = yamlText.split('\n').findIndex((line) => line.startsWith(`${key}:`));
     const where = key === '' ? '' : `${key}: `;
-    const message = issue?.code === 'invalid_type' && issue.input === undefined ? 'missing' : issue?.message;
+    const found = key === '' ? value : (value as Record<string, unknown>)[key];
+    const message =
+      issue?.code === 'invalid_type'
+        ? found === undefined
+          ? 'missing'
+          : `expected ${EXPECTED[String(issue.expected)] ?? String(issue.expected)}, found ${describeValue(found)}`
+        : issue?.message;
     return { line: keyLine >= 0 ? keyLine + 2 : 1, message: `bad front matter: ${where}${message}` };
   }
   const bodyStartLine = 1 + countNewlines(match[0]);
@@ -127,6 +144,37 @@ function markdownToText(markdown: string): string {
     .replace(/(\*\*|__)(.*?)\1/g, '$2')
     .replace(/(^|\W)[*_]([^*_\n]+)[*_](?=\W|$)/g, '$1$2')
     .replace(/`([^`]+)`/g, '$1');
+}
+
+/** The problem with a file of `size` bytes, if it is over the size limit. */
+export function oversize(origin: string, size: number, limits: IngestLimits): ParseProblem | undefined {
+  if (size <= limits.maxFileBytes) return undefined;
+  return {
+    origin,
+    line: 1,
+    message: `file is ${formatBytes(size)}, over the ${formatBytes(limits.maxFileBytes)} limit: split it, or raise INGEST_MAX_FILE_SIZE`,
+  };
+}
+
+const EXPECTED: Record<string, string> = {
+  string: 'text',
+  array: 'a list',
+  number: 'a number',
+  object: 'a mapping',
+};
+
+/** What a YAML value is, in the words of someone fixing the file. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'an empty value';
+  if (Array.isArray(value)) return 'a list';
+  if (value instanceof Date) return 'a timestamp';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return 'text';
+  return `a ${typeof value}`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
 function countNewlines(text: string): number {

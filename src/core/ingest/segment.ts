@@ -17,7 +17,13 @@ const LONG_PARAGRAPH = 6;
 const WINDOW = 3;
 /** Without topic signals, a document is split only where consecutive blocks share almost no words. */
 const LEXICAL_BREAK = 0.05;
+/** Past this many items the last ones are folded together, so a short document stays a few items... */
 const MAX_ITEMS = 6;
+/**
+ * ...but no item holds more than this many sentences: a longer document is cut into more items, not
+ * bigger ones, so summarising (which compares an item's sentences with each other) stays bounded per item.
+ */
+export const MAX_ITEM_SENTENCES = 40;
 
 /**
  * Cuts a document into groups of sentences, one per development it reports. A new group starts
@@ -69,9 +75,19 @@ export function segment(
     const last = groups.pop();
     groups[groups.length - 1]?.blocks.push(...(last?.blocks ?? []));
   }
-  return groups.map((group) =>
-    group.blocks.flatMap((block) => block.sentences).sort((a, b) => a.start - b.start),
+  return groups.flatMap((group) =>
+    boundedRuns(group.blocks.flatMap((block) => block.sentences).sort((a, b) => a.start - b.start)),
   );
+}
+
+/** A group of sentences as runs of at most MAX_ITEM_SENTENCES, in document order. */
+function boundedRuns(sentences: AnalysedSentence[]): AnalysedSentence[][] {
+  if (sentences.length <= MAX_ITEM_SENTENCES) return [sentences];
+  const runs: AnalysedSentence[][] = [];
+  for (let i = 0; i < sentences.length; i += MAX_ITEM_SENTENCES) {
+    runs.push(sentences.slice(i, i + MAX_ITEM_SENTENCES));
+  }
+  return runs;
 }
 
 function toBlocks(body: string, sentences: readonly AnalysedSentence[], catalogue: TopicCatalogue): Block[] {

@@ -83,7 +83,7 @@ const STEM_CACHE_LIMIT = 100_000;
  * The Porter stem of a lowercase word, memoised: news reuses its vocabulary, and stemming every token
  * afresh cost more than parsing the document.
  */
-function stemOf(word: string): string {
+export function stemOf(word: string): string {
   const cached = stemCache.get(word);
   if (cached !== undefined) return cached;
   const stem = stemWord(word);

@@ -70,6 +70,34 @@ export const POSTGRES_MIGRATIONS: string[] = [
    );`,
   // 2: digest subscriptions and their runs (see postgres-subscriptions.ts).
   POSTGRES_SUBSCRIPTIONS_MIGRATION,
+  // 3: stories across outlets, as in the SQLite store's migration 4.
+  `CREATE TABLE stories (
+     id TEXT PRIMARY KEY,
+     first_published TEXT NOT NULL,
+     last_published TEXT NOT NULL,
+     first_seen TIMESTAMPTZ NOT NULL,
+     updated_at TIMESTAMPTZ NOT NULL,
+     centroid JSONB NOT NULL,
+     names JSONB NOT NULL,
+     numbers JSONB NOT NULL
+   );
+   CREATE TABLE story_members (
+     item_id TEXT PRIMARY KEY,
+     story_id TEXT NOT NULL,
+     outlet TEXT NOT NULL,
+     published TEXT NOT NULL,
+     added_at TIMESTAMPTZ NOT NULL
+   );
+   CREATE INDEX story_members_story ON story_members(story_id, published);
+   CREATE TABLE story_terms (
+     term TEXT NOT NULL,
+     story_id TEXT NOT NULL,
+     first_published TEXT NOT NULL,
+     last_published TEXT NOT NULL,
+     PRIMARY KEY (term, story_id)
+   );
+   CREATE INDEX story_terms_story ON story_terms(story_id);
+   CREATE TABLE story_term_counts (term TEXT PRIMARY KEY, count BIGINT NOT NULL);`,
 ];
 
 /** Advisory lock namespace for briefbot ("bb"); the second key is the schema, so schemas migrate independently. */

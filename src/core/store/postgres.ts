@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Item, SourceDocument, ThreadContext } from '../model.js';
+import type { StoryCandidate, StoryMembership } from '../stories/cluster.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { PostgresSubscriptions } from './postgres-subscriptions.js';
 import type { ItemHit, ItemQuery, SentenceHit, Store, StoredItem, ThreadKey } from './store.js';
@@ -7,6 +8,10 @@ import { SubscriptionsDelegate } from './subscriptions-delegate.js';
 
 /** Advisory lock namespace for per-origin writes, so two instances ingesting one file take turns. */
 const ORIGIN_LOCK_CLASS = 0x6263;
+/** Advisory lock namespace for a story's writes, so two instances adding members take turns. */
+const STORY_LOCK_CLASS = 0x6273;
+/** The row of story_term_counts that counts clustered items. */
+const ALL_ITEMS_TERM = '';
 
 /**
  * A tsquery (english configuration) from user text: every word single-quoted, so nothing the user
@@ -184,6 +189,11 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
         [document.origin],
       );
       const firstSeen = new Map(previous.rows.map((row) => [row.id, row.ingested_at.toISOString()]));
+      // Items that an edit changes leave their stories; unchanged ones stay.
+      await client.query(
+        'DELETE FROM story_members WHERE item_id = ANY($1::text[]) AND NOT item_id = ANY($2::text[])',
+        [previous.rows.map((row) => row.id), items.map((item) => item.id)],
+      );
       await client.query('DELETE FROM documents WHERE origin = $1', [document.origin]);
       await client.query(
         `INSERT INTO documents (origin, id, title, source, url, published, body, topics, ingested_at)
@@ -235,6 +245,11 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
           items.map((item) => item.sentences.map((sentence) => sentence.text).join(' ')),
         ],
       );
+      await client.query(
+        `UPDATE items SET story_key = m.story_id FROM story_members AS m
+         WHERE items.origin = $1 AND m.item_id = items.id`,
+        [document.origin],
+      );
       const pkOf = new Map(inserted.rows.map((row) => [row.id, row.pk]));
       // Topics are listed strongest first; the weight keeps that order for ranking.
       const topics = items.flatMap((item) =>
@@ -277,8 +292,14 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
   }
 
   async removeDocument(origin: string): Promise<boolean> {
-    const result = await this.pool.query('DELETE FROM documents WHERE origin = $1', [origin]);
-    return (result.rowCount ?? 0) > 0;
+    return this.transaction(async (client) => {
+      await client.query(
+        'DELETE FROM story_members WHERE item_id IN (SELECT id FROM items WHERE origin = $1)',
+        [origin],
+      );
+      const result = await client.query('DELETE FROM documents WHERE origin = $1', [origin]);
+      return (result.rowCount ?? 0) > 0;
+    });
   }
 
   async findItems(query: ItemQuery, limit: number): Promise<ItemHit[]> {
@@ -296,6 +317,16 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
     const { from } = this.itemQuerySql(query, params);
     const { rows } = await this.pool.query<{ count: string }>(
       `SELECT count(*) AS count ${from}`,
+      params.values,
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  async countStories(query: ItemQuery): Promise<number> {
+    const params = new Params();
+    const { from } = this.itemQuerySql(query, params);
+    const { rows } = await this.pool.query<{ count: string }>(
+      `SELECT count(DISTINCT items.story_key) AS count ${from}`,
       params.values,
     );
     return Number(rows[0]?.count ?? 0);
@@ -379,6 +410,118 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
       'SELECT topic, count(*) AS count FROM item_topics GROUP BY topic',
     );
     return new Map(rows.map((row) => [row.topic, Number(row.count)]));
+  }
+
+  async termFrequencies(terms: readonly string[]): Promise<{ total: number; counts: Map<string, number> }> {
+    const { rows } = await this.pool.query<{ term: string; count: string }>(
+      'SELECT term, count FROM story_term_counts WHERE term = ANY($1::text[])',
+      [[ALL_ITEMS_TERM, ...terms]],
+    );
+    const counts = new Map(rows.map((row) => [row.term, Number(row.count)]));
+    const total = counts.get(ALL_ITEMS_TERM) ?? 0;
+    counts.delete(ALL_ITEMS_TERM);
+    return { total, counts };
+  }
+
+  async storyCandidates(
+    probe: { terms: readonly string[]; from: string; to: string },
+    limit: number,
+  ): Promise<StoryCandidate[]> {
+    if (probe.terms.length === 0) return [];
+    const { rows } = await this.pool.query<{
+      id: string;
+      centroid: Record<string, number>;
+      names: string[];
+      numbers: string[];
+      outlets: string[];
+    }>(
+      `SELECT s.id, s.centroid, s.names, s.numbers,
+         ARRAY(SELECT DISTINCT outlet FROM story_members WHERE story_id = s.id) AS outlets
+       FROM (SELECT story_id, count(*) AS shared FROM story_terms
+             WHERE term = ANY($1::text[]) AND last_published >= $2 AND first_published <= $3
+             GROUP BY story_id ORDER BY shared DESC, story_id LIMIT $4) AS c
+       JOIN stories AS s ON s.id = c.story_id ORDER BY c.shared DESC, s.id`,
+      [[...probe.terms], probe.from, probe.to, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      centroid: new Map(Object.entries(row.centroid)),
+      names: row.names,
+      numbers: row.numbers,
+      outlets: row.outlets,
+    }));
+  }
+
+  async addStoryMember(member: StoryMembership): Promise<void> {
+    const { input } = member;
+    await this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+        STORY_LOCK_CLASS,
+        member.storyId,
+      ]);
+      const { rows } = await client.query<{ first_published: string; last_published: string }>(
+        `INSERT INTO stories (id, first_published, last_published, first_seen, updated_at, centroid, names, numbers)
+         VALUES ($1, $2, $2, $3, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET
+           first_published = least(stories.first_published, excluded.first_published),
+           last_published = greatest(stories.last_published, excluded.last_published),
+           updated_at = excluded.updated_at, centroid = excluded.centroid,
+           names = excluded.names, numbers = excluded.numbers
+         RETURNING first_published, last_published`,
+        [
+          member.storyId,
+          input.published,
+          member.addedAt,
+          JSON.stringify(Object.fromEntries(member.centroid)),
+          JSON.stringify(member.names),
+          JSON.stringify(member.numbers),
+        ],
+      );
+      const span = rows[0];
+      await client.query(
+        `INSERT INTO story_members (item_id, story_id, outlet, published, added_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (item_id) DO UPDATE SET story_id = excluded.story_id, outlet = excluded.outlet,
+           published = excluded.published`,
+        [input.itemId, member.storyId, input.outlet, input.published, member.addedAt],
+      );
+      await client.query('DELETE FROM story_terms WHERE story_id = $1', [member.storyId]);
+      await client.query(
+        `INSERT INTO story_terms (term, story_id, first_published, last_published)
+         SELECT term, $2, $3, $4 FROM unnest($1::text[]) AS term`,
+        [member.indexTerms, member.storyId, span?.first_published, span?.last_published],
+      );
+      // Sorted, so two instances counting overlapping terms lock the rows in the same order.
+      await client.query(
+        `INSERT INTO story_term_counts (term, count) SELECT term, 1 FROM unnest($1::text[]) AS term ORDER BY term
+         ON CONFLICT (term) DO UPDATE SET count = story_term_counts.count + 1`,
+        [[ALL_ITEMS_TERM, ...member.itemTerms]],
+      );
+      await client.query('UPDATE items SET story_key = $1 WHERE id = $2', [member.storyId, input.itemId]);
+    });
+  }
+
+  async storyOf(itemId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ story_id: string }>(
+      'SELECT story_id FROM story_members WHERE item_id = $1',
+      [itemId],
+    );
+    return rows[0]?.story_id;
+  }
+
+  async storyMembers(storyIds: readonly string[]): Promise<Map<string, StoredItem[]>> {
+    const members = new Map<string, StoredItem[]>();
+    if (storyIds.length === 0) return members;
+    const { rows } = await this.pool.query<ItemRow & { member_of: string }>(
+      `SELECT m.story_id AS member_of, ${ITEM_COLUMNS} FROM story_members AS m JOIN items ON items.id = m.item_id
+       WHERE m.story_id = ANY($1::text[]) ORDER BY m.published, m.added_at, items.position`,
+      [[...storyIds]],
+    );
+    for (const row of rows) {
+      const list = members.get(row.member_of) ?? [];
+      list.push(toItem(row));
+      members.set(row.member_of, list);
+    }
+    return members;
   }
 
   async getThreadContext(key: ThreadKey): Promise<ThreadContext | undefined> {

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Item, SourceDocument, ThreadContext } from '../model.js';
+import type { StoryCandidate, StoryMembership } from '../stories/cluster.js';
 import { ftsQuery } from './fts.js';
 import { SqliteSubscriptions, SUBSCRIPTIONS_MIGRATION } from './sqlite-subscriptions.js';
 import type { ItemHit, ItemQuery, SentenceHit, Store, StoredItem, ThreadKey } from './store.js';
@@ -68,7 +69,40 @@ const MIGRATIONS: string[] = [
   // 3: a topic's newest items, best tagged first, straight from the index for /brief.
   `CREATE INDEX item_topics_briefing ON item_topics(topic, published DESC, weight DESC);
    DROP INDEX item_topics_recent;`,
+  // 4: stories across outlets (src/core/stories): members, centroids, the term index candidates come
+  // from, and document frequencies for TF-IDF. Members name items by id: an edited document's items
+  // leave their stories and join again.
+  `CREATE TABLE stories (
+     id TEXT PRIMARY KEY,
+     first_published TEXT NOT NULL,
+     last_published TEXT NOT NULL,
+     first_seen TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     centroid TEXT NOT NULL,
+     names TEXT NOT NULL,
+     numbers TEXT NOT NULL
+   );
+   CREATE TABLE story_members (
+     item_id TEXT PRIMARY KEY,
+     story_id TEXT NOT NULL,
+     outlet TEXT NOT NULL,
+     published TEXT NOT NULL,
+     added_at TEXT NOT NULL
+   );
+   CREATE INDEX story_members_story ON story_members(story_id, published);
+   CREATE TABLE story_terms (
+     term TEXT NOT NULL,
+     story_id TEXT NOT NULL,
+     first_published TEXT NOT NULL,
+     last_published TEXT NOT NULL,
+     PRIMARY KEY (term, story_id)
+   ) WITHOUT ROWID;
+   CREATE INDEX story_terms_story ON story_terms(story_id);
+   CREATE TABLE story_term_counts (term TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
+
+/** The row of story_term_counts that counts clustered items. */
+const ALL_ITEMS_TERM = '';
 
 interface ItemRow {
   rowid: number;
@@ -118,35 +152,42 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     super();
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    // First, so every later step waits for another process's lock instead of failing at once.
+    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
     this.migrate();
     this.subscriptions = new SqliteSubscriptions(this.db);
   }
 
+  /**
+   * All pending migrations in one IMMEDIATE transaction, with the version read inside it: a second
+   * process starting on the same fresh file waits for the first, then finds nothing left to do.
+   */
   private migrate(): void {
-    this.db.exec(
-      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
-    );
-    const row = this.db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as {
-      version: number | null;
-    };
-    const current = row.version ?? 0;
-    if (current > MIGRATIONS.length) {
-      throw new Error(
-        `database schema version ${current} is newer than this briefbot (${MIGRATIONS.length}): upgrade briefbot`,
-      );
-    }
-    MIGRATIONS.slice(current).forEach((sql, index) => {
-      this.db.transaction(() => {
-        this.db.exec(sql);
-        this.db
-          .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
-          .run(current + index + 1, new Date().toISOString());
-      })();
-    });
+    this.db
+      .transaction(() => {
+        this.db.exec(
+          'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)',
+        );
+        const row = this.db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as {
+          version: number | null;
+        };
+        const current = row.version ?? 0;
+        if (current > MIGRATIONS.length) {
+          throw new Error(
+            `database schema version ${current} is newer than this briefbot (${MIGRATIONS.length}): upgrade briefbot`,
+          );
+        }
+        MIGRATIONS.slice(current).forEach((sql, index) => {
+          this.db.exec(sql);
+          this.db
+            .prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)')
+            .run(current + index + 1, new Date().toISOString());
+        });
+      })
+      .immediate();
   }
 
   private readonly statements = new Map<string, Database.Statement>();
@@ -179,7 +220,9 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   }
 
   async replaceDocument(document: SourceDocument, items: Item[], ingestedAt: string): Promise<void> {
-    this.db.transaction(() => this.replace(document, items, ingestedAt))();
+    // IMMEDIATE: a deferred transaction that reads and then writes gets SQLITE_BUSY_SNAPSHOT in WAL
+    // when another process wrote in between, and that error does not wait for busy_timeout.
+    this.db.transaction(() => this.replace(document, items, ingestedAt)).immediate();
   }
 
   private replace(document: SourceDocument, items: Item[], ingestedAt: string): void {
@@ -192,7 +235,8 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
         }[]
       ).map((row) => [row.id, row.ingested_at]),
     );
-    this.deleteOrigin(document.origin);
+    const kept = new Set(items.map((item) => item.id));
+    this.deleteOrigin(document.origin, kept);
     this.statement(
       `INSERT INTO documents (origin, id, title, source, url, published, body, topics, ingested_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -253,22 +297,30 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       for (const [index, sentence] of item.sentences.entries())
         insertSentence.run(sentence.text, rowid, index);
     }
+    // Items that survive an edit stay in their stories.
+    this.statement(
+      `UPDATE items SET story_key = m.story_id FROM story_members AS m
+       WHERE items.origin = ? AND m.item_id = items.id`,
+    ).run(document.origin);
   }
 
   async removeDocument(origin: string): Promise<boolean> {
-    return this.db.transaction(() => this.deleteOrigin(origin))();
+    return this.db.transaction(() => this.deleteOrigin(origin)).immediate();
   }
 
-  private deleteOrigin(origin: string): boolean {
-    const rowids = this.db
-      .prepare('SELECT rowid FROM items WHERE origin = ?')
-      .pluck()
-      .all(origin) as number[];
+  /** Deletes the origin's document and items; items in `keep` stay members of their stories. */
+  private deleteOrigin(origin: string, keep: ReadonlySet<string> = new Set()): boolean {
+    const rows = this.statement('SELECT rowid, id FROM items WHERE origin = ?').all(origin) as {
+      rowid: number;
+      id: string;
+    }[];
     const deleteFts = this.statement('DELETE FROM items_fts WHERE rowid = ?');
     const deleteSentences = this.statement('DELETE FROM sentences_fts WHERE item_rowid = ?');
-    for (const rowid of rowids) {
+    const deleteMember = this.statement('DELETE FROM story_members WHERE item_id = ?');
+    for (const { rowid, id } of rows) {
       deleteFts.run(rowid);
       deleteSentences.run(rowid);
+      if (!keep.has(id)) deleteMember.run(id);
     }
     return this.statement('DELETE FROM documents WHERE origin = ?').run(origin).changes > 0;
   }
@@ -296,13 +348,25 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     ).count;
   }
 
+  async countStories(query: ItemQuery): Promise<number> {
+    const candidates = this.candidates(query);
+    if (!candidates) return 0;
+    return (
+      this.db
+        .prepare(`SELECT count(DISTINCT items.story_key) AS count FROM ${candidates.from}`)
+        .get(...candidates.params) as { count: number }
+    ).count;
+  }
+
   /**
    * The rowids a query selects, best first, as `rid`, `relevance` and `position` (the order), plus
    * the same selection for counting, so finding and counting never disagree. A single topic walks
    * its (topic, published) index newest first; words take FTS5's best matches, all words if any item
    * has them all, else any. Undefined: nothing can match.
    */
-  private candidates(query: ItemQuery): { sql: string; count: string; params: unknown[] } | undefined {
+  private candidates(
+    query: ItemQuery,
+  ): { sql: string; count: string; from: string; params: unknown[] } | undefined {
     const topics = query.topics ?? [];
     const params: unknown[] = [];
     const where: string[] = [];
@@ -357,6 +421,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       sql: `SELECT items.rowid AS rid, ${relevance} AS relevance, row_number() OVER (ORDER BY ${order}) AS position
             FROM ${source} ${filter} ORDER BY ${order}`,
       count: countSource ?? `SELECT 1 FROM ${source} ${filter}`,
+      from: `${source} ${filter}`,
       params,
     };
   }
@@ -407,6 +472,114 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       count: number;
     }[];
     return new Map(rows.map((row) => [row.topic, row.count]));
+  }
+
+  async termFrequencies(terms: readonly string[]): Promise<{ total: number; counts: Map<string, number> }> {
+    const wanted = [ALL_ITEMS_TERM, ...terms];
+    const rows = this.db
+      .prepare(`SELECT term, count FROM story_term_counts WHERE term IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(wanted)) as { term: string; count: number }[];
+    const counts = new Map(rows.map((row) => [row.term, row.count]));
+    const total = counts.get(ALL_ITEMS_TERM) ?? 0;
+    counts.delete(ALL_ITEMS_TERM);
+    return { total, counts };
+  }
+
+  async storyCandidates(
+    probe: { terms: readonly string[]; from: string; to: string },
+    limit: number,
+  ): Promise<StoryCandidate[]> {
+    if (probe.terms.length === 0) return [];
+    const rows = this.statement(
+      `SELECT s.id, s.centroid, s.names, s.numbers,
+         (SELECT json_group_array(DISTINCT outlet) FROM story_members WHERE story_id = s.id) AS outlets
+       FROM (SELECT story_id, count(*) AS shared FROM story_terms
+             WHERE term IN (SELECT value FROM json_each(?)) AND last_published >= ? AND first_published <= ?
+             GROUP BY story_id ORDER BY shared DESC, story_id LIMIT ?) AS c
+       JOIN stories AS s ON s.id = c.story_id ORDER BY c.shared DESC, s.id`,
+    ).all(JSON.stringify(probe.terms), probe.from, probe.to, limit) as {
+      id: string;
+      centroid: string;
+      names: string;
+      numbers: string;
+      outlets: string;
+    }[];
+    return rows.map((row) => ({
+      id: row.id,
+      centroid: new Map(Object.entries(JSON.parse(row.centroid) as Record<string, number>)),
+      names: JSON.parse(row.names),
+      numbers: JSON.parse(row.numbers),
+      outlets: JSON.parse(row.outlets),
+    }));
+  }
+
+  async addStoryMember(member: StoryMembership): Promise<void> {
+    const { input } = member;
+    this.db.transaction(() => {
+      this.statement(
+        `INSERT INTO stories (id, first_published, last_published, first_seen, updated_at, centroid, names, numbers)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET
+           first_published = min(first_published, excluded.first_published),
+           last_published = max(last_published, excluded.last_published),
+           updated_at = excluded.updated_at, centroid = excluded.centroid,
+           names = excluded.names, numbers = excluded.numbers`,
+      ).run(
+        member.storyId,
+        input.published,
+        input.published,
+        member.addedAt,
+        member.addedAt,
+        JSON.stringify(Object.fromEntries(member.centroid)),
+        JSON.stringify(member.names),
+        JSON.stringify(member.numbers),
+      );
+      this.statement(
+        `INSERT INTO story_members (item_id, story_id, outlet, published, added_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (item_id) DO UPDATE SET story_id = excluded.story_id, outlet = excluded.outlet,
+           published = excluded.published`,
+      ).run(input.itemId, member.storyId, input.outlet, input.published, member.addedAt);
+      const span = this.statement('SELECT first_published, last_published FROM stories WHERE id = ?').get(
+        member.storyId,
+      ) as { first_published: string; last_published: string };
+      this.statement('DELETE FROM story_terms WHERE story_id = ?').run(member.storyId);
+      const insertTerm = this.statement(
+        'INSERT INTO story_terms (term, story_id, first_published, last_published) VALUES (?, ?, ?, ?)',
+      );
+      for (const term of member.indexTerms)
+        insertTerm.run(term, member.storyId, span.first_published, span.last_published);
+      const count = this.statement(
+        `INSERT INTO story_term_counts (term, count) VALUES (?, 1)
+         ON CONFLICT (term) DO UPDATE SET count = count + 1`,
+      );
+      for (const term of [ALL_ITEMS_TERM, ...member.itemTerms]) count.run(term);
+      this.statement('UPDATE items SET story_key = ? WHERE id = ?').run(member.storyId, input.itemId);
+    })();
+  }
+
+  async storyOf(itemId: string): Promise<string | undefined> {
+    const row = this.statement('SELECT story_id FROM story_members WHERE item_id = ?').get(itemId) as
+      | { story_id: string }
+      | undefined;
+    return row?.story_id;
+  }
+
+  async storyMembers(storyIds: readonly string[]): Promise<Map<string, StoredItem[]>> {
+    const members = new Map<string, StoredItem[]>();
+    if (storyIds.length === 0) return members;
+    const rows = this.db
+      .prepare(
+        `SELECT m.story_id AS member_of, items.* FROM story_members AS m JOIN items ON items.id = m.item_id
+         WHERE m.story_id IN (SELECT value FROM json_each(?))
+         ORDER BY m.published, m.added_at, items.position`,
+      )
+      .all(JSON.stringify(storyIds)) as (ItemRow & { member_of: string })[];
+    for (const row of rows) {
+      const list = members.get(row.member_of) ?? [];
+      list.push(toItem(row));
+      members.set(row.member_of, list);
+    }
+    return members;
   }
 
   async getThreadContext(key: ThreadKey): Promise<ThreadContext | undefined> {

@@ -1,4 +1,5 @@
 import type { Item, Platform, SourceDocument, ThreadContext } from '../model.js';
+import type { StoryIndex } from '../stories/cluster.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
 export interface ItemQuery {
@@ -43,6 +44,8 @@ export interface ItemStore {
    */
   findItems(query: ItemQuery, limit: number): Promise<ItemHit[]>;
   countItems(query: ItemQuery): Promise<number>;
+  /** How many distinct stories the items a query selects belong to. */
+  countStories(query: ItemQuery): Promise<number>;
   getItems(ids: readonly string[]): Promise<StoredItem[]>;
   /** Sentences matching any of the words, best first; restricted to `itemIds` when given. */
   searchSentences(
@@ -65,6 +68,14 @@ export interface ThreadStore {
   saveThreadContext(context: ThreadContext): Promise<void>;
 }
 
-export interface Store extends ItemStore, ThreadStore, SubscriptionStore {
+/** Stories: items from different outlets about one development, kept across restarts and instances. */
+export interface StoryStore extends StoryIndex {
+  /** Whether the item already belongs to a story (an unchanged item after an edit keeps its story). */
+  storyOf(itemId: string): Promise<string | undefined>;
+  /** The stored items of each story, oldest first; stories with no stored item left are absent. */
+  storyMembers(storyIds: readonly string[]): Promise<Map<string, StoredItem[]>>;
+}
+
+export interface Store extends ItemStore, ThreadStore, SubscriptionStore, StoryStore {
   close(): Promise<void>;
 }

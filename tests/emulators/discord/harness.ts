@@ -1,26 +1,30 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDiscordAdapter, type DiscordAdapter } from '../../../src/adapters/discord/index.js';
 import type { DiscordLogger } from '../../../src/adapters/discord/types.js';
 import type { BotApi } from '../../../src/core/bot-api.js';
+import { silentLogger } from '../../../src/core/logger.js';
 import type { CommandRequest, MessageRequest } from '../../../src/core/requests.js';
 import type { ThreadKey } from '../../../src/core/store/store.js';
 import type { Reply } from '../../../src/reply.js';
-import { FakeBot, type FakeItem } from './fake-bot.js';
+import { openCore } from '../../../src/runtime.js';
+import { REPO_BRIEFINGS, SEED_FILE } from '../../support/core.js';
 import { DiscordEmulator, type EmulatorOptions } from './server.js';
 
 /**
- * The real discord.js client (through the adapter) against the emulator on 127.0.0.1.
- * The bot under test is built here and only here: swap `createBot` for the core's Bot when it lands.
+ * The real discord.js client (through the adapter) against the emulator on 127.0.0.1, on the real core
+ * Bot over the seed briefing (plus any `files`).
  */
-export const createBot = (): BotApi & { addItem?(topic: string, item: FakeItem): void } => new FakeBot();
 
-/** Any BotApi, plus the levers tests pull: a slow core, a failing core, a new document. */
+/** The core's Bot, plus the levers tests pull: a slow core, a failing core. */
 export class TestBot implements BotApi {
   /** Each command takes this long first, to make the adapter defer. */
   commandDelayMs = 0;
   /** The next command throws, as a bug in the core would. */
   failNext = false;
 
-  constructor(private readonly inner: ReturnType<typeof createBot>) {}
+  constructor(private readonly inner: BotApi) {}
 
   get commands() {
     return this.inner.commands;
@@ -45,13 +49,6 @@ export class TestBot implements BotApi {
 
   topicChoices(typed: string): Promise<{ name: string; value: string }[]> {
     return this.inner.topicChoices(typed);
-  }
-
-  /** A document with one item under `topic`, as if ingested. */
-  addDocument(topic: string, item: FakeItem): void {
-    if (!this.inner.addItem)
-      throw new Error('this bot cannot take documents in tests yet: ingest into its store');
-    this.inner.addItem(topic, item);
   }
 }
 
@@ -86,11 +83,21 @@ export interface Harness {
 export interface HarnessOptions {
   emulator?: EmulatorOptions;
   deferAfterMs?: number;
+  /** Briefing files beside the seed, by name. */
+  files?: Record<string, string>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const emulator = await DiscordEmulator.start({ heartbeatIntervalMs: 1000, ...options.emulator });
-  const bot = new TestBot(createBot());
+  // Lives as long as the harness (often a whole file), not one test: made and removed here.
+  const dir = mkdtempSync(join(tmpdir(), 'briefbot-discord-'));
+  const briefingsDir = join(dir, 'briefings');
+  cpSync(join(REPO_BRIEFINGS, 'topics.yaml'), join(briefingsDir, 'topics.yaml'), { recursive: true });
+  cpSync(join(REPO_BRIEFINGS, SEED_FILE), join(briefingsDir, SEED_FILE));
+  for (const [name, content] of Object.entries(options.files ?? {}))
+    writeFileSync(join(briefingsDir, name), content);
+  const core = await openCore({ briefingsDir, databasePath: join(dir, 'briefbot.db'), logger: silentLogger });
+  const bot = new TestBot(core.bot);
   const logger = new MemoryLogger();
   const adapter = createDiscordAdapter({
     bot,
@@ -104,6 +111,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   } catch (error) {
     await adapter.stop().catch(() => undefined);
     await emulator.close();
+    await core.close();
+    rmSync(dir, { recursive: true, force: true });
     throw error;
   }
   return {
@@ -114,6 +123,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async stop() {
       await adapter.stop();
       await emulator.close();
+      await core.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -69,7 +69,9 @@ export interface InteractionRecord {
   /** First callback: when, and its type (4 message, 5 defer, 8 autocomplete result). */
   ackedAt?: number;
   callbackType?: number;
-  originalMessageId?: string;
+  originalMessageId?: string | undefined;
+  /** The bot deleted its first answer (to replace a public "thinking..." with an ephemeral one). */
+  deletedOriginal?: boolean;
   followUpIds: string[];
   choices?: { name: string; value: string }[];
 }
@@ -544,6 +546,9 @@ export class DiscordEmulator extends EventEmitter {
       r('PATCH', `/webhooks/${id}/${tok}/messages/@original`, 'original.patch', false, (c) =>
         this.editOriginal(c),
       ),
+      r('DELETE', `/webhooks/${id}/${tok}/messages/@original`, 'original.delete', false, (c) =>
+        this.deleteOriginal(c),
+      ),
       r('GET', `/webhooks/${id}/${tok}/messages/@original`, 'original.get', false, (c) =>
         this.getOriginal(c),
       ),
@@ -694,6 +699,8 @@ export class DiscordEmulator extends EventEmitter {
       ),
       ...extra,
     };
+    // EPHEMERAL (64) is the only flag a bot may set on a message it sends: only the requester sees it.
+    if (typeof body.flags === 'number') created.flags |= body.flags & 64;
     this.messages.set(created.id, created);
     this.payloads.set(created.id, body);
     this.dispatchMessageCreate(created);
@@ -834,6 +841,22 @@ export class DiscordEmulator extends EventEmitter {
     this.payloads.set(original.id, body);
     this.dispatchIf(INTENT.GuildMessages, 'MESSAGE_UPDATE', { ...original, guild_id: this.guildId });
     return { status: 200, body: original };
+  }
+
+  private deleteOriginal(c: RouteContext): RouteResult {
+    const record = this.webhookInteraction(c);
+    if ('status' in record) return record;
+    const id = record.originalMessageId;
+    if (!id || !this.messages.delete(id)) return apiError(404, 10008, 'Unknown Message');
+    this.payloads.delete(id);
+    record.originalMessageId = undefined;
+    record.deletedOriginal = true;
+    this.dispatchIf(INTENT.GuildMessages, 'MESSAGE_DELETE', {
+      id,
+      channel_id: record.channelId,
+      guild_id: this.guildId,
+    });
+    return { status: 204 };
   }
 
   private getOriginal(c: RouteContext): RouteResult {
