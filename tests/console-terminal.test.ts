@@ -39,7 +39,7 @@ describe('the console at a terminal', { timeout: 60_000 }, () => {
       const session = startInTerminal(['src/main.ts'], env, { cols });
       await session.waitFor(/^brief> $/m);
       session.type('/brief rafah\r');
-      const lines = await session.waitFor(/Reply in the thread/);
+      const lines = await session.waitFor(/Ask about these items[\s\S]*^brief> $/m);
       expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(cols);
       // Every word of the quoted sentence is whole on some row: none was cut by the terminal's edge.
       const words = new Set(lines.flatMap((line) => line.split(/\s+/)));

@@ -18,5 +18,6 @@ export {
   type ThreadMemory,
 } from './delivery.js';
 export type { Logger } from './logger.js';
+export type { AnswerOutcome, CommandOutcome, Metrics } from './metrics.js';
 export type { Platform } from './model.js';
 export type { CommandRequest, MessageRequest } from './requests.js';

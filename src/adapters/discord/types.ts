@@ -1,6 +1,5 @@
 import type { ClientOptions } from 'discord.js';
-import type { BotApi, Logger } from '../../core/index.js';
-import type { Metrics } from '../../core/metrics.js';
+import type { BotApi, Logger, Metrics } from '../../core/index.js';
 
 /** Discord's own REST base; the gateway URL is whatever `GET /gateway/bot` there answers. */
 export const DISCORD_API_URL = 'https://discord.com/api';

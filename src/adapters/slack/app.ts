@@ -14,8 +14,8 @@ import {
   SocketModeReceiver,
   webApi,
 } from '@slack/bolt';
+import type { Metrics } from '../../core/index.js';
 import { type Adapter, type BotApi, type PostedMessage, postReply } from '../../core/index.js';
-import type { Metrics } from '../../core/metrics.js';
 import { createLogger } from '../../logging.js';
 import type { Reply } from '../../reply.js';
 import { SlackDelivery, webApiSend } from './delivery.js';
