@@ -3,6 +3,7 @@ import type { PostedMessage } from './core/delivery.js';
 import { DigestComposer, type DigestWindow, digestWindowStart } from './core/digests/compose.js';
 import { localDate } from './core/digests/local-time.js';
 import type { Logger } from './core/logger.js';
+import type { Metrics } from './core/metrics.js';
 import type { Platform } from './core/model.js';
 import type { Store } from './core/store/store.js';
 import type { DigestRunKey, Subscription } from './core/store/subscriptions.js';
@@ -22,6 +23,8 @@ export interface DeliveryOptions {
   catalogue: TopicCatalogue;
   posters: readonly Poster[];
   logger: Logger;
+  /** Claims, posts, failures and lateness are counted here when given. */
+  metrics?: Metrics | undefined;
   /** Names this process in claims; two instances must differ. */
   instanceId: string;
   /** A digest found more than this long after it was due is skipped, not posted. */
@@ -189,6 +192,7 @@ export class DigestDelivery {
     const claim = { ...key, owner, now: now.toISOString(), leaseUntil: this.leaseFrom(now) };
     const run = (await store.claimDigestRun(claim)) ?? (await store.reclaimDigestRun(claim));
     if (!run) return 'taken';
+    this.options.metrics?.digestClaimed(subscription.platform);
     const log = { ...key, channelId: subscription.channelId, platform: subscription.platform };
 
     const lateBy = now.getTime() - due.getTime();
@@ -232,6 +236,10 @@ export class DigestDelivery {
     // Only if this instance stalled past its lease; the other owner may then post it again.
     if (!finished) logger.warn('digest posted after its claim was taken over', log);
     logger.info('digest posted', { ...log, late: Boolean(window.lateFor), threadId: posted.threadId });
+    this.options.metrics?.digestPosted(
+      subscription.platform,
+      Math.max(0, clock().getTime() - due.getTime()) / 1000,
+    );
     return 'posted';
   }
 
@@ -264,6 +272,7 @@ export class DigestDelivery {
           error: `after ${Math.min(attempt, retry.attempts)} attempts: ${message}`,
         });
         logger.error('digest failed', { ...log, attempts: attempt, error });
+        this.options.metrics?.digestFailed(subscription.platform);
         return 'failed';
       }
       const delayMs = Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (attempt - 1));

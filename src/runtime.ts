@@ -8,6 +8,7 @@ import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './core/ingest/limits.j
 import { IngestPool } from './core/ingest/pool.js';
 import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
+import type { Metrics } from './core/metrics.js';
 import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
@@ -43,6 +44,8 @@ export interface CoreOptions {
   logger: Logger;
   /** Names this process in shared claims (digests, deliveries); two instances must differ. */
   instanceId?: string;
+  /** Ingest, commands and answers are counted here when given. */
+  metrics?: Metrics | undefined;
   clock?: () => Date;
   /** Who may change a channel's digests; unset lets anyone. */
   subscriptionAdmins?: SubscriptionAdmins;
@@ -84,6 +87,7 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     clock,
     pool,
     limits,
+    metrics: options.metrics,
   });
   const firstIngest = folder.sync();
   // Seen by whoever awaits it; unawaited, a failure is already logged by the folder's caller.
@@ -93,6 +97,7 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     store,
     catalogue,
     logger: options.logger,
+    metrics: options.metrics,
     clock,
     subscriptionChanges: subscriptionEvents,
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),

@@ -1,6 +1,7 @@
 import type { SubscriptionAdmins, SubscriptionChanges } from './digests/subscription-changes.js';
 import type { ChatModel } from './llm.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 import type { Store } from './store/store.js';
 import type { TopicCatalogue } from './topics.js';
 
@@ -9,6 +10,8 @@ export interface BotServices {
   store: Store;
   catalogue: TopicCatalogue;
   logger: Logger;
+  /** Commands and answers are counted here when given. */
+  metrics?: Metrics | undefined;
   clock: () => Date;
   /** Names this process in shared claims (for the operator); default a random id. */
   instanceId?: string;

@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import type { ItemStore, StoryStore } from '../store/store.js';
 import { clusterItems } from '../stories/ingest.js';
 import type { TopicCatalogue } from '../topics.js';
@@ -40,11 +41,14 @@ export interface FolderOptions {
   limits?: IngestLimits;
   /** A pass longer than this logs its progress this often (ms). */
   progressEveryMs?: number;
+  /** Documents ingested and failed are counted here when given. */
+  metrics?: Metrics | undefined;
 }
 
 /** Keeps the store in step with the briefings folder: new and edited files in, deleted files out. */
 export class BriefingsFolder {
   private watcher: FSWatcher | undefined;
+  private readonly metrics: Metrics | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<IngestReport> | undefined;
   private again = false;
@@ -66,6 +70,7 @@ export class BriefingsFolder {
     this.pool = options.pool ?? new IngestPool(0, logger);
     this.limits = options.limits ?? DEFAULT_INGEST_LIMITS;
     this.progressEveryMs = options.progressEveryMs ?? 10_000;
+    this.metrics = options.metrics;
   }
 
   status(): IngestStatus {
@@ -134,6 +139,7 @@ export class BriefingsFolder {
       });
     }
     this.last = report;
+    this.metrics?.ingested(report.added.length + report.updated.length, report.problems.length);
     return report;
   }
 
