@@ -2,7 +2,7 @@
 // any size recombined from their paragraphs, so volume grows while the language stays real.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { bbcDataDir } from './paths.js';
+import { bbcDataDir, MissingBenchData } from './paths.js';
 import { intBetween, type Random, sample, streamFor } from './prng.js';
 
 export interface Article {
@@ -61,7 +61,7 @@ export function joinParagraphs(paragraphs: readonly (readonly string[])[]): stri
 export function loadArticles(dir: string = bbcDataDir()): Article[] {
   const articleDir = path.join(dir, 'article');
   if (!existsSync(articleDir)) {
-    throw new Error(`BBC News Summary data not found at ${dir} (set BRIEFBOT_BENCH_DATA to its folder)`);
+    throw new MissingBenchData('BBC News Summary data', dir);
   }
   const articles: Article[] = [];
   for (const category of readdirSync(articleDir).sort()) {

@@ -3,6 +3,7 @@
 // bench failed, 2 on a usage error; every selected bench runs either way.
 import { type BenchArgs, parseArgs, USAGE, UsageError } from './args.js';
 import { BENCHES } from './benches/index.js';
+import { MissingBenchData } from './paths.js';
 import { type BenchResult, describeCheck, formatResult, machine, writeResult } from './report.js';
 import { TARGETS, type TargetCheck, type TargetId } from './targets.js';
 import type { Bench, BenchContext } from './types.js';
@@ -27,7 +28,12 @@ async function runOne(bench: Bench, ctx: BenchContext): Promise<BenchResult> {
     const output = await bench.run(ctx);
     return { ...base, ...output, durationMs: performance.now() - start };
   } catch (error) {
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const message =
+      error instanceof MissingBenchData
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
     return {
       ...base,
       corpusSizes: [],

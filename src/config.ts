@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './core/ingest/limits.js';
 
@@ -70,8 +72,20 @@ const EnvSchema = z.object({
       .optional(),
   ),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
+  LOG_FILE: optionalText,
   WATCH_BRIEFINGS: z.enum(['true', 'false']).default('true'),
   FEED_CONTACT: optionalText,
+  HEALTH_PORT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a port number, or 0 for any free port')
+      .transform(Number)
+      .pipe(z.number().max(65_535, 'must be a port number up to 65535'))
+      .optional(),
+  ),
+  NO_COLOR: optionalText,
+  BRIEFBOT_HISTORY: optionalText,
 
   DIGEST_GRACE: durationAtLeast(
     60_000,
@@ -206,14 +220,28 @@ export interface Config {
   /** PostgreSQL connection URL: when set, the store is PostgreSQL and databasePath is unused. */
   databaseUrl?: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** LOG_FORMAT: `json` lines for log shippers, `pretty` for people. */
+  logFormat: 'pretty' | 'json';
+  /** LOG_FILE: where the interactive console writes its logs, so they stay out of the conversation. */
+  logFile: string;
   watchBriefings: boolean;
   /** Operator contact (email or URL) named in the User-Agent of every feed and page fetch. */
   feedContact?: string;
+  /** HEALTH_PORT: serve /healthz, /readyz and /metrics there (0: any free port); unset: no server. */
+  healthPort?: number;
+  console: ConsoleSettings;
   slack?: SlackSettings;
   discord?: DiscordSettings;
   digest: DigestSettings;
   /** Optional OpenAI-compatible model that may reword answers; unset keeps answers extractive. */
   llm?: LlmSettings;
+}
+
+export interface ConsoleSettings {
+  /** NO_COLOR (https://no-color.org): any value turns colours off even on a terminal. */
+  color: boolean;
+  /** Lines typed at the console, kept across sessions: BRIEFBOT_HISTORY or ~/.briefbot_history. */
+  historyFile: string;
 }
 
 export interface DigestSettings {
@@ -261,8 +289,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databasePath: e.DATABASE_PATH,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    logFile: e.LOG_FILE ?? join(dirname(e.DATABASE_PATH), 'briefbot.log'),
     watchBriefings: e.WATCH_BRIEFINGS === 'true',
     ...(e.FEED_CONTACT ? { feedContact: e.FEED_CONTACT } : {}),
+    ...(e.HEALTH_PORT !== undefined ? { healthPort: e.HEALTH_PORT } : {}),
+    console: {
+      color: e.NO_COLOR === undefined,
+      historyFile: e.BRIEFBOT_HISTORY ?? join(homedir(), '.briefbot_history'),
+    },
     digest: {
       graceMs: e.DIGEST_GRACE,
       admins: {

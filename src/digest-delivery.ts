@@ -3,6 +3,7 @@ import type { PostedMessage } from './core/delivery.js';
 import { DigestComposer, type DigestWindow, digestWindowStart } from './core/digests/compose.js';
 import { localDate } from './core/digests/local-time.js';
 import type { Logger } from './core/logger.js';
+import type { Metrics } from './core/metrics.js';
 import type { Platform } from './core/model.js';
 import type { Store } from './core/store/store.js';
 import type { DigestRunKey, Subscription } from './core/store/subscriptions.js';
@@ -22,6 +23,8 @@ export interface DeliveryOptions {
   catalogue: TopicCatalogue;
   posters: readonly Poster[];
   logger: Logger;
+  /** Claims, posts, failures and lateness are counted here when given. */
+  metrics?: Metrics | undefined;
   /** Names this process in claims; two instances must differ. */
   instanceId: string;
   /** A digest found more than this long after it was due is skipped, not posted. */
@@ -32,12 +35,39 @@ export interface DeliveryOptions {
   /** Digests posted more than this long after they were due say they are late. */
   lateAfterMs: number;
   retry: RetryPolicy;
-  /**
-   * Digests composed at once (default 4). Claims are all made first; compositions then run through
-   * this many slots and each digest goes to its adapter as soon as it is composed, so a minute with
-   * thousands due holds a few compositions in memory, not thousands, and posting starts at once.
-   */
+  /** Digests composed at once (default 4), so composing never starves the event loop of posts. */
   composeConcurrency?: number;
+  /**
+   * Digests between claim and posted at once, across channels (default 1,000). Within a channel they
+   * go one at a time anyway (see `ChannelLanes`), so this only binds beyond that many channels.
+   */
+  maxInFlight?: number;
+}
+
+/**
+ * Tasks with the same key run one after another in the order given; different keys side by side.
+ * A digest waits here unclaimed and uncomposed until its channel is free: the platform paces posts per
+ * channel anyway, so composing earlier would only hold the reply in memory, and a digest no instance
+ * has claimed yet can still be taken by another that gets there first.
+ */
+export class ChannelLanes {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+
+  /** Channels with a digest waiting or under way (for tests). */
+  get busy(): number {
+    return this.tails.size;
+  }
 }
 
 /** At most `limit` tasks at once; the rest wait their turn in order. */
@@ -91,13 +121,19 @@ export class DigestDelivery {
   private stopping = false;
   private readonly wakers = new Set<() => void>();
   private readonly composer: DigestComposer;
-  /** Bounds compositions in flight; when it drains, the firing's shared compositions are dropped. */
+  /** Bounds compositions under way. */
   readonly composing: Limiter;
+  /** Bounds digests between claim and posted. */
+  readonly inFlight: Limiter;
+  readonly lanes = new ChannelLanes();
+  /** Deliveries started and not yet settled; when none is left the firing's shared compositions go. */
+  private pending = 0;
 
   constructor(private readonly options: DeliveryOptions) {
     this.posters = new Map(options.posters.map((poster) => [poster.platform, poster]));
     this.composer = new DigestComposer(options);
-    this.composing = new Limiter(options.composeConcurrency ?? 4, () => this.composer.clear());
+    this.composing = new Limiter(options.composeConcurrency ?? 4);
+    this.inFlight = new Limiter(options.maxInFlight ?? 1_000);
   }
 
   /** How many digests were composed rather than shared with another subscription of the same firing. */
@@ -117,26 +153,46 @@ export class DigestDelivery {
 
   /** The digest of `subscriptionId` that was due at `due`. Never throws: failures are logged. */
   async deliver(subscriptionId: string, due: Date): Promise<DeliveryOutcome> {
+    this.pending += 1;
     try {
       return await this.tryDeliver(subscriptionId, due);
     } catch (error) {
       // The claim, if any, stays until its lease ends; then the sweep or a restart takes it over.
       this.options.logger.error('digest delivery failed', { subscriptionId, due: due.toISOString(), error });
       return 'failed';
+    } finally {
+      if (--this.pending === 0) this.composer.clear();
     }
   }
 
   private async tryDeliver(subscriptionId: string, due: Date): Promise<DeliveryOutcome> {
-    const { store, logger, clock, instanceId: owner } = this.options;
-    const subscription = await store.getSubscription(subscriptionId);
-    if (!subscription) return 'gone';
-    const poster = this.posters.get(subscription.platform);
+    const found = await this.options.store.getSubscription(subscriptionId);
+    if (!found) return 'gone';
+    const poster = this.posters.get(found.platform);
     if (!poster) return 'no-adapter';
+    // Claimed, composed and posted in the channel's turn: a stream, not every digest at once.
+    return this.lanes.run(`${found.platform}:${found.channelId}`, () =>
+      this.inFlight.run(async () => {
+        // It may have changed or gone while it waited for its turn.
+        const subscription = await this.options.store.getSubscription(subscriptionId);
+        return subscription ? this.claimAndPost(subscription, due, poster) : 'gone';
+      }),
+    );
+  }
+
+  private async claimAndPost(
+    subscription: Subscription,
+    due: Date,
+    poster: Poster,
+  ): Promise<DeliveryOutcome> {
+    const { store, logger, clock, instanceId: owner } = this.options;
+    const subscriptionId = subscription.id;
     const key: DigestRunKey = { subscriptionId, periodKey: localDate(due, subscription.timezone) };
     const now = clock();
     const claim = { ...key, owner, now: now.toISOString(), leaseUntil: this.leaseFrom(now) };
     const run = (await store.claimDigestRun(claim)) ?? (await store.reclaimDigestRun(claim));
     if (!run) return 'taken';
+    this.options.metrics?.digestClaimed(subscription.platform);
     const log = { ...key, channelId: subscription.channelId, platform: subscription.platform };
 
     const lateBy = now.getTime() - due.getTime();
@@ -180,6 +236,10 @@ export class DigestDelivery {
     // Only if this instance stalled past its lease; the other owner may then post it again.
     if (!finished) logger.warn('digest posted after its claim was taken over', log);
     logger.info('digest posted', { ...log, late: Boolean(window.lateFor), threadId: posted.threadId });
+    this.options.metrics?.digestPosted(
+      subscription.platform,
+      Math.max(0, clock().getTime() - due.getTime()) / 1000,
+    );
     return 'posted';
   }
 
@@ -212,6 +272,7 @@ export class DigestDelivery {
           error: `after ${Math.min(attempt, retry.attempts)} attempts: ${message}`,
         });
         logger.error('digest failed', { ...log, attempts: attempt, error });
+        this.options.metrics?.digestFailed(subscription.platform);
         return 'failed';
       }
       const delayMs = Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (attempt - 1));

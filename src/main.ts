@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
 import { ConsoleAdapter } from './adapters/console/index.js';
-import { createDiscordAdapter } from './adapters/discord/index.js';
-import { createSlackAdapter } from './adapters/slack/index.js';
+import { DEFAULT_WIDTH, wrapWords } from './adapters/console/render.js';
 import { exitOnFatal } from './cli/run.js';
 import { loadConfig, loadDotEnv } from './config.js';
 import type { Adapter } from './core/bot-api.js';
 import { OpenAiCompatibleChat } from './core/llm.js';
-import { createLogger } from './core/logger.js';
+import { type Readiness, startHealthServer } from './health.js';
+import { createLogger, type LogSink, stderrSink } from './logging.js';
+import { PrometheusMetrics } from './metrics.js';
 import { startCore } from './runtime.js';
 import { Scheduler } from './scheduler.js';
 
@@ -15,13 +18,27 @@ import { Scheduler } from './scheduler.js';
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const instanceId = config.digest.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const consoleMode = !config.slack && !config.discord;
+  const interactive = consoleMode && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  // At a terminal the conversation owns the screen: logs go to a file and only warnings are shown,
+  // above the prompt once the console runs.
+  let notice: ((line: string) => void) | undefined;
+  const sink = interactive
+    ? fileSink(config.logFile, (line) => (notice ? notice(line) : process.stderr.write(line)))
+    : stderrSink;
+  const logger = createLogger({ level: config.logLevel, format: config.logFormat, sink });
   // A request whose handler rejects a promise nobody awaits must not take every other request down.
   process.on('unhandledRejection', (error) => {
     logger.error('unhandled rejection: logged, and the bot keeps serving', { error });
   });
+  const metrics = new PrometheusMetrics();
+  const readiness: Readiness = { ingested: false, platforms: new Map() };
+  const health =
+    config.healthPort === undefined
+      ? undefined
+      : await startHealthServer({ port: config.healthPort, readiness, registry: metrics.registry, logger });
   // The first ingest runs in the background: the receivers and /healthz come up at once.
+  const instanceId = config.digest.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const core = await startCore({
     instanceId,
     feedContact: config.feedContact,
@@ -29,50 +46,74 @@ async function main(): Promise<void> {
     databasePath: config.databasePath,
     databaseUrl: config.databaseUrl,
     logger,
+    metrics,
     subscriptionAdmins: config.digest.admins,
     ingestWorkers: config.ingest.workers,
     limits: config.ingest.limits,
     ...(config.llm ? { chat: new OpenAiCompatibleChat(config.llm) } : {}),
   });
-  const firstIngest = core.firstIngest.catch((error: unknown) => {
-    logger.error('ingesting the briefings folder failed', { error });
-  });
+  readiness.store = () => core.store.countItems({});
+  const firstIngest = core.firstIngest.then(
+    () => {
+      readiness.ingested = true;
+    },
+    (error: unknown) => {
+      logger.error('ingesting the briefings folder failed', { error });
+    },
+  );
   if (config.watchBriefings) await core.folder.watch();
   core.feeds.start();
 
+  // Bolt and discord.js take longer to load than the rest of the bot: only the platforms in use are loaded.
   const adapters: Adapter[] = [];
-  if (config.slack)
+  if (config.slack) {
+    const { createSlackAdapter } = await import('./adapters/slack/index.js');
     adapters.push(
       createSlackAdapter({
         bot: core.bot,
         config: config.slack,
         logger,
+        metrics,
         ingestStatus: () => core.ingestStatus(),
       }),
     );
-  if (config.discord) adapters.push(createDiscordAdapter({ bot: core.bot, config: config.discord, logger }));
+  }
+  if (config.discord) {
+    const { createDiscordAdapter } = await import('./adapters/discord/index.js');
+    adapters.push(createDiscordAdapter({ bot: core.bot, config: config.discord, logger, metrics }));
+  }
   let consoleAdapter: ConsoleAdapter | undefined;
-  if (adapters.length === 0) {
+  if (consoleMode) {
     // The console has no acks to keep: it starts on the whole folder.
     await firstIngest;
-    const interactive = Boolean(process.stdin.isTTY);
     const items =
       [...(await core.store.topicCounts()).values()].length > 0 ? await core.store.countItems({}) : 0;
+    const greeting = `briefbot: no Slack or Discord credentials, so this is the local console on ${config.briefingsDir} (${items} items). ${interactive ? `Logs go to ${config.logFile}. Type /help, or /quit to leave.` : 'Reading commands from standard input.'}`;
     process.stderr.write(
-      `briefbot: no Slack or Discord credentials, so this is the local console on ${config.briefingsDir} (${items} items). ${interactive ? 'Type /help, or /quit to leave.' : 'Reading commands from standard input.'}\n`,
+      `${wrapWords(greeting, '', '', process.stdout.columns ?? DEFAULT_WIDTH).join('\n')}\n`,
     );
     consoleAdapter = new ConsoleAdapter({
       bot: core.bot,
       input: process.stdin,
       output: process.stdout,
+      errors: process.stderr,
       interactive,
       logger,
+      color: interactive && config.console.color,
+      historyFile: config.console.historyFile,
+      topics: core.catalogue.topics.map((topic) => topic.slug),
     });
+    const shown = consoleAdapter;
+    notice = (line) => shown.notice(line);
     adapters.push(consoleAdapter);
   }
+  for (const adapter of adapters) readiness.platforms.set(adapter.platform, false);
   for (const adapter of adapters) {
     await adapter.start();
-    if (adapter.platform !== 'console') logger.info(`connected to ${adapter.platform}`);
+    readiness.platforms.set(adapter.platform, true);
+    logger.info(adapter.platform === 'console' ? 'console ready' : `connected to ${adapter.platform}`, {
+      platform: adapter.platform,
+    });
   }
 
   // Digests go out through the adapters just started; subscribe/unsubscribe reach it through the core's events.
@@ -81,6 +122,7 @@ async function main(): Promise<void> {
     catalogue: core.catalogue,
     posters: adapters,
     logger,
+    metrics,
     instanceId,
     graceMs: config.digest.graceMs,
   });
@@ -96,6 +138,7 @@ async function main(): Promise<void> {
     for (const adapter of adapters)
       await adapter.stop().catch((error: unknown) => logger.error('stopping failed', { error }));
     await core.close();
+    await health?.close();
     process.exit(code);
   };
   process.once('SIGINT', () => void shutdown(0));
@@ -108,6 +151,16 @@ async function main(): Promise<void> {
     await consoleAdapter.closed;
     await shutdown(0);
   }
+}
+
+/** Every line to the log file; warnings and errors also to `show`, for the person at the terminal. */
+function fileSink(path: string, show: (line: string) => void): LogSink {
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, 'a');
+  return (level, line) => {
+    writeSync(fd, line);
+    if (level === 'warn' || level === 'error') show(line);
+  };
 }
 
 main().catch(exitOnFatal);

@@ -10,6 +10,7 @@ import { IngestPool } from './core/ingest/pool.js';
 import { SourceIngest } from './core/ingest/source-ingest.js';
 import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
+import type { Metrics } from './core/metrics.js';
 import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
@@ -49,13 +50,15 @@ export interface CoreOptions {
   /** PostgreSQL connection URL: when set, used instead of the SQLite file at databasePath. */
   databaseUrl?: string | undefined;
   logger: Logger;
+  /** Names this process in shared claims (digests, deliveries, feeds); two instances must differ. */
+  instanceId?: string;
+  /** Ingest, commands and answers are counted here when given. */
+  metrics?: Metrics | undefined;
   clock?: () => Date;
   /** Who may change a channel's digests; unset lets anyone. */
   subscriptionAdmins?: SubscriptionAdmins;
   /** Optional language model that may reword answers. */
   chat?: ChatModel;
-  /** Names this process in feed claims; two instances must differ. */
-  instanceId?: string;
   /** Operator contact for the User-Agent of feed fetches. */
   feedContact?: string | undefined;
   /** Threads that build items (INGEST_WORKERS); 0, the default for one-shot commands, builds on the main thread. */
@@ -117,7 +120,10 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
   }
   const pool = new IngestPool(options.ingestWorkers ?? 0, options.logger, limits.maxSentences);
   const sourceIngest = new SourceIngest(store, catalogue, clock, pool.build);
-  const folder = new BriefingsFolder(options.briefingsDir, store, sourceIngest, options.logger, { limits });
+  const folder = new BriefingsFolder(options.briefingsDir, store, sourceIngest, options.logger, {
+    limits,
+    metrics: options.metrics,
+  });
   const feeds = new FeedPoller({
     store,
     ingest: sourceIngest,
@@ -135,8 +141,10 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     store,
     catalogue,
     logger: options.logger,
+    metrics: options.metrics,
     clock,
     subscriptionChanges: subscriptionEvents,
+    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
     ...(options.subscriptionAdmins ? { subscriptionAdmins: options.subscriptionAdmins } : {}),
     ...(options.chat ? { chat: options.chat } : {}),
   });

@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import { localDate, previousOccurrence, zonedInstant } from './core/digests/local-time.js';
 import type { SubscriptionChanges } from './core/digests/subscription-changes.js';
 import type { Logger } from './core/logger.js';
+import type { Metrics } from './core/metrics.js';
 import type { Store } from './core/store/store.js';
 import type { Subscription } from './core/store/subscriptions.js';
 import type { TopicCatalogue } from './core/topics.js';
@@ -41,6 +42,8 @@ export interface SchedulerOptions {
   /** The adapters: a subscription is served only by an instance that has its platform. */
   posters: readonly Poster[];
   logger: Logger;
+  /** Digest claims, posts, failures and lateness are counted here when given. */
+  metrics?: Metrics | undefined;
   instanceId: string;
   /** DIGEST_GRACE: how late a missed digest may still be posted at start-up. */
   graceMs: number;

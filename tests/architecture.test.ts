@@ -26,6 +26,15 @@ describe('architecture boundaries', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('nothing under src/core imports a logging, metrics or HTTP server library', () => {
+    const offenders = sources(join(SRC, 'core')).flatMap((file) =>
+      imports(file)
+        .filter((name) => /^(pino|prom-client|node:http|node:https)$/.test(name))
+        .map((name) => `${relative(SRC, file)} imports ${name}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('only the store implementations import a database driver', () => {
     const offenders = sources(join(SRC, 'core'))
       .filter((file) => !relative(SRC, file).startsWith('core/store/'))

@@ -100,3 +100,11 @@ describe.skipIf(!existsSync(dataDir))(`BBC news corpus from ${dataDir}`, () => {
     expect(() => corpus.documentAt(100_000)).toThrow(RangeError);
   });
 });
+
+describe('the benches in a fresh clone without the shared data', () => {
+  it('say where the data should be: ../shared/data or BRIEFBOT_BENCH_DATA', () => {
+    expect(() => loadArticles('/nonexistent/bbc-news-summary')).toThrow(
+      /not found at \/nonexistent\/bbc-news-summary\. .*\.\.\/shared\/data.*BRIEFBOT_BENCH_DATA/,
+    );
+  });
+});

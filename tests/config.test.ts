@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -11,9 +13,32 @@ describe('configuration from the environment', () => {
       },
       databasePath: './data/briefbot.db',
       logLevel: 'info',
+      logFormat: 'pretty',
+      logFile: join('data', 'briefbot.log'),
       watchBriefings: true,
+      console: { color: true, historyFile: join(homedir(), '.briefbot_history') },
       digest: { graceMs: 6 * 3_600_000, admins: {} },
     });
+  });
+
+  it('LOG_FORMAT, HEALTH_PORT, NO_COLOR and BRIEFBOT_HISTORY set the service options', () => {
+    const config = loadConfig({
+      LOG_FORMAT: 'json',
+      HEALTH_PORT: '0',
+      NO_COLOR: '1',
+      BRIEFBOT_HISTORY: '/tmp/h',
+      LOG_FILE: '/var/log/briefbot.log',
+    });
+    expect(config).toMatchObject({
+      logFormat: 'json',
+      healthPort: 0,
+      logFile: '/var/log/briefbot.log',
+      console: { color: false, historyFile: '/tmp/h' },
+    });
+    expect(() => loadConfig({ HEALTH_PORT: '99999' })).toThrow(
+      /HEALTH_PORT: must be a port number up to 65535/,
+    );
+    expect(() => loadConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
   });
 
   it('names every missing or bad variable at once, with how to fix it', () => {

@@ -61,6 +61,9 @@ describe('npm start and npm run brief on a fresh folder', () => {
     expect(result.stderr).toMatch(/no Slack or Discord credentials.*local console/);
     expect(result.stdout).toContain('Briefing: Rafah');
     expect(result.stdout).toContain('over 1.5 million civilians');
+    // Piped: no colours, and lines wrapped at 80 columns.
+    expect(result.stdout).not.toContain('\u001b');
+    expect(Math.max(...result.stdout.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80);
   });
 
   it('npm run brief -- gaza prints one briefing and exits', async () => {
@@ -71,6 +74,19 @@ describe('npm start and npm run brief on a fresh folder', () => {
     expect(result.stdout.match(/^\d\. /gm)).toHaveLength(3);
     // One briefing to stdout: nothing follows it, so nothing promises answers.
     expect(result.stdout).not.toMatch(/Reply in the thread|next line/);
+  });
+
+  it('npm run brief exits 1 when nothing matched, as grep does, and prints only the reply', async () => {
+    const env = { BRIEFINGS_DIR: briefingsFolder(), DATABASE_PATH: join(scratchDir(), 'none.db') };
+    const result = await runScript(['src/cli/briefbot.ts', 'brief', 'zebras'], '', env);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^Nothing/);
+    expect(result.stderr).toBe('');
+  });
+
+  it('--version prints the version from package.json', async () => {
+    const result = await runScript(['src/cli/briefbot.ts', '--version'], '', {});
+    expect(result).toEqual({ code: 0, stdout: 'briefbot 0.1.0\n', stderr: '' });
   });
 
   it('a bad setting stops start-up with one message naming every problem', async () => {

@@ -65,18 +65,20 @@ describe('/brief in Discord', () => {
     expect(interaction.ackedAt! - interaction.dispatchedAt).toBeLessThan(3000);
   });
 
-  test('/brief gaza answers within 3 s with the three items as embeds and opens a "gaza" thread on it', async () => {
+  test('/brief gaza answers within 3 s with the three stories as embeds and opens a "gaza" thread on it', async () => {
     const { interaction, message, thread } = await brief('gaza');
     expect(interaction.callbackType).toBe(4);
     expect(interaction.ackedAt! - interaction.dispatchedAt).toBeLessThan(3000);
 
-    expect(message.content).toBe('**Briefing: Gaza**\n3 items · latest 2024-04-29');
+    expect(message.content).toBe('**Briefing: Gaza**\n3 stories · 1 outlet · latest 2024-04-29');
     expect(message.embeds).toHaveLength(3);
     const text = embedText(message);
     expect(text).toMatch(/Egypt, Qatar, and the United States/);
     expect(text).toMatch(/northern crossings/);
     expect(text).toMatch(/1\.5 million civilians/);
-    expect(footerOf(message)).toBe('Reply in the thread to ask about these items.');
+    expect(footerOf(message)).toBe(
+      '/brief topic:gaza more for the key points. Reply in the thread to ask about these items.',
+    );
     expect(h.emulator.payloads.get(message.id)).toMatchObject({ allowed_mentions: { parse: [] } });
 
     expect(thread).toMatchObject({ id: message.id, name: 'gaza', parent_id: h.emulator.channelId });
@@ -181,7 +183,9 @@ describe('/brief in Discord', () => {
       'the briefing in the thread',
     );
     expect(briefing.channel_id).toBe(thread.id);
-    expect(footerOf(briefing)).toBe('Ask about these items here in this thread.');
+    expect(footerOf(briefing)).toBe(
+      '/brief topic:gaza more for the key points. Ask about these items here in this thread.',
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(h.emulator.requestsTo('threads.post').filter((r) => r.path.includes(briefing.id))).toEqual([]);
     const answer = await ask(thread.id, 'How many civilians are in Rafah?');

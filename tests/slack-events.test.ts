@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   classifyMessage,
+  commandDedupeKeys,
   parseSlackThreadId,
-  RecentDeliveries,
   slackTextToPlain,
   slackThreadId,
   toCommandRequest,
@@ -59,7 +59,7 @@ describe('reading Slack payloads', () => {
       kind: 'followUp',
       channelId: 'C1',
       threadTs: '1714380000.000001',
-      dedupeKeys: ['ts:C1:1714390000.000002', 'event:Ev1', 'msg:m-1'],
+      dedupeKeys: ['slack:ts:C1:1714390000.000002', 'slack:event:Ev1', 'slack:msg:m-1'],
       request: {
         platform: 'slack',
         workspaceId: 'T1',
@@ -88,16 +88,12 @@ describe('reading Slack payloads', () => {
   });
 });
 
-describe('deduplicating deliveries', () => {
-  it('reports a delivery seen under any of its keys, within the time limit and size bound', () => {
-    let now = 0;
-    const seen = new RecentDeliveries(3, 1_000, () => now);
-    expect(seen.checkAndRemember(['ts:a', 'event:1'])).toBe(false);
-    expect(seen.checkAndRemember(['ts:a', 'event:2'])).toBe(true);
-    expect(seen.checkAndRemember(['event:1'])).toBe(true);
-    now = 2_000;
-    expect(seen.checkAndRemember(['ts:a'])).toBe(false);
-    seen.checkAndRemember(['x', 'y', 'z']);
-    expect(seen.checkAndRemember(['ts:a'])).toBe(false);
+describe('naming deliveries for de-duplication', () => {
+  it('names a slash command by its trigger id, so a replay of the signed request is recognised', () => {
+    const command = { command: '/brief', channel_id: 'C1', user_id: 'U1', team_id: 'T1' };
+    expect(commandDedupeKeys({ ...command, trigger_id: '123.456.abc' })).toEqual([
+      'slack:command:T1:123.456.abc',
+    ]);
+    expect(commandDedupeKeys(command)).toEqual([]);
   });
 });

@@ -755,6 +755,58 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
       });
     });
 
+    describe('delivery claims across instances', () => {
+      const claim = (keys: string[], owner: string, now = T0, expiresAt = '2024-05-01T09:00:00.000Z') => ({
+        keys,
+        owner,
+        now,
+        expiresAt,
+      });
+
+      it('a delivery is taken once, whichever instance sees it first or again', async () => {
+        const { store, another } = await factory.create();
+        const other = await another();
+        expect(await store.claimDelivery(claim(['event:E1', 'ts:C1:1.1'], 'A'))).toBe(true);
+        expect(await other.claimDelivery(claim(['event:E1', 'ts:C1:1.1'], 'B'))).toBe(false);
+        expect(await store.claimDelivery(claim(['event:E1', 'ts:C1:1.1'], 'A'))).toBe(false);
+        // The same message under another event id is still the same message.
+        expect(await other.claimDelivery(claim(['event:E2', 'ts:C1:1.1'], 'B'))).toBe(false);
+        expect(await other.claimDelivery(claim(['event:E3', 'ts:C1:2.2'], 'B'))).toBe(true);
+      });
+
+      it('two instances claiming the same deliveries at once: exactly one wins each', async () => {
+        const { store, another } = await factory.create();
+        const other = await another();
+        const deliveries = Array.from({ length: 20 }, (_, n) => [`event:E${n}`, `msg:M${n}`, `ts:C1:${n}.0`]);
+        const results = await Promise.all(
+          deliveries.flatMap((keys) =>
+            [store, other, store, other].map(async (instance, i) => ({
+              key: keys[0],
+              won: await instance.claimDelivery(claim([...keys].reverse().slice(i % 2), `I${i}`)),
+            })),
+          ),
+        );
+        for (const keys of deliveries) {
+          expect(results.filter((r) => r.key === keys[0] && r.won)).toHaveLength(1);
+        }
+      });
+
+      it('after it expires a key may be claimed again, and pruning forgets only expired claims', async () => {
+        const { store } = await factory.create();
+        expect(await store.claimDelivery(claim(['event:old'], 'A', T0, '2024-05-01T08:00:00.000Z'))).toBe(
+          true,
+        );
+        expect(await store.claimDelivery(claim(['event:new'], 'A', T0, '2024-05-01T10:00:00.000Z'))).toBe(
+          true,
+        );
+        const later = '2024-05-01T08:30:00.000Z';
+        expect(await store.claimDelivery(claim(['event:new'], 'B', later))).toBe(false);
+        expect(await store.pruneDeliveryClaims(later)).toBe(1);
+        expect(await store.claimDelivery(claim(['event:old'], 'B', later))).toBe(true);
+        expect(await store.claimDelivery(claim(['event:old'], 'C', later))).toBe(false);
+      });
+    });
+
     describe('stories', () => {
       /** One outlet's document with one item about the evacuation of eastern Rafah. */
       function outletReport(origin: string, outlet: string, published: string, sentences: string[]) {

@@ -37,7 +37,15 @@ export interface InstanceArgs {
   instanceId: string;
   /** Subscriptions in the file: the instance checks it scheduled them all. */
   expected: number;
-  poster: { kind: 'queue' } | { kind: 'slack'; apiUrl: string; fault: Fault };
+  poster:
+    | { kind: 'queue' }
+    | {
+        kind: 'slack';
+        apiUrl: string;
+        fault: Fault;
+        /** The adapter's digest budget across the workspaces it serves (default: one workspace's 20/s). */
+        workspacePerSecond?: number;
+      };
   /** After firing, how long to wait for every run to finish before reporting `settled: false`. */
   settleMs: number;
   /** Heap cap for the child (MB), so a run that outgrows it fails alone. */
@@ -130,6 +138,9 @@ async function child(args: InstanceArgs): Promise<void> {
       },
       logger: silentLogger,
       logLevel: 'error',
+      ...(args.poster.workspacePerSecond
+        ? { digestPacing: { workspacePerSecond: args.poster.workspacePerSecond } }
+        : {}),
     });
     await adapter.start();
     stopAdapter = () => adapter.stop();

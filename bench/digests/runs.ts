@@ -103,6 +103,8 @@ export interface DeliveryResult {
   settled: boolean;
   cutoffMs: number;
   states: StateRows;
+  /** Peak resident memory of the busiest instance (MB), NaN if none reported. */
+  maxRssMb: number;
   instances: {
     id: string;
     fired: number;
@@ -121,7 +123,14 @@ export interface DeliveryResult {
  * killed, and what the platform accepted is counted.
  */
 export async function runDelivery(
-  options: RunBase & { limits: RateLimits; cutoffMs: number; instances?: number; fault?: Fault },
+  options: RunBase & {
+    limits: RateLimits;
+    cutoffMs: number;
+    instances?: number;
+    fault?: Fault;
+    /** The adapter's digest budget across the workspaces it serves. */
+    workspacePerSecond?: number;
+  },
 ): Promise<DeliveryResult> {
   const slack = await RateLimitedSlack.start(options.limits);
   const ids = Array.from({ length: options.instances ?? 1 }, (_, i) => `bench-${'ab'[i] ?? i}`);
@@ -134,7 +143,12 @@ export async function runDelivery(
           catalogue: options.catalogueName,
           instanceId,
           expected: options.subscriptions.length,
-          poster: { kind: 'slack', apiUrl: slack.apiUrl, fault: options.fault ?? 'none' },
+          poster: {
+            kind: 'slack',
+            apiUrl: slack.apiUrl,
+            fault: options.fault ?? 'none',
+            ...(options.workspacePerSecond ? { workspacePerSecond: options.workspacePerSecond } : {}),
+          },
           settleMs: options.cutoffMs,
         }),
       );
@@ -165,6 +179,7 @@ export async function runDelivery(
       settled: dones.every((d) => d?.settled === true),
       cutoffMs: options.cutoffMs,
       states,
+      maxRssMb: Math.max(...dones.map((d) => d?.maxRssMb ?? Number.NaN)),
       instances: ids.map((id, i) => {
         const done = dones[i];
         return done

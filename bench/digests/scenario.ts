@@ -105,6 +105,8 @@ export interface SubscriptionPlan {
   count: number;
   channels: number;
   platform?: Platform;
+  /** Workspaces the channels are spread over (channel n in workspace n mod this); default 1. */
+  workspaces?: number;
   /** Distinguishes sets made for different phases. */
   prefix?: string;
 }
@@ -128,7 +130,7 @@ export function makeSubscriptions(catalogue: TopicCatalogue, plan: SubscriptionP
     subscriptions.push({
       id: `${prefix}-${String(i).padStart(5, '0')}`,
       platform: plan.platform ?? 'slack',
-      workspaceId: 'TBENCH',
+      workspaceId: plan.workspaces ? `TBENCH${channel % plan.workspaces}` : 'TBENCH',
       channelId: `C${String(channel).padStart(8, '0')}`,
       topics: sets[(channel * 37 + Math.floor(i / plan.channels)) % sets.length]!,
       time: localTime(DUE, timezone),

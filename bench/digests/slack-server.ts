@@ -14,6 +14,16 @@ export interface RateLimits {
   workspacePerSecond: number;
   /** Workspace bucket size: how many may go at once after a quiet spell. */
   workspaceBurst: number;
+  /**
+   * Workspaces the channels are spread over, each with a budget of its own: channel `C<n>` is in
+   * workspace n mod `workspaces` (as makeSubscriptions places them). Default 1.
+   */
+  workspaces?: number;
+}
+
+/** The workspace of a bench channel id `C<n>`. */
+export function workspaceOf(channel: string, limits: RateLimits): number {
+  return Number(channel.slice(1)) % (limits.workspaces ?? 1);
 }
 
 /** Slack's "1 per second per channel"; the workspace budget is the bench's choice. */
@@ -48,8 +58,8 @@ export class RateLimitedSlack {
   /** Requests that were neither auth.test nor a well-formed chat.postMessage. */
   readonly malformed: string[] = [];
   private readonly lastAccepted = new Map<string, number>();
-  private tokens: number;
-  private refilledAt: number;
+  /** Each workspace's token bucket. */
+  private readonly buckets = new Map<number, { tokens: number; refilledAt: number }>();
   private readonly origin = performance.now();
   private url = '';
   private counter = 0;
@@ -57,10 +67,7 @@ export class RateLimitedSlack {
   private constructor(
     private readonly server: Server,
     private readonly limits: RateLimits,
-  ) {
-    this.tokens = limits.workspaceBurst;
-    this.refilledAt = this.now();
-  }
+  ) {}
 
   static async start(limits: RateLimits): Promise<RateLimitedSlack> {
     const server = createServer();
@@ -120,7 +127,7 @@ export class RateLimitedSlack {
       return;
     }
     this.lastAccepted.set(channel, now);
-    this.tokens -= 1;
+    this.bucket(channel, now).tokens -= 1;
     this.counter += 1;
     const ts = `${1_736_928_000 + this.counter}.${String(this.counter).padStart(6, '0')}`;
     this.accepted.push({ channel, title: titleOf(form), ts, at: now });
@@ -135,11 +142,22 @@ export class RateLimitedSlack {
     }
     const { workspacePerSecond: rate, workspaceBurst: burst } = this.limits;
     if (Number.isFinite(rate)) {
-      this.tokens = Math.min(burst, this.tokens + ((now - this.refilledAt) / 1000) * rate);
-      this.refilledAt = now;
-      if (this.tokens < 1) return { ms: ((1 - this.tokens) / rate) * 1000, rule: 'workspace' };
+      const bucket = this.bucket(channel, now);
+      bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.refilledAt) / 1000) * rate);
+      bucket.refilledAt = now;
+      if (bucket.tokens < 1) return { ms: ((1 - bucket.tokens) / rate) * 1000, rule: 'workspace' };
     }
     return undefined;
+  }
+
+  private bucket(channel: string, now: number): { tokens: number; refilledAt: number } {
+    const workspace = workspaceOf(channel, this.limits);
+    let bucket = this.buckets.get(workspace);
+    if (!bucket) {
+      bucket = { tokens: this.limits.workspaceBurst, refilledAt: now };
+      this.buckets.set(workspace, bucket);
+    }
+    return bucket;
   }
 }
 
@@ -167,8 +185,14 @@ export function lowerBoundMs(channels: readonly string[], limits: RateLimits): n
   for (const channel of channels) perChannel.set(channel, (perChannel.get(channel) ?? 0) + 1);
   const busiest = Math.max(0, ...perChannel.values());
   const byChannel = Math.max(0, busiest - 1) * limits.perChannelMs;
+  const perWorkspace = new Map<number, number>();
+  for (const channel of channels) {
+    const workspace = workspaceOf(channel, limits);
+    perWorkspace.set(workspace, (perWorkspace.get(workspace) ?? 0) + 1);
+  }
+  const busiestWorkspace = Math.max(0, ...perWorkspace.values());
   const byWorkspace = Number.isFinite(limits.workspacePerSecond)
-    ? (Math.max(0, channels.length - limits.workspaceBurst) / limits.workspacePerSecond) * 1000
+    ? (Math.max(0, busiestWorkspace - limits.workspaceBurst) / limits.workspacePerSecond) * 1000
     : 0;
   return Math.max(byChannel, byWorkspace);
 }

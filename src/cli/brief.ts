@@ -1,7 +1,10 @@
 import { renderConsole } from '../adapters/console/render.js';
 import { runCli, withCore } from './run.js';
 
-/** `npm run brief -- gaza`: one briefing on standard output, then exit (for scripts and cron). */
+/**
+ * `briefbot brief gaza`: one briefing on standard output, then exit (for scripts and cron). Like
+ * grep, the exit code says whether anything matched: 0 a briefing, 1 nothing on it, 2 a mistake.
+ */
 runCli((args) =>
   withCore(async (core) => {
     const reply = await core.bot.command({
@@ -12,6 +15,7 @@ runCli((args) =>
       input: { text: args.join(' ') },
     });
     process.stdout.write(renderConsole(reply));
-    return reply.kind === 'error' ? 1 : 0;
+    if (reply.kind === 'briefing') return 0;
+    return reply.kind === 'error' ? 2 : 1;
   }),
 );

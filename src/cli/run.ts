@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, loadDotEnv } from '../config.js';
-import { createLogger } from '../core/logger.js';
+import { createLogger } from '../logging.js';
 import { type Core, openCore } from '../runtime.js';
 
 /**
@@ -13,7 +13,10 @@ export async function withCore<T>(use: (core: Core) => Promise<T>): Promise<T> {
     briefingsDir: config.briefingsDir,
     databasePath: config.databasePath,
     databaseUrl: config.databaseUrl,
-    logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+    logger: createLogger({
+      level: config.logLevel === 'info' ? 'warn' : config.logLevel,
+      format: config.logFormat,
+    }),
   });
   try {
     return await use(core);

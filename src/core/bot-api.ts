@@ -14,6 +14,11 @@ export interface BotApi {
   followUp(request: MessageRequest): Promise<Reply | undefined>;
   /** Keeps what a posted reply showed under its thread id, for follow-ups (`postReply` calls it). */
   rememberThread(key: ThreadKey, reply: Reply): Promise<void>;
+  /**
+   * True the first time any instance sees a delivery named by these keys (event id, message id, ...),
+   * false for a retry or a replay: the caller then drops it. Shared through the store.
+   */
+  firstDelivery(keys: readonly string[]): Promise<boolean>;
   /** Topic suggestions for what the user has typed so far, at most 25. */
   topicChoices(typed: string): Promise<{ name: string; value: string }[]>;
 }

@@ -6,7 +6,9 @@ import type { Command } from './commands/command.js';
 import { commands as defaultCommands } from './commands/index.js';
 import { parseCommandText } from './commands/parse-text.js';
 import { APOLOGY } from './delivery.js';
+import { DeliveryClaims } from './delivery-claims.js';
 import { UserError } from './errors.js';
+import type { CommandOutcome } from './metrics.js';
 import type { CommandRequest, MessageRequest } from './requests.js';
 import type { BotServices } from './services.js';
 import type { ThreadKey } from './store/store.js';
@@ -18,25 +20,48 @@ const MAX_QUESTION_CHARS = 500;
 /** Routes neutral requests to commands and follow-up answers. Knows nothing of platforms. */
 export class Bot implements BotApi {
   readonly commands: readonly Command[];
+  private readonly deliveries: DeliveryClaims;
 
   constructor(
     private readonly services: BotServices,
     commands: readonly Command[] = defaultCommands,
   ) {
     this.commands = commands;
+    this.deliveries = new DeliveryClaims(services);
   }
 
+  /** Runs a command, then logs it and counts it: one line per request, with its platform and channel. */
   async command(request: CommandRequest): Promise<Reply> {
+    const started = performance.now();
+    const { reply, outcome, command } = await this.runCommand(request);
+    this.services.metrics?.command(request.platform, command, outcome);
+    this.services.logger.info('command', {
+      platform: request.platform,
+      channel: request.channelId,
+      command,
+      outcome,
+      ms: Math.round(performance.now() - started),
+    });
+    return reply;
+  }
+
+  /** `command` is the name of the command that ran ("unknown" when none matched), never free text. */
+  private async runCommand(
+    request: CommandRequest,
+  ): Promise<{ reply: Reply; outcome: CommandOutcome; command: string }> {
+    let name = 'unknown';
     try {
       const { command, options } = this.route(request);
+      name = command.name;
       const parsed = command.schema.safeParse(options);
       if (!parsed.success) {
         const problem = parsed.error.issues[0]?.message ?? 'invalid options';
         throw new UserError(`${problem}\nUsage: ${command.usage}`);
       }
-      return await command.run(this.services, request, parsed.data);
+      return { reply: await command.run(this.services, request, parsed.data), outcome: 'ok', command: name };
     } catch (error) {
-      return this.failure(error, { command: request.name, platform: request.platform });
+      const reply = this.failure(error, { command: request.name, platform: request.platform });
+      return { reply, outcome: error instanceof UserError ? 'user_error' : 'failure', command: name };
     }
   }
 
@@ -87,6 +112,13 @@ export class Bot implements BotApi {
       const answer =
         chat && extracted.kind === 'answer' ? await rephraseAnswer(chat, extracted, logger) : extracted;
       const reply = answerReply(answer);
+      this.services.metrics?.answer(request.platform, answer.kind === 'answer' ? 'answered' : 'refused');
+      this.services.logger.info('follow-up', {
+        platform: request.platform,
+        channel: request.channelId,
+        thread: request.threadId,
+        outcome: answer.kind === 'answer' ? 'answered' : 'refused',
+      });
       const summary = answer.kind === 'answer' ? answer.text : answer.reason;
       await this.services.store.saveThreadContext({
         ...context,
@@ -108,6 +140,10 @@ export class Bot implements BotApi {
       updatedAt: this.services.clock().toISOString(),
       ...(reply.thread.topic ? { topic: reply.thread.topic } : {}),
     });
+  }
+
+  firstDelivery(keys: readonly string[]): Promise<boolean> {
+    return this.deliveries.first(keys);
   }
 
   async topicChoices(typed: string): Promise<{ name: string; value: string }[]> {

@@ -17,6 +17,7 @@ export {
   type RequestDelivery,
   type ThreadMemory,
 } from './delivery.js';
-export { createLogger, type Logger } from './logger.js';
+export type { Logger } from './logger.js';
+export type { AnswerOutcome, CommandOutcome, Metrics } from './metrics.js';
 export type { Platform } from './model.js';
 export type { CommandRequest, MessageRequest } from './requests.js';

@@ -7,23 +7,7 @@ export interface Logger {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-const ORDER: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
+const ignore = (): void => {};
 
-/** Logs to standard error, one line each, so standard output stays the bot's replies. */
-export function createLogger(
-  level: LogLevel = 'info',
-  write: (line: string) => void = (line) => process.stderr.write(line),
-): Logger {
-  const log = (at: Exclude<LogLevel, 'silent'>) => (message: string, fields?: Record<string, unknown>) => {
-    if (ORDER[at] < ORDER[level]) return;
-    const extra = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields, errorFields)}` : '';
-    write(`${new Date().toISOString()} ${at.toUpperCase()} ${message}${extra}\n`);
-  };
-  return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-}
-
-function errorFields(_key: string, value: unknown): unknown {
-  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
-}
-
-export const silentLogger: Logger = createLogger('silent');
+/** For tests and benches: a logger that drops everything. The real one is src/logging.ts (pino). */
+export const silentLogger: Logger = { debug: ignore, info: ignore, warn: ignore, error: ignore };

@@ -5,6 +5,7 @@ import { DEFAULT_INGEST_LIMITS, IngestLimitError, type IngestLimits } from '../c
 import { BRIEFING_EXTENSIONS, oversize, type ParseProblem, parseBriefing } from '../core/ingest/parse.js';
 import type { SourceIngest } from '../core/ingest/source-ingest.js';
 import type { Logger } from '../core/logger.js';
+import type { Metrics } from '../core/metrics.js';
 import type { Source } from '../core/model.js';
 import type { ItemStore } from '../core/store/store.js';
 
@@ -32,6 +33,8 @@ export interface FolderOptions {
   limits?: IngestLimits;
   /** A pass longer than this logs its progress this often (ms). */
   progressEveryMs?: number;
+  /** Documents ingested and failed are counted here when given. */
+  metrics?: Metrics | undefined;
 }
 
 export interface FolderWatchOptions {
@@ -66,6 +69,7 @@ export function folderSource(dir: string): Source {
 export class BriefingsFolder {
   readonly source: Source;
   private watcher: FSWatcher | undefined;
+  private readonly metrics: Metrics | undefined;
   private timer: NodeJS.Timeout | undefined;
   private rescan: NodeJS.Timeout | undefined;
   private running: Promise<IngestReport> | undefined;
@@ -86,6 +90,7 @@ export class BriefingsFolder {
     this.source = folderSource(dir);
     this.limits = options.limits ?? DEFAULT_INGEST_LIMITS;
     this.progressEveryMs = options.progressEveryMs ?? 10_000;
+    this.metrics = options.metrics;
   }
 
   status(): IngestStatus {
@@ -162,6 +167,7 @@ export class BriefingsFolder {
       });
     }
     this.last = report;
+    this.metrics?.ingested(report.added.length + report.updated.length, report.problems.length);
     return report;
   }
 

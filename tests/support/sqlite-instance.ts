@@ -4,14 +4,14 @@
  * (migrations and the first ingest) and answers one briefing.
  */
 import { createInterface } from 'node:readline';
-import { createLogger } from '../../src/core/logger.js';
+import { createLogger } from '../../src/logging.js';
 import { openCore } from '../../src/runtime.js';
 
 const [databasePath = '', briefingsDir = ''] = process.argv.slice(2);
 const lines = createInterface({ input: process.stdin });
 process.stdout.write('ready\n');
 for await (const line of lines) if (line === 'go') break;
-const core = await openCore({ briefingsDir, databasePath, logger: createLogger('warn') });
+const core = await openCore({ briefingsDir, databasePath, logger: createLogger({ level: 'warn' }) });
 const reply = await core.bot.command({
   platform: 'console',
   channelId: 'test',

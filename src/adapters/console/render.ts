@@ -8,27 +8,42 @@ import {
   withHints,
 } from '../../reply.js';
 
-const WIDTH = 88;
+export interface ConsoleLook {
+  /** Columns to wrap at: the terminal's width, or 80 when there is no terminal. */
+  width?: number;
+  /** ANSI bold and dim for titles, headings and sources: only on a terminal, and not under NO_COLOR. */
+  color?: boolean;
+}
+
+export const DEFAULT_WIDTH = 80;
 
 /** The console takes every command by its own name: `/topics`, `/subscribe gaza 08:00 UTC`. */
 export const consoleCommandSyntax: CommandSyntax = (name, args) => (args ? `/${name} ${args}` : `/${name}`);
 
 /**
- * Terminal text for a reply. Document text is stripped of control characters first, so a briefing
- * cannot move the cursor, recolour the terminal or hide text with escape sequences.
+ * Terminal text for a reply, wrapped at word boundaries. Document text is stripped of control
+ * characters first, so a briefing cannot move the cursor, recolour the terminal or hide text with
+ * escape sequences; the only escapes in the output are the renderer's own colours.
  */
-export function renderConsole(unfilled: Reply): string {
+export function renderConsole(unfilled: Reply, look: ConsoleLook = {}): string {
   const reply = withHints(unfilled, consoleCommandSyntax);
+  const width = Math.max(20, look.width ?? DEFAULT_WIDTH);
+  const style = look.color ? STYLES : PLAIN;
+  const wrap = (text: string, first: string, rest: string) => wrapWords(text, first, rest, width);
   const lines: string[] = [];
   const title = clean(reply.title);
-  lines.push(title, '='.repeat(Math.min(title.length, WIDTH)));
-  if (reply.intro) lines.push(clean(reply.intro));
+  const titleLines = wrap(title, '', '');
+  lines.push(...titleLines.map(reply.kind === 'error' ? style.error : style.strong));
+  lines.push('='.repeat(Math.min(Math.max(...titleLines.map((line) => line.length), 0), width)));
+  if (reply.intro) lines.push(...wrap(clean(reply.intro), '', ''));
   const numbered = reply.kind === 'briefing' || reply.kind === 'digest';
   reply.sections.forEach((section, index) => {
     lines.push('');
     const indent = numbered ? '   ' : '';
     if (section.heading)
-      lines.push(...wrap(`${numbered ? `${index + 1}. ` : ''}${clean(section.heading)}`, '', indent));
+      lines.push(
+        ...wrap(`${numbered ? `${index + 1}. ` : ''}${clean(section.heading)}`, '', indent).map(style.strong),
+      );
     if (section.text) lines.push(...wrap(clean(section.text), indent, indent));
     for (const bullet of section.bullets ?? [])
       lines.push(...wrap(`• ${clean(bullet)}`, indent, `${indent}  `));
@@ -41,15 +56,14 @@ export function renderConsole(unfilled: Reply): string {
       lines.push(...wrap(`${reportedByText(section.outlets)}${clean(date)}`, indent, `${indent}  `));
     } else if (section.source) {
       const { name, date, url } = section.source;
-      lines.push(
-        `${indent}— ${[clean(name), date, url ? clean(url) : undefined].filter(Boolean).join(', ')}`,
-      );
+      const source = [clean(name), date, url ? clean(url) : undefined].filter(Boolean).join(', ');
+      lines.push(...wrap(`— ${source}`, indent, `${indent}  `).map(style.dim));
     }
   });
   const more = moreLine(reply, 0);
   if (more || reply.footer) lines.push('');
-  if (more) lines.push(clean(more));
-  if (reply.footer) lines.push(clean(reply.footer));
+  if (more) lines.push(...wrap(clean(more), '', ''));
+  if (reply.footer) lines.push(...wrap(clean(reply.footer), '', '').map(style.dim));
   return `${lines.join('\n')}\n`;
 }
 
@@ -67,12 +81,21 @@ function clean(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
 }
 
-function wrap(text: string, first: string, rest: string): string[] {
+type Style = (line: string) => string;
+const PLAIN: Record<'strong' | 'dim' | 'error', Style> = { strong: (l) => l, dim: (l) => l, error: (l) => l };
+const STYLES: Record<'strong' | 'dim' | 'error', Style> = {
+  strong: (line) => `\u001b[1m${line}\u001b[22m`,
+  dim: (line) => `\u001b[2m${line}\u001b[22m`,
+  error: (line) => `\u001b[1;31m${line}\u001b[22;39m`,
+};
+
+/** Lines of at most `width` columns, broken only between words; a word longer than a line keeps a line of its own. */
+export function wrapWords(text: string, first: string, rest: string, width: number): string[] {
   const lines: string[] = [];
   let line = first;
   let prefix = first;
   for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line.length > prefix.length && line.length + 1 + word.length > WIDTH) {
+    if (line.length > prefix.length && line.length + 1 + word.length > width) {
       lines.push(line);
       line = rest;
       prefix = rest;

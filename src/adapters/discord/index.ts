@@ -64,9 +64,10 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     logger.warn(`discord: shard ${shardId} disconnected for good (${event.code})`),
   );
   client.on(Events.ShardResume, (shardId) => logger.info(`discord: shard ${shardId} resumed`));
-  client.rest.on('rateLimited', (info) =>
-    logger.warn(`discord: rate limited on ${info.method} ${info.route}, waiting ${info.retryAfter} ms`),
-  );
+  client.rest.on('rateLimited', (info) => {
+    options.metrics?.rateLimited('discord');
+    logger.warn(`discord: rate limited on ${info.method} ${info.route}, waiting ${info.retryAfter} ms`);
+  });
 
   return {
     platform: 'discord',

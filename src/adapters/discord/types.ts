@@ -1,5 +1,5 @@
 import type { ClientOptions } from 'discord.js';
-import type { BotApi, Logger } from '../../core/index.js';
+import type { BotApi, Logger, Metrics } from '../../core/index.js';
 
 /** Discord's own REST base; the gateway URL is whatever `GET /gateway/bot` there answers. */
 export const DISCORD_API_URL = 'https://discord.com/api';
@@ -25,6 +25,8 @@ export interface DiscordAdapterOptions {
   bot: BotApi;
   config: DiscordConfig;
   logger: DiscordLogger;
+  /** 429s and rate-limit waits are counted here when given. */
+  metrics?: Metrics | undefined;
   /**
    * A command that has not answered after this long is deferred ("thinking...") and its reply edited
    * in later, so Discord's 3 s deadline is always met. Default 1,000 ms.

@@ -14,10 +14,12 @@ import {
   SocketModeReceiver,
   webApi,
 } from '@slack/bolt';
-import { type Adapter, type BotApi, createLogger, type PostedMessage, postReply } from '../../core/index.js';
+import type { Metrics } from '../../core/index.js';
+import { type Adapter, type BotApi, type PostedMessage, postReply } from '../../core/index.js';
+import { createLogger } from '../../logging.js';
 import type { Reply } from '../../reply.js';
 import { SlackDelivery, webApiSend } from './delivery.js';
-import { type MessageEventPayload, RecentDeliveries, type SlashCommandPayload } from './events.js';
+import type { MessageEventPayload, SlashCommandPayload } from './events.js';
 import { SlackHandlers } from './handlers.js';
 import { slackCommandSyntax } from './hints.js';
 import { type PacingOptions, PostPacer } from './post.js';
@@ -32,6 +34,8 @@ export interface SlackAdapterOptions {
   bot: BotApi;
   config: SlackConfig;
   logger?: SlackLogger;
+  /** 429s from Slack are counted here when given. */
+  metrics?: Metrics | undefined;
   /** Lowest level passed on to `logger` from Bolt and the Web API client. Default 'info'. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /**
@@ -166,7 +170,7 @@ function isJsonObject(raw: Buffer): boolean {
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const { bot, config } = options;
   checkConfig(config);
-  const logger = options.logger ?? createLogger('info');
+  const logger = options.logger ?? createLogger();
   const level = { debug: LogLevel.DEBUG, info: LogLevel.INFO, warn: LogLevel.WARN, error: LogLevel.ERROR }[
     options.logLevel ?? 'info'
   ];
@@ -226,7 +230,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     : new App({ ...common, receiver: httpReceiver() });
 
   const syntax = slackCommandSyntax(config.command ?? '/brief');
-  const handlers = new SlackHandlers({ bot, logger, deliveries: new RecentDeliveries(), syntax });
+  const handlers = new SlackHandlers({ bot, logger, syntax });
 
   // Digests get a client of their own that hands 429s back rather than pausing and backing off
   // exponentially (which also held up interactive replies); the pacer waits them out per channel.
@@ -238,9 +242,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   });
   const pacer = new PostPacer({
     ...options.digestPacing,
-    onRateLimited: (channel, retryAfterS) =>
-      logger.warn('slack: digest rate-limited; waiting Retry-After', { channel, retryAfterS }),
+    onRateLimited: (channel, retryAfterS) => {
+      options.metrics?.rateLimited('slack');
+      logger.warn('slack: digest rate-limited; waiting Retry-After', { channel, retryAfterS });
+    },
   });
+  app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => options.metrics?.rateLimited('slack'));
   const send = webApiSend(digestClient);
   const digests = new SlackDelivery(syntax, (channel, message, threadTs) =>
     pacer.run(channel, () => send(channel, message, threadTs)),

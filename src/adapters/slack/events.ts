@@ -12,6 +12,8 @@ export interface SlashCommandPayload {
   user_id: string;
   team_id?: string;
   response_url?: string;
+  /** Unique per invocation: a replay of the same signed request carries the same one. */
+  trigger_id?: string;
 }
 
 /** The fields of a `message` event this adapter reads. */
@@ -82,7 +84,7 @@ export type MessageDecision =
       request: MessageRequest;
       channelId: string;
       threadTs: string;
-      /** Any of these seen before means this delivery is a duplicate. */
+      /** Any of these claimed before (by any instance) means this delivery is a duplicate. */
       dedupeKeys: string[];
     };
 
@@ -115,9 +117,9 @@ export function classifyMessage(
   const text = slackTextToPlain(event.text ?? '', identity.botUserId);
   if (!text) return { kind: 'ignore', reason: 'empty text' };
 
-  const dedupeKeys = [`ts:${event.channel}:${event.ts}`];
-  if (eventId) dedupeKeys.push(`event:${eventId}`);
-  if (event.client_msg_id) dedupeKeys.push(`msg:${event.client_msg_id}`);
+  const dedupeKeys = [`slack:ts:${event.channel}:${event.ts}`];
+  if (eventId) dedupeKeys.push(`slack:event:${eventId}`);
+  if (event.client_msg_id) dedupeKeys.push(`slack:msg:${event.client_msg_id}`);
   return {
     kind: 'followUp',
     channelId: event.channel,
@@ -134,43 +136,7 @@ export function classifyMessage(
   };
 }
 
-/**
- * Remembers recently handled deliveries so a retried or duplicated event is answered once. Bounded in
- * size and age; one per process (several instances would need a shared store).
- */
-export class RecentDeliveries {
-  private readonly seen = new Map<string, number>();
-
-  constructor(
-    private readonly maxEntries = 10_000,
-    private readonly ttlMs = 60 * 60 * 1000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** True when any key was seen within the TTL; records all keys either way. */
-  checkAndRemember(keys: readonly string[]): boolean {
-    const now = this.now();
-    this.evict(now);
-    const duplicate = keys.some((key) => {
-      const at = this.seen.get(key);
-      return at !== undefined && now - at < this.ttlMs;
-    });
-    for (const key of keys) {
-      this.seen.delete(key);
-      this.seen.set(key, now);
-    }
-    while (this.seen.size > this.maxEntries) {
-      const oldest = this.seen.keys().next().value;
-      if (oldest === undefined) break;
-      this.seen.delete(oldest);
-    }
-    return duplicate;
-  }
-
-  private evict(now: number): void {
-    for (const [key, at] of this.seen) {
-      if (now - at < this.ttlMs) break;
-      this.seen.delete(key);
-    }
-  }
+/** What names one slash command invocation, so a replayed signed request runs once; none without a trigger_id. */
+export function commandDedupeKeys(command: SlashCommandPayload): string[] {
+  return command.trigger_id ? [`slack:command:${command.team_id ?? ''}:${command.trigger_id}`] : [];
 }

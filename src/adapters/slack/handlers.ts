@@ -9,8 +9,8 @@ import { SlashCommandDelivery, ThreadMessageDelivery } from './delivery.js';
 import {
   type BotIdentity,
   classifyMessage,
+  commandDedupeKeys,
   type MessageEventPayload,
-  type RecentDeliveries,
   type SlashCommandPayload,
   toCommandRequest,
 } from './events.js';
@@ -34,7 +34,6 @@ export interface MessageArgs {
 export interface HandlerDeps {
   bot: BotApi;
   logger: SlackLogger;
-  deliveries: RecentDeliveries;
   /** How hints name commands: `/brief <command>`. */
   syntax: CommandSyntax;
 }
@@ -46,6 +45,11 @@ export class SlackHandlers {
   async onCommand(args: CommandArgs): Promise<void> {
     const { bot, logger, syntax } = this.deps;
     const { payload } = args;
+    const keys = commandDedupeKeys(payload);
+    if (keys.length > 0 && !(await this.firstDelivery(keys))) {
+      logger.warn('slack: replayed slash command ignored', { triggerId: payload.trigger_id });
+      return;
+    }
     const delivery = new SlashCommandDelivery(
       syntax,
       { platform: 'slack', channelId: payload.channel_id },
@@ -59,13 +63,13 @@ export class SlackHandlers {
 
   /** A message event: answered in its thread when it is a follow-up the bot should take. */
   async onMessage(args: MessageArgs): Promise<void> {
-    const { bot, logger, deliveries, syntax } = this.deps;
+    const { bot, logger, syntax } = this.deps;
     const decision = classifyMessage(args.event, args.identity, args.eventId);
     if (decision.kind === 'ignore') {
       logger.debug('slack: message ignored', { reason: decision.reason });
       return;
     }
-    if (deliveries.checkAndRemember(decision.dedupeKeys)) {
+    if (!(await this.firstDelivery(decision.dedupeKeys))) {
       logger.info('slack: duplicate delivery ignored', {
         eventId: args.eventId,
         retryNum: args.retryNum ?? 0,
@@ -76,5 +80,18 @@ export class SlackHandlers {
     const place = { platform: 'slack' as const, channelId: request.channelId, threadId: request.threadId };
     const delivery = new ThreadMessageDelivery(syntax, place, args.client, request.userId);
     await answerMessage(bot, request, delivery, logger);
+  }
+
+  /**
+   * Claims the delivery for this instance in the shared store. When the store cannot say, the request
+   * is handled: a rare second answer beats leaving the user with none.
+   */
+  private async firstDelivery(keys: readonly string[]): Promise<boolean> {
+    try {
+      return await this.deps.bot.firstDelivery(keys);
+    } catch (error) {
+      this.deps.logger.error('slack: could not claim a delivery; handling it anyway', { keys, error });
+      return true;
+    }
   }
 }

@@ -58,6 +58,8 @@ function digestReply(
   subscription: Subscription,
   window: DigestWindow,
   fresh: StoredItem[],
+  /** How many items are new, when `fresh` holds only those that can be shown (`showable`). */
+  total = fresh.length,
 ): Reply | undefined {
   const { topics, timezone } = subscription;
   const labels = topicLabels(deps.catalogue, topics);
@@ -82,15 +84,15 @@ function digestReply(
       return grouped ? { ...section, heading: `${label} · ${section.heading}` } : section;
     }),
   );
-  const count = `${fresh.length} new ${fresh.length === 1 ? 'item' : 'items'}`;
+  const count = `${total} new ${total === 1 ? 'item' : 'items'}`;
   return {
     kind: 'digest',
     audience: 'channel',
     title: `Daily digest: ${labels}`,
     intro: `${late}${count} since ${since}`,
     sections,
-    ...(fresh.length > sections.length
-      ? { more: { count: fresh.length - sections.length, hint: `{/brief ${topics[0]}} for more` } }
+    ...(total > sections.length
+      ? { more: { count: total - sections.length, hint: `{/brief ${topics[0]}} for more` } }
       : {}),
     thread: {
       itemIds: sections.flatMap((section) => section.itemId ?? []),
@@ -121,14 +123,31 @@ function isStored(item: Item): item is StoredItem {
 }
 
 /**
+ * Compositions kept for sharing: the most recent ones, since the subscriptions that share one are due
+ * together; the cap keeps a firing of thousands of different topic sets from holding every reply.
+ */
+const SHARED_COMPOSITIONS = 2_048;
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+  memo.set(key, value);
+  if (memo.size > SHARED_COMPOSITIONS) {
+    const oldest = memo.keys().next().value;
+    if (oldest !== undefined) memo.delete(oldest);
+  }
+}
+
+/**
  * Shares compositions among the subscriptions of one firing: those with the same topics, window,
  * zone and quiet flag get the same reply object (posting stays per channel), composed once. Entries
  * are kept while any composition is under way and dropped once the batch is over (`clear`).
  */
 export class DigestComposer {
   private readonly memo = new Map<string, Promise<Reply | undefined>>();
-  /** The items of a topics+window, shared across zones and quiet flags (which only change the wording). */
-  private readonly items = new Map<string, Promise<StoredItem[]>>();
+  /**
+   * The items of a topics+window, shared across zones and quiet flags (which only change the wording);
+   * only those a digest can show are kept, so a firing's memo stays small however many items are new.
+   */
+  private readonly items = new Map<string, Promise<{ shown: StoredItem[]; total: number }>>();
   /** How many compositions actually ran (the rest were shared): for tests and logs. */
   composed = 0;
 
@@ -149,14 +168,17 @@ export class DigestComposer {
       const itemsKey = JSON.stringify([subscription.topics, window.since, window.until]);
       let items = this.items.get(itemsKey);
       if (!items) {
-        items = freshItems(this.deps.store, subscription.topics, window);
+        items = freshItems(this.deps.store, subscription.topics, window).then((fresh) => ({
+          shown: showable(this.deps.catalogue, fresh, subscription.topics),
+          total: fresh.length,
+        }));
         items.catch(() => this.items.delete(itemsKey));
-        this.items.set(itemsKey, items);
+        remember(this.items, itemsKey, items);
       }
-      reply = items.then((fresh) => digestReply(this.deps, subscription, window, fresh));
+      reply = items.then(({ shown, total }) => digestReply(this.deps, subscription, window, shown, total));
       // A failed composition is not shared with later subscriptions: they try again.
       reply.catch(() => this.memo.delete(key));
-      this.memo.set(key, reply);
+      remember(this.memo, key, reply);
     }
     return reply;
   }
@@ -202,6 +224,14 @@ function groupByTopic(
   }
   for (const [slug, members] of groups) if (members.length === 0) groups.delete(slug);
   return groups;
+}
+
+/** The items a digest on `topics` can show: the first DIGEST_SIZE of each topic group, in order. */
+function showable(catalogue: TopicCatalogue, fresh: StoredItem[], topics: readonly string[]): StoredItem[] {
+  const kept = new Set(
+    [...groupByTopic(catalogue, fresh, topics).values()].flatMap((g) => g.slice(0, DIGEST_SIZE)),
+  );
+  return fresh.filter((item) => kept.has(item));
 }
 
 /** At most `size` items, taken a round at a time so one busy topic cannot crowd out the others. */

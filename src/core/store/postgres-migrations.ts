@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { deliveryClaimsMigration } from './deliveries.js';
 import { FEED_POLLS_POSTGRES } from './feed-polls.js';
 import { POSTGRES_SUBSCRIPTIONS_MIGRATION } from './postgres-subscriptions.js';
 import { LEGACY_SOURCE_ID } from './store.js';
@@ -100,7 +101,9 @@ export const POSTGRES_MIGRATIONS: string[] = [
    );
    CREATE INDEX story_terms_story ON story_terms(story_id);
    CREATE TABLE story_term_counts (term TEXT PRIMARY KEY, count BIGINT NOT NULL);`,
-  // 4: documents belong to sources, keyed by source and origin; first-seen and updated times apart;
+  // 4: claims on incoming deliveries (see deliveries.ts).
+  deliveryClaimsMigration('TIMESTAMPTZ'),
+  // 5: documents belong to sources, keyed by source and origin; first-seen and updated times apart;
   // feed poll state.
   `ALTER TABLE items DROP CONSTRAINT items_origin_fkey;
    ALTER TABLE documents DROP CONSTRAINT documents_pkey;

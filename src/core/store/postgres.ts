@@ -8,6 +8,7 @@ import {
   type ThreadContext,
 } from '../model.js';
 import type { StoryCandidate, StoryMembership } from '../stories/cluster.js';
+import { claimDeliverySql, claimDeliveryValues, type DeliveryClaim } from './deliveries.js';
 import { type DocumentRow, toDocument } from './document-rows.js';
 import { type FeedPollRow, type FeedPollState, feedPollValues, toFeedPoll } from './feed-polls.js';
 import { migratePostgres } from './postgres-migrations.js';
@@ -665,5 +666,19 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
         context.updatedAt,
       ],
     );
+  }
+
+  async claimDelivery(claim: DeliveryClaim): Promise<boolean> {
+    const { keys, values } = claimDeliveryValues(claim);
+    const { rowCount } = await this.pool.query(
+      claimDeliverySql(keys.length, (n) => `$${n}`),
+      values,
+    );
+    return rowCount === keys.length;
+  }
+
+  async pruneDeliveryClaims(now: string): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM delivery_claims WHERE expires_at <= $1', [now]);
+    return rowCount ?? 0;
   }
 }

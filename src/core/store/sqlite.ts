@@ -10,6 +10,12 @@ import {
   type ThreadContext,
 } from '../model.js';
 import type { StoryCandidate, StoryMembership } from '../stories/cluster.js';
+import {
+  claimDeliverySql,
+  claimDeliveryValues,
+  type DeliveryClaim,
+  deliveryClaimsMigration,
+} from './deliveries.js';
 import { type DocumentRow, toDocument } from './document-rows.js';
 import {
   FEED_POLLS_SQLITE,
@@ -122,9 +128,11 @@ export const SQLITE_MIGRATIONS: string[] = [
    ) WITHOUT ROWID;
    CREATE INDEX story_terms_story ON story_terms(story_id);
    CREATE TABLE story_term_counts (term TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;`,
-  // 5: documents belong to sources, keyed by source and origin; first-seen and updated times apart.
+  // 5: claims on incoming deliveries (see deliveries.ts).
+  deliveryClaimsMigration('TEXT'),
+  // 6: documents belong to sources, keyed by source and origin; first-seen and updated times apart.
   // Rebuilt tables keep their rowids, so topic rows and the full-text index stay valid.
-  `CREATE TABLE documents_v5 (
+  `CREATE TABLE documents_v6 (
      id TEXT PRIMARY KEY,
      source_id TEXT NOT NULL,
      origin TEXT NOT NULL,
@@ -139,11 +147,11 @@ export const SQLITE_MIGRATIONS: string[] = [
      updated_at TEXT NOT NULL,
      UNIQUE (source_id, origin)
    );
-   INSERT INTO documents_v5
+   INSERT INTO documents_v6
      SELECT '${LEGACY_SOURCE_ID}:' || origin, '${LEGACY_SOURCE_ID}', origin, id, title, source, url, published, body,
        topics, ingested_at, ingested_at
      FROM documents;
-   CREATE TABLE items_v5 (
+   CREATE TABLE items_v6 (
      rowid INTEGER PRIMARY KEY,
      id TEXT NOT NULL UNIQUE,
      document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE ON UPDATE CASCADE,
@@ -162,14 +170,14 @@ export const SQLITE_MIGRATIONS: string[] = [
      ingested_at TEXT NOT NULL,
      updated_at TEXT NOT NULL
    );
-   INSERT INTO items_v5
+   INSERT INTO items_v6
      SELECT rowid, id, '${LEGACY_SOURCE_ID}:' || origin, story_key, position, headline, summary, key_points, topics,
        entities, published, source, url, document_title, sentences, ingested_at, ingested_at
      FROM items;
    DROP TABLE items;
    DROP TABLE documents;
-   ALTER TABLE documents_v5 RENAME TO documents;
-   ALTER TABLE items_v5 RENAME TO items;
+   ALTER TABLE documents_v6 RENAME TO documents;
+   ALTER TABLE items_v6 RENAME TO items;
    CREATE INDEX items_document ON items(document_id);
    CREATE INDEX items_recent ON items(published DESC, rowid DESC);
    CREATE INDEX items_ingested ON items(ingested_at);
@@ -799,5 +807,15 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
         JSON.stringify(context.turns),
         context.updatedAt,
       );
+  }
+
+  async claimDelivery(claim: DeliveryClaim): Promise<boolean> {
+    const { keys, values } = claimDeliveryValues(claim);
+    const taken = this.statement(claimDeliverySql(keys.length, () => '?')).all(...values);
+    return taken.length === keys.length;
+  }
+
+  async pruneDeliveryClaims(now: string): Promise<number> {
+    return this.statement('DELETE FROM delivery_claims WHERE expires_at <= ?').run(now).changes;
   }
 }

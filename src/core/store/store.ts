@@ -1,5 +1,6 @@
 import type { Item, Platform, SourceDocument, StoredDocument, ThreadContext } from '../model.js';
 import type { StoryIndex } from '../stories/cluster.js';
+import type { DeliveryClaimStore } from './deliveries.js';
 import type { FeedPollStore } from './feed-polls.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
@@ -94,6 +95,12 @@ export interface StoryStore extends StoryIndex {
   storyMembers(storyIds: readonly string[]): Promise<Map<string, StoredItem[]>>;
 }
 
-export interface Store extends ItemStore, ThreadStore, SubscriptionStore, StoryStore, FeedPollStore {
+export interface Store
+  extends ItemStore,
+    ThreadStore,
+    SubscriptionStore,
+    StoryStore,
+    FeedPollStore,
+    DeliveryClaimStore {
   close(): Promise<void>;
 }

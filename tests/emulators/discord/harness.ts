@@ -47,6 +47,10 @@ export class TestBot implements BotApi {
     return this.inner.rememberThread(key, reply);
   }
 
+  firstDelivery(keys: readonly string[]): Promise<boolean> {
+    return this.inner.firstDelivery(keys);
+  }
+
   topicChoices(typed: string): Promise<{ name: string; value: string }[]> {
     return this.inner.topicChoices(typed);
   }

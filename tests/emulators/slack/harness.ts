@@ -100,6 +100,10 @@ export class RecordingBot implements BotApi {
     await this.inner.rememberThread(key, reply);
   }
 
+  firstDelivery(keys: readonly string[]): Promise<boolean> {
+    return this.inner.firstDelivery(keys);
+  }
+
   topicChoices(typed: string): Promise<{ name: string; value: string }[]> {
     return this.inner.topicChoices(typed);
   }

@@ -59,7 +59,9 @@ export interface SlashCommandFields {
   user_name?: string;
 }
 
-/** The form fields Slack sends with a slash command, in Slack's order. */
+let triggerCounter = 0;
+
+/** The form fields Slack sends with a slash command, in Slack's order; a fresh trigger_id each time. */
 export function slashCommandPayload(fields: SlashCommandFields): Record<string, string> {
   return {
     token: 'verification-token-unused',
@@ -74,7 +76,7 @@ export function slashCommandPayload(fields: SlashCommandFields): Record<string, 
     api_app_id: 'A0EMU',
     is_enterprise_install: 'false',
     response_url: fields.response_url,
-    trigger_id: `${Date.now()}.1.abcdef`,
+    trigger_id: `${Date.now()}.${++triggerCounter}.abcdef`,
   };
 }
 
