@@ -132,6 +132,7 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     instanceId: options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     userAgent: feedUserAgent(options.feedContact),
     clock,
+    metrics: options.metrics,
   });
   const firstIngest = folder.sync();
   // Seen by whoever awaits it; unawaited, a failure is already logged by the folder's caller.

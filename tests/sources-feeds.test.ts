@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PrometheusMetrics } from '../src/metrics.js';
 import { parseFeedBytes } from '../src/sources/feeds/parse.js';
 import { parseSourcesFile } from '../src/sources/sources-file.js';
 import { type FeedServer, startFeedServer } from './servers/feed-server.js';
@@ -28,9 +29,11 @@ describe('a feed named in sources.yaml', () => {
       'topics:\n  - slug: ukraine\n    label: Ukraine\n    aliases: [Kyiv]\n    keywords: [Russia, Russian]\n',
     );
     let now = new Date('2022-04-06T08:00:00.000Z');
-    const core = await startCore(dir, undefined, () => now);
+    const metrics = new PrometheusMetrics();
+    const core = await startCore(dir, undefined, () => now, metrics);
     const first = await core.feeds.pollDue();
     expect(first).toMatchObject({ polled: 1, failed: 0, notModified: 0, added: 10 });
+    expect(await metrics.registry.metrics()).toContain('briefbot_feed_polls_total{outcome="fetched"} 1');
     expect(server.log.at(-1)?.userAgent).toMatch(/^briefbot\//);
 
     const reply = await brief(core, 'ukraine');
@@ -48,6 +51,7 @@ describe('a feed named in sources.yaml', () => {
     const second = await core.feeds.pollDue();
     expect(second).toMatchObject({ polled: 1, notModified: 1, added: 0, updated: 0 });
     expect(server.log.at(-1)).toMatchObject({ path: SKY, status: 304 });
+    expect(await metrics.registry.metrics()).toContain('briefbot_feed_polls_total{outcome="not_modified"} 1');
     expect(await core.store.feedPolls([`${server.base}/redirect/2${SKY}`])).toEqual([
       expect.objectContaining({ failures: 0, lastSuccess: now.toISOString(), etag: expect.any(String) }),
     ]);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
+import type { Metrics } from '../../src/core/metrics.js';
 import { type Core, openCore } from '../../src/runtime.js';
 
 export const SEED_FILE = '2024-04-29-biden-netanyahu-call.txt';
@@ -37,12 +38,14 @@ export async function startCore(
   briefingsDir = briefingsFolder(),
   databasePath = join(scratchDir(), 'briefbot.db'),
   clock?: () => Date,
+  metrics?: Metrics,
 ): Promise<Core> {
   const core = await openCore({
     briefingsDir,
     databasePath,
     logger: silentLogger,
     ...(clock ? { clock } : {}),
+    ...(metrics ? { metrics } : {}),
   });
   cleanups.push(() => core.close());
   return core;

@@ -1,6 +1,7 @@
 import { contentHash } from '../../core/ingest/parse.js';
 import type { SourceIngest } from '../../core/ingest/source-ingest.js';
 import type { Logger } from '../../core/logger.js';
+import { type Metrics, noMetrics } from '../../core/metrics.js';
 import type { FeedPollState, FeedPollStore } from '../../core/store/feed-polls.js';
 import { Limiter } from '../../digest-delivery.js';
 import type { FeedSourceSpec } from '../sources-file.js';
@@ -27,6 +28,7 @@ export interface FeedPollerOptions {
   limits?: Partial<Omit<FetchLimits, 'userAgent'>>;
   /** In [0, 1): the jitter of backoff delays. */
   random?: () => number;
+  metrics?: Metrics | undefined;
 }
 
 export interface PollReport {
@@ -47,12 +49,14 @@ export class FeedPoller {
   private readonly clock: () => Date;
   private readonly random: () => number;
   private readonly limits: FetchLimits;
+  private readonly metrics: Metrics;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<PollReport> | undefined;
 
   constructor(private readonly options: FeedPollerOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
+    this.metrics = options.metrics ?? noMetrics;
     this.limits = { ...DEFAULT_FETCH_LIMITS, ...options.limits, userAgent: options.userAgent };
   }
 
@@ -113,6 +117,7 @@ export class FeedPoller {
     let next: FeedPollState;
     if (result.kind === 'failed') next = this.failed(state, result, intervalMs, now);
     else {
+      this.metrics.feedPoll(result.kind === 'not-modified' ? 'not_modified' : 'fetched');
       if (result.kind === 'not-modified') report.notModified++;
       else {
         const parsed = parseFeedBytes(
@@ -157,6 +162,7 @@ export class FeedPoller {
     intervalMs: number,
     now: Date,
   ): FeedPollState {
+    this.metrics.feedPoll('failed');
     const failures = state.failures + 1;
     const backoff = Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** (failures - 1));
     // Jitter in [backoff/2, backoff): feeds that failed together do not come back together.
