@@ -156,3 +156,33 @@ describe('the ingest worker pool', () => {
     // A thread loads the language model on start: slow on a shared machine.
   }, 60_000);
 });
+
+describe('dates a briefing cannot have', () => {
+  it('30 February, 29 February of a common year and years 0000 and 9999 are reported with their line; the rest load', async () => {
+    const dir = briefingsFolder({
+      'feb-30.txt': 'date 2024-02-30\nAid trucks crossed into Gaza, the UN said.\n',
+      'feb-29.md': '---\ntitle: Not a leap year\ndate: 2023-02-29\n---\nAid trucks crossed into Gaza.\n',
+      'year-0.txt': 'date 0000-01-01\nAid trucks crossed into Gaza.\n',
+      'year-9999.txt': 'date 9999-12-31\nAid trucks crossed into Gaza.\n',
+      'leap-day.txt': 'date 2024-02-29\nAid trucks crossed into Gaza on Thursday, the UN said.\n',
+    });
+    const core = await startCore(dir);
+    const problems = Object.fromEntries(
+      core.ingest.problems.map((p) => [p.origin, `${p.line}: ${p.message}`]),
+    );
+    expect(problems).toEqual({
+      'feb-30.txt': expect.stringMatching(
+        /^1: .*2024-02-30 is not a day on the calendar between 1900 and 2100/,
+      ),
+      'feb-29.md': expect.stringMatching(/^3: .*2023-02-29 is not a day on the calendar/),
+      'year-0.txt': expect.stringMatching(/^1: .*0000-01-01 is not a day/),
+      'year-9999.txt': expect.stringMatching(/^1: .*9999-12-31 is not a day/),
+    });
+    expect(core.ingest.added.sort()).toEqual(['leap-day.txt', SEED_FILE].sort());
+    const newest = (await items(core))
+      .map((item) => item.published)
+      .sort()
+      .at(-1);
+    expect(newest).toBe('2024-04-29');
+  });
+});

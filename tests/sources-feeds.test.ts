@@ -113,3 +113,43 @@ describe('feed parsing', () => {
     expect(read('gofeed/universal_empty_feed.xml')).toMatchObject({ ok: false });
   });
 });
+
+describe('feed dates', () => {
+  it('an entry dated 9999 or 30 February is dated the day it was read, so it cannot rank first forever', () => {
+    const feed = {
+      version: 'https://jsonfeed.org/version/1.1',
+      title: 'Wire',
+      items: [
+        {
+          id: 'a',
+          title: 'Far future',
+          content_text: 'Aid trucks crossed.',
+          date_published: '9999-12-31T00:00:00Z',
+        },
+        {
+          id: 'b',
+          title: 'Rolled over',
+          content_text: 'Aid trucks crossed.',
+          date_published: '2024-02-30T10:00:00Z',
+        },
+        {
+          id: 'c',
+          title: 'Real',
+          content_text: 'Aid trucks crossed.',
+          date_published: '2024-02-29T10:00:00Z',
+        },
+      ],
+    };
+    const parsed = parseFeedBytes(
+      new TextEncoder().encode(JSON.stringify(feed)),
+      'https://wire.example/feed.json',
+      '2024-05-01',
+      'application/feed+json',
+    );
+    expect(parsed.ok && parsed.entries.map((entry) => [entry.key, entry.published])).toEqual([
+      ['a', '2024-05-01'],
+      ['b', '2024-05-01'],
+      ['c', '2024-02-29'],
+    ]);
+  });
+});

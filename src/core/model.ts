@@ -1,11 +1,29 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
+/** Years a news document can plausibly carry: outside them a date is a typo, and 9999 would rank first. */
+export const EARLIEST_YEAR = 1900;
+export const LATEST_YEAR = 2100;
+
+/**
+ * A YYYY-MM-DD that names a day on the calendar, in the plausible years. Date.parse alone accepts
+ * 2024-02-30 (it rolls over to March), so the day must survive the round trip.
+ */
+export function isCalendarDate(value: string): boolean {
+  const time = Date.parse(`${value}T00:00:00Z`);
+  if (Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== value) return false;
+  const year = Number(value.slice(0, 4));
+  return year >= EARLIEST_YEAR && year <= LATEST_YEAR;
+}
+
 /** Calendar date as written in sources and shown to users: YYYY-MM-DD. */
 export const IsoDateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), 'not a real calendar date');
+  .refine(isCalendarDate, {
+    error: (issue) =>
+      `${String(issue.input)} is not a day on the calendar between ${EARLIEST_YEAR} and ${LATEST_YEAR}`,
+  });
 
 export const TopicSlugSchema = z
   .string()

@@ -87,7 +87,11 @@ function parsePlainText(text: string): Fields | Failure {
   const firstLine = 1 + countNewlines(text.slice(0, text.search(/\S|$/)));
   if (!match) return { line: firstLine, message: 'plain-text briefings start with a line "date YYYY-MM-DD"' };
   const date = IsoDateSchema.safeParse(match[2]);
-  if (!date.success) return { line: firstLine, message: `bad date "${match[2]}": expected YYYY-MM-DD` };
+  if (!date.success)
+    return {
+      line: firstLine,
+      message: `bad date: ${date.error.issues[0]?.message ?? 'expected YYYY-MM-DD'}`,
+    };
   const body = text.slice(match[0].length).trim();
   if (body === '') return { line: firstLine + 1, message: 'empty body: nothing after the date line' };
   return { published: date.data, body };

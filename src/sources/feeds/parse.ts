@@ -1,4 +1,5 @@
 import { parseFeed } from 'feedsmith';
+import { isCalendarDate } from '../../core/model.js';
 import { htmlToText } from '../html-text.js';
 import { decodeText } from './decode.js';
 
@@ -45,9 +46,14 @@ function absolute(url: string | undefined, base: string): string | undefined {
   }
 }
 
+/** A feed's date as a day, or the day it was read when the feed gives none or an impossible one. */
 function isoDay(value: string | undefined, fallback: string): string {
+  // Date.parse rolls 2024-02-30 over to 1 March: an ISO date must name a real day as written.
+  const written = value && /^\d{4}-\d{2}-\d{2}/.exec(value.trim())?.[0];
+  if (written && !isCalendarDate(written)) return fallback;
   const time = value ? Date.parse(value) : Number.NaN;
-  return Number.isNaN(time) ? fallback : new Date(time).toISOString().slice(0, 10);
+  const day = Number.isNaN(time) ? undefined : new Date(time).toISOString().slice(0, 10);
+  return day && isCalendarDate(day) ? day : fallback;
 }
 
 /** The fields every format has, read from that format's names for them. */
