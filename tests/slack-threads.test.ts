@@ -139,6 +139,16 @@ describe('follow-up questions in a Slack thread', () => {
     expect(JSON.stringify(threadPosts()[0]?.body.blocks)).toContain('Egypt, Qatar');
   });
 
+  it('stays quiet at a reply with no words ("👍", "(((("), rather than answering the last question again', async () => {
+    await h.event(reply('how many civilians are in Rafah?'));
+    await h.emulator.waitFor(() => threadPosts()[0]);
+    await h.event(reply('👍'));
+    await h.event(reply('(((('));
+    await expect.poll(() => h.bot.followUpCalls.length).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(threadPosts()).toHaveLength(1);
+  });
+
   it('stays quiet in a thread it did not start', async () => {
     await h.event(reply('how many civilians are in Rafah?', { thread_ts: '1714300000.000001' }));
     await expect.poll(() => h.bot.followUpCalls.length).toBe(1);

@@ -106,7 +106,8 @@ export class Bot implements BotApi {
       const context = await this.services.store.getThreadContext(key);
       if (!context) return undefined;
       const question = request.text.trim().slice(0, MAX_QUESTION_CHARS);
-      if (question === '') return undefined;
+      // "👍" or "((((" asks nothing: answering would repeat the thread's last question.
+      if (!/[\p{L}\p{N}]/u.test(question)) return undefined;
       const extracted = await answerQuestion(this.services.store, question, context);
       const { chat, logger } = this.services;
       const answer =
