@@ -31,6 +31,13 @@ describe('the local console', () => {
     expect(printed).not.toMatch(/\/brief topics|\{\//);
   });
 
+  it('a command given far too many words says so without echoing them all back', async () => {
+    const pasted = 'word '.repeat(200_000);
+    const printed = await converse([`/topics ${pasted}`]);
+    expect(printed).toMatch(/Too many words for \/topics: "word word [\s\S]*…"/);
+    expect(printed.length).toBeLessThan(2_000);
+  });
+
   it('answers a question asked before any briefing from the whole store', async () => {
     const printed = await converse(['who is mediating the talks?']);
     expect(printed).toContain('Egypt, Qatar');

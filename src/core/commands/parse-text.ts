@@ -1,6 +1,9 @@
 import { UserError } from '../errors.js';
 import type { Command } from './command.js';
 
+/** How much of the extra words an error quotes back. */
+const MAX_ECHO_CHARS = 60;
+
 /**
  * Maps typed text onto a command's options in order: one word each, and the option marked `rest`
  * takes everything left. Slack's `/brief` text and the console both go through here.
@@ -16,9 +19,10 @@ export function parseCommandText(command: Command, text: string): Record<string,
     options[option.name] = words.shift();
   }
   if (words.length > 0) {
-    throw new UserError(
-      `Too many words for {/${command.name}}: "${words.join(' ')}". Usage: ${command.usage}`,
-    );
+    // Quote only the start of what was left over: a pasted megabyte should not come back in the reply.
+    const extra = words.join(' ');
+    const shown = extra.length > MAX_ECHO_CHARS ? `${extra.slice(0, MAX_ECHO_CHARS).trimEnd()}…` : extra;
+    throw new UserError(`Too many words for {/${command.name}}: "${shown}". Usage: ${command.usage}`);
   }
   return options;
 }
