@@ -104,19 +104,11 @@ const RUN_KEY = 'subscription_id = ? AND period_key = ?';
 
 /** SubscriptionStore on the SqliteStore's connection: each method is one statement. */
 export class SqliteSubscriptions implements SubscriptionStore {
-  private readonly statements = new Map<string, Database.Statement>();
-
-  constructor(private readonly db: Database.Database) {}
-
-  /** Prepared once: a minute's digests run the same few statements thousands of times. */
-  private statement(sql: string): Database.Statement {
-    let prepared = this.statements.get(sql);
-    if (!prepared) {
-      prepared = this.db.prepare(sql);
-      this.statements.set(sql, prepared);
-    }
-    return prepared;
-  }
+  /**
+   * The store's prepared-statement cache: a minute's digests run the same few statements thousands
+   * of times, and one cache serves the whole connection.
+   */
+  constructor(private readonly statement: (sql: string) => Database.Statement) {}
 
   async saveSubscription(s: Subscription): Promise<{ subscription: Subscription; created: boolean }> {
     const row = this.statement(

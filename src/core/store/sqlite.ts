@@ -243,7 +243,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
-    this.subscriptions = new SqliteSubscriptions(this.db);
+    this.subscriptions = new SqliteSubscriptions((sql) => this.statement(sql));
   }
 
   /**
@@ -288,7 +288,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
 
   private readonly statements = new Map<string, Database.Statement>();
 
-  /** Prepared once: ingest runs the same few statements for every item of every document. */
+  /** Prepared once: ingest and digests run the same few statements for every item and subscription. */
   private statement(sql: string): Database.Statement {
     let prepared = this.statements.get(sql);
     if (!prepared) {
