@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import type { DiscordConfig } from './adapters/discord/types.js';
+import type { SlackConfig } from './adapters/slack/types.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './core/ingest/limits.js';
 
 const optionalText = z
@@ -183,22 +185,15 @@ function missingCompanions(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
-export interface SlackSettings {
-  botToken: string;
-  /** Needed in HTTP mode; Socket Mode connections are authenticated by the app token instead. */
-  signingSecret?: string;
-  appToken?: string;
-  mode: 'socket' | 'http';
+/** The Slack adapter's own configuration type, as far as the environment sets it; PORT always has a value. */
+export type SlackSettings = Pick<
+  SlackConfig,
+  'botToken' | 'signingSecret' | 'appToken' | 'mode' | 'apiUrl'
+> & {
   port: number;
-  apiUrl?: string;
-}
+};
 
-export interface DiscordSettings {
-  token: string;
-  applicationId: string;
-  guildId?: string;
-  apiUrl?: string;
-}
+export type DiscordSettings = DiscordConfig;
 
 export interface LlmSettings {
   baseUrl: string;
