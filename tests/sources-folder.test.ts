@@ -52,7 +52,8 @@ describe('watching the briefings folder', () => {
     await expect.poll(() => itemText(core), { timeout: 20_000, interval: 50 }).toContain('46 aid trucks');
     writeFileSync(join(dir, 'aid.md'), AID(47));
     await expect.poll(() => itemText(core), { timeout: 20_000, interval: 50 }).toContain('47 aid trucks');
-  });
+    // Four edits, each waited for up to 20 s: the test's own budget must cover them on a busy machine.
+  }, 60_000);
 
   it('a periodic pass catches a change that no file event reported', async () => {
     const dir = briefingsFolder({ 'aid.md': AID(43) });
