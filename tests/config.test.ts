@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { loadConfig } from '../src/config.js';
+import { configProblems } from './support/config.js';
 
 describe('configuration from the environment', () => {
   it('with nothing set, runs the embedded default: briefings/ and a local SQLite file', () => {
@@ -42,16 +43,7 @@ describe('configuration from the environment', () => {
   });
 
   it('names every missing or bad variable at once, with how to fix it', () => {
-    const problems = (env: Record<string, string>) => {
-      try {
-        loadConfig(env);
-      } catch (error) {
-        expect(error).toBeInstanceOf(ConfigError);
-        return (error as Error).message;
-      }
-      throw new Error('expected a configuration error');
-    };
-    const message = problems({
+    const message = configProblems({
       SLACK_BOT_TOKEN: 'xoxb-1',
       SLACK_MODE: 'http',
       DISCORD_TOKEN: 'abc',
@@ -61,7 +53,7 @@ describe('configuration from the environment', () => {
     for (const name of ['SLACK_SIGNING_SECRET', 'DISCORD_APPLICATION_ID', 'PORT', 'LLM_MODEL']) {
       expect(message).toContain(name);
     }
-    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatch(/SLACK_APP_TOKEN: missing: Socket Mode/);
+    expect(configProblems({ SLACK_BOT_TOKEN: 'xoxb-1' })).toMatch(/SLACK_APP_TOKEN: missing: Socket Mode/);
   });
 
   it('turns on the optional language model only when endpoint and model are both set', () => {
