@@ -221,6 +221,7 @@ describe('command registration', () => {
     expect(body.map((c) => c.name)).toEqual([
       'brief',
       'topics',
+      'sources',
       'subscribe',
       'subscriptions',
       'unsubscribe',
