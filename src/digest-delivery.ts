@@ -211,8 +211,8 @@ export class DigestDelivery {
     const since = await digestWindowStart(store, subscription, end);
     const until = since > end.toISOString() ? now.toISOString() : end.toISOString();
     const window: DigestWindow = { since, until, ...(late ? { lateFor: due.toISOString() } : {}) };
-    const reply = await this.composing.run(() => this.composer.compose(subscription, window));
-    if (!reply) {
+    const composed = await this.composing.run(() => this.composer.compose(subscription, window));
+    if (!composed) {
       const outcome = {
         status: 'skipped' as const,
         finishedAt: now.toISOString(),
@@ -224,9 +224,21 @@ export class DigestDelivery {
       return 'quiet';
     }
     const posted = await this.postWithRetries(subscription, key, () =>
-      poster.postToChannel(subscription.channelId, reply),
+      poster.postToChannel(subscription.channelId, composed.reply),
     );
     if (typeof posted === 'string') return posted;
+    // What the channel was shown, so its next digest repeats only what is new (issue 16). A failure
+    // here costs a repeat in the next digest, never this post: it is logged, not retried.
+    await store
+      .recordStoryViews(
+        subscription.platform,
+        subscription.channelId,
+        composed.versions,
+        clock().toISOString(),
+      )
+      .catch((error: unknown) =>
+        logger.warn('could not record the stories a digest showed', { ...log, error }),
+      );
     const finished = await store.finishDigestRun(key, owner, {
       status: 'posted',
       finishedAt: clock().toISOString(),

@@ -3,6 +3,7 @@ import { deliveryClaimsMigration } from './deliveries.js';
 import { FEED_POLLS_POSTGRES } from './feed-polls.js';
 import { POSTGRES_SUBSCRIPTIONS_MIGRATION } from './postgres-subscriptions.js';
 import { LEGACY_SOURCE_ID } from './store.js';
+import { storyViewsMigration } from './story-views.js';
 
 /**
  * The PostgreSQL schema, one entry per version. Each runs once, in order, in the same transaction
@@ -119,6 +120,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
      ADD FOREIGN KEY (document_id) REFERENCES documents(id) ON DELETE CASCADE ON UPDATE CASCADE;
    CREATE INDEX items_document ON items(document_id);
    ${FEED_POLLS_POSTGRES}`,
+  // 6: story versions and what each channel was last shown of each story (see story-views.ts).
+  storyViewsMigration('postgres'),
 ];
 
 /** Advisory lock namespace for briefbot ("bb"); the second key is the schema, so schemas migrate independently. */
