@@ -4,9 +4,9 @@
 // included: on a busy machine the wall time grows and the CPU time barely does.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../tests/support/process.js';
 import { repoRoot } from '../paths.js';
 import { summarise } from '../stats.js';
 import { checkTarget } from '../targets.js';
@@ -27,15 +27,6 @@ function checkBuild(): void {
     );
   if (!existsSync(ENTRY) || statSync(ENTRY).mtimeMs < newest)
     throw new Error(`${ENTRY} is missing or older than src/: run \`npm run build\` first`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('no free port on 127.0.0.1');
-  return address.port;
 }
 
 /** User+system CPU of a process in ms, from /proc (Linux); undefined elsewhere. */
