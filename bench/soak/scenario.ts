@@ -33,8 +33,9 @@ export interface SoakResult {
   subscriptions: number;
   /** Digests the platforms accepted, by subscription channel. */
   posted: number;
-  /** Subscriptions with no digest on the platform. */
+  /** Subscriptions with no digest on the platform, and of those, how many on each platform. */
   lost: number;
+  lostByPlatform: { slack: number; discord: number };
   /** Digests posted more than once. */
   duplicated: number;
   /** Runs the store still holds as claimed at the end. */
@@ -200,7 +201,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     log(`killed ${victim.id} with SIGKILL after ${postedBeforeKill} digests; starting it again`);
     await start(victim.id, 0);
 
-    await waitUntil(() => postsByChannel().size >= channels.length, 'every digest');
+    await waitUntil(() => postsByChannel().size >= channels.length, 'every digest').catch((error: unknown) =>
+      log(String(error)),
+    );
     // Let any duplicate that is on its way arrive before counting.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
 
@@ -245,6 +248,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       subscriptions: channels.length,
       posted: [...counts.values()].reduce((n, c) => n + c, 0),
       lost: channels.filter((channel) => !counts.has(channel.channelId)).length,
+      lostByPlatform: {
+        slack: channels.filter((c) => c.platform === 'slack' && !counts.has(c.channelId)).length,
+        discord: channels.filter((c) => c.platform === 'discord' && !counts.has(c.channelId)).length,
+      },
       duplicated: [...counts.values()].filter((c) => c > 1).length,
       stillClaimed: claimed.rows[0].n,
       firstPostMs: firstPostAt === undefined ? undefined : firstPostAt - firstDue.getTime(),
