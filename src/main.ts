@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     instanceId: config.digest.instanceId,
     adoptInstance: true,
     feedContact: config.feedContact,
+    feedFailureReportMs: config.feedFailureReportMs,
     briefingsDir: config.briefingsDir,
     databasePath: config.databasePath,
     databaseUrl: config.databaseUrl,
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
     graceMs: config.digest.graceMs,
   });
   core.subscriptionEvents.listen(scheduler);
+  core.sourceReports.attach(adapters);
 
   let stopping = false;
   const shutdown = async (code: number) => {

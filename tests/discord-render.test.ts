@@ -250,6 +250,7 @@ describe('command registration', () => {
     expect(body.map((c) => c.name)).toEqual([
       'brief',
       'topics',
+      'sources',
       'subscribe',
       'subscriptions',
       'unsubscribe',
