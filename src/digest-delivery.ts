@@ -217,8 +217,8 @@ export class DigestDelivery {
     const since = await digestWindowStart(store, subscription, end);
     const until = since > end.toISOString() ? now.toISOString() : end.toISOString();
     const window: DigestWindow = { since, until, ...(late ? { lateFor: due.toISOString() } : {}) };
-    const reply = await this.composing.run(() => this.composer.compose(subscription, window));
-    if (!reply) {
+    const composed = await this.composing.run(() => this.composer.compose(subscription, window));
+    if (!composed) {
       const outcome = {
         status: 'skipped' as const,
         finishedAt: now.toISOString(),
@@ -233,9 +233,21 @@ export class DigestDelivery {
     const posted = await this.postWithRetries(subscription, key, (attempt) => {
       // Any attempt before this one may have reached the platform before its instance died.
       const mark: DigestMark = { runId, due, lookFirst: attempt > 1 };
-      return poster.postToChannel(subscription.channelId, reply, mark);
+      return poster.postToChannel(subscription.channelId, composed.reply, mark);
     });
     if (typeof posted === 'string') return posted;
+    // What the channel was shown, so its next digest repeats only what is new (issue 16). A failure
+    // here costs a repeat in the next digest, never this post: it is logged, not retried.
+    await store
+      .recordStoryViews(
+        subscription.platform,
+        subscription.channelId,
+        composed.versions,
+        clock().toISOString(),
+      )
+      .catch((error: unknown) =>
+        logger.warn('could not record the stories a digest showed', { ...log, error }),
+      );
     const finished = await store.finishDigestRun(key, owner, {
       status: 'posted',
       finishedAt: clock().toISOString(),

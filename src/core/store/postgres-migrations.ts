@@ -4,6 +4,7 @@ import { FEED_POLLS_POSTGRES } from './feed-polls.js';
 import { instancesMigration } from './instances.js';
 import { POSTGRES_SUBSCRIPTIONS_MIGRATION } from './postgres-subscriptions.js';
 import { LEGACY_SOURCE_ID } from './store.js';
+import { storyViewsMigration } from './story-views.js';
 
 /**
  * The PostgreSQL schema, one entry per version. Each runs once, in order, in the same transaction
@@ -120,7 +121,9 @@ export const POSTGRES_MIGRATIONS: string[] = [
      ADD FOREIGN KEY (document_id) REFERENCES documents(id) ON DELETE CASCADE ON UPDATE CASCADE;
    CREATE INDEX items_document ON items(document_id);
    ${FEED_POLLS_POSTGRES}`,
-  // 6: instance ids, adopted again after a crash (see instances.ts).
+  // 6: story versions and what each channel was last shown of each story (see story-views.ts).
+  storyViewsMigration('postgres'),
+  // 7: instance ids, adopted again after a crash (see instances.ts).
   instancesMigration('TIMESTAMPTZ'),
 ];
 

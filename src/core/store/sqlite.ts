@@ -5,11 +5,13 @@ import { reviseItemTimes } from '../ingest/revisions.js';
 import {
   documentIdentity,
   type Item,
+  type Platform,
   type SourceDocument,
   type StoredDocument,
   type ThreadContext,
 } from '../model.js';
 import type { StoryCandidate, StoryMembership } from '../stories/cluster.js';
+import { type StoryVersion, versionDigest } from '../stories/versions.js';
 import {
   claimDeliverySql,
   claimDeliveryValues,
@@ -42,6 +44,7 @@ import {
   type StoredItem,
   type ThreadKey,
 } from './store.js';
+import { storyViewsMigration } from './story-views.js';
 import { SubscriptionsDelegate } from './subscriptions-delegate.js';
 
 /** Each entry runs once, in order, inside a transaction; never edit one that has shipped. */
@@ -189,7 +192,9 @@ export const SQLITE_MIGRATIONS: string[] = [
    CREATE INDEX items_recent ON items(published DESC, rowid DESC);
    CREATE INDEX items_ingested ON items(ingested_at);
    ${FEED_POLLS_SQLITE}`,
-  // 7: instance ids, adopted again after a crash (see instances.ts).
+  // 7: story versions and what each channel was last shown of each story (see story-views.ts).
+  storyViewsMigration('sqlite'),
+  // 8: instance ids, adopted again after a crash (see instances.ts).
   instancesMigration('TEXT'),
 ];
 
@@ -805,6 +810,43 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       members.set(row.member_of, list);
     }
     return members;
+  }
+
+  async storyViews(
+    platform: Platform,
+    channelId: string,
+    storyIds: readonly string[],
+  ): Promise<Map<string, StoryVersion>> {
+    const rows = this.statement(
+      `SELECT v.version FROM story_views AS w
+       JOIN story_versions AS v ON v.story_id = w.story_id AND v.digest = w.digest
+       WHERE w.platform = ? AND w.channel_id = ? AND w.story_id IN (SELECT value FROM json_each(?))`,
+    ).all(platform, channelId, JSON.stringify(storyIds)) as { version: string }[];
+    const versions = rows.map((row) => JSON.parse(row.version) as StoryVersion);
+    return new Map(versions.map((version) => [version.storyId, version]));
+  }
+
+  async recordStoryViews(
+    platform: Platform,
+    channelId: string,
+    versions: readonly StoryVersion[],
+    seenAt: string,
+  ): Promise<void> {
+    const addVersion = this.statement(
+      `INSERT INTO story_versions (story_id, digest, version, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (story_id, digest) DO NOTHING`,
+    );
+    const view = this.statement(
+      `INSERT INTO story_views (platform, channel_id, story_id, digest, seen_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (platform, channel_id, story_id) DO UPDATE SET digest = excluded.digest, seen_at = excluded.seen_at`,
+    );
+    this.db.transaction(() => {
+      for (const version of versions) {
+        const digest = versionDigest(version);
+        addVersion.run(version.storyId, digest, JSON.stringify(version), seenAt);
+        view.run(platform, channelId, version.storyId, digest, seenAt);
+      }
+    })();
   }
 
   async getThreadContext(key: ThreadKey): Promise<ThreadContext | undefined> {

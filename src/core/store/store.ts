@@ -3,6 +3,7 @@ import type { StoryIndex } from '../stories/cluster.js';
 import type { DeliveryClaimStore } from './deliveries.js';
 import type { FeedPollStore } from './feed-polls.js';
 import type { InstanceStore } from './instances.js';
+import type { StoryViewStore } from './story-views.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
 export interface ItemQuery {
@@ -103,6 +104,7 @@ export interface Store
     ThreadStore,
     SubscriptionStore,
     StoryStore,
+    StoryViewStore,
     FeedPollStore,
     DeliveryClaimStore,
     InstanceStore {
