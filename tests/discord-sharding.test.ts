@@ -83,6 +83,24 @@ describe('Discord sharding', () => {
     expect(h.adapter.client.ws.shards.size).toBe(2);
     expect(h.emulator.violations).toEqual([]);
   });
+
+  test("a digest goes out over REST from an instance whose shards do not hold the channel's guild", async () => {
+    const first = await start({ emulator: { recommendedShards: 2 }, shards: { shards: [0], shardCount: 2 } });
+    const emulator = first.emulator;
+    const other = emulator.addGuild([1, 2]);
+    const digest = {
+      kind: 'digest' as const,
+      audience: 'channel' as const,
+      title: 'Daily briefing: gaza',
+      sections: [{ heading: 'Fears grow over an offensive in Rafah', text: 'Over 1.5 million civilians.' }],
+      thread: { topic: 'gaza', itemIds: [] },
+    };
+    const posted = await first.adapter.postToChannel(other.channelId, digest);
+    const [message] = emulator.messagesIn(other.channelId);
+    expect(posted.threadId).toBe(`discord:${other.guildId}:${other.channelId}:${message!.id}`);
+    expect(emulator.threadOn(message!.id)?.name).toBe('gaza');
+    expect(emulator.violations).toEqual([]);
+  });
 });
 
 describe('shard settings', () => {

@@ -156,7 +156,8 @@ export async function threadOf(client: Client, message: Message): Promise<Thread
 }
 
 /**
- * Posts a message to a channel (or thread) by id; throws when it cannot be sent there. With a nonce,
+ * Posts a message to a channel (or thread) by id, with the id of the channel's guild; throws when it
+ * cannot be sent there. With a nonce,
  * Discord enforces it: a second post with the same nonce within a few minutes returns the first
  * message instead of making another.
  */
@@ -165,10 +166,19 @@ export async function postMessage(
   channelId: string,
   payload: DiscordMessagePayload,
   nonce?: string,
-): Promise<Message> {
-  const channel = client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId));
+): Promise<{ message: Message; guildId: string | null }> {
+  // With several shards, the channel may be in a guild another instance's shard holds: it is fetched
+  // over REST without its guild, which posting does not need.
+  const channel =
+    client.channels.cache.get(channelId) ??
+    (await client.channels.fetch(channelId, { allowUnknownGuild: true }));
   if (!channel?.isSendable()) throw new Error(`Discord channel ${channelId} is not one the bot can post in`);
-  return channel.send({ ...toMessageOptions(payload), ...(nonce ? { nonce, enforceNonce: true } : {}) });
+  const message = await channel.send({
+    ...toMessageOptions(payload),
+    ...(nonce ? { nonce, enforceNonce: true } : {}),
+  });
+  // Such a channel is not cached, so the message cannot find its guild through it: the channel says.
+  return { message, guildId: message.guildId ?? ('guildId' in channel ? channel.guildId : null) };
 }
 
 /** Pages of 100 messages read before giving up on telling whether a digest is out. */

@@ -22,6 +22,10 @@ import {
 } from './client.js';
 import { renderReply, threadName } from './render.js';
 
+function guildIdOf(channel: object | undefined): string | null {
+  return channel && 'guildId' in channel && typeof channel.guildId === 'string' ? channel.guildId : null;
+}
+
 /** `discord:<guild>:<channel>:<thread>` -> its parts. */
 export function parseDiscordThreadId(
   threadId: string,
@@ -56,8 +60,13 @@ export class DiscordDelivery implements Delivery {
     const inThread = place.threadId ? parseDiscordThreadId(place.threadId) : undefined;
     const ref = mark ? digestReference(mark.runId) : undefined;
     const rendered = renderReply(ref ? withReference(reply, ref) : reply);
-    const message = await postMessage(this.client, inThread?.threadId ?? place.channelId, rendered, ref);
-    const posted = this.posted(place, message.guildId, message.id);
+    const { message, guildId } = await postMessage(
+      this.client,
+      inThread?.threadId ?? place.channelId,
+      rendered,
+      ref,
+    );
+    const posted = this.posted(place, guildId, message.id);
     // A nonce Discord saw before returns the first message: with its thread (whose id is the
     // message's) it is all done already.
     const done = message.hasThread || this.client.channels.cache.has(message.id);
@@ -69,8 +78,7 @@ export class DiscordDelivery implements Delivery {
     const found = await findReferencedMessage(this.client, place.channelId, `ref ${ref}`, mark.due);
     if (!found) return undefined;
     const channel = this.client.channels.cache.get(place.channelId);
-    const guildId = channel && 'guildId' in channel ? channel.guildId : null;
-    return { posted: this.posted(place, guildId, found.id), threadOpen: found.threadOpen };
+    return { posted: this.posted(place, guildIdOf(channel), found.id), threadOpen: found.threadOpen };
   }
 
   protected posted(place: Place, guildId: string | null, messageId: string): PostedMessage {
