@@ -224,7 +224,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         }),
       );
       const stamp = Math.floor(Date.now() / 1000);
-      const live = running.filter((instance) => instance.started.child.exitCode === null);
+      const live = running.filter(
+        (instance) => instance.started.child.exitCode === null && instance.started.child.signalCode === null,
+      );
+      await waitUntil(
+        () => live.every((instance) => instance.started.stderr().includes('connected to slack')),
+        'every instance to be connected to Slack',
+      );
       await Promise.all(
         live.map((instance) =>
           postSigned(`http://127.0.0.1:${instance.port}/slack/events`, event, {
