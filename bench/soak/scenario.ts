@@ -52,6 +52,7 @@ export interface SoakResult {
 }
 
 const SECRET = 'soak-signing-secret';
+const FOLLOW_UP_WAIT_MS = 30_000;
 
 function schemaUrl(url: string, schema: string): string {
   const parsed = new URL(url);
@@ -241,7 +242,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         ),
       );
       const answers = () => slack.posted().filter((call) => call.body.thread_ts === ts).length;
-      await waitUntil(() => answers() >= 1, 'the answer to the thread question');
+      // Bounded on its own: an unanswered question is counted (0), not a hung soak.
+      const until = Date.now() + FOLLOW_UP_WAIT_MS;
+      while (answers() === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       followUpAnswers = answers();
     }
