@@ -16,6 +16,7 @@ import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
+import { ArticleExtractor } from './sources/articles/extractor.js';
 import { Sources } from './sources/directory.js';
 import { FeedPoller } from './sources/feeds/poller.js';
 import { feedUserAgent } from './sources/feeds/user-agent.js';
@@ -131,6 +132,8 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     metrics: options.metrics,
     clock,
   });
+  // Its thread starts with the first teaser, so a bot without feeds never has one.
+  const extractor = new ArticleExtractor();
   const sourceReports = new SourceReports({
     store,
     catalogue,
@@ -148,6 +151,7 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     clock,
     metrics: options.metrics,
     reports: sourceReports,
+    extractor,
   });
   const firstIngest = folder.sync();
   // Seen by whoever awaits it; unawaited, a failure is already logged by the folder's caller.
@@ -182,6 +186,7 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
         // The pool first: builds still queued end at once, so the passes waiting on them finish.
         await pool.close();
         await feeds.stop();
+        await extractor.close();
         await folder.stop();
         await store.close();
       })();

@@ -5,6 +5,8 @@ import { type Metrics, noMetrics } from '../../core/metrics.js';
 import type { SourceReports } from '../../core/sources/reports.js';
 import type { FeedPollState, FeedPollStore } from '../../core/store/feed-polls.js';
 import { Limiter } from '../../digest-delivery.js';
+import type { ArticleExtractor } from '../articles/extractor.js';
+import { fetchFullText, isTeaser } from '../articles/full-text.js';
 import { type FeedSourceSpec, feedSource } from '../sources-file.js';
 import { DEFAULT_FETCH_LIMITS, type FetchLimits, type FetchResult, fetchFeed } from './fetch.js';
 import { type FeedEntry, parseFeedBytes } from './parse.js';
@@ -30,6 +32,8 @@ export interface FeedPollerOptions {
   /** In [0, 1): the jitter of backoff delays. */
   random?: () => number;
   metrics?: Metrics | undefined;
+  /** Extracts article text where an entry is only a teaser; none: entries are kept as the feed gives them. */
+  extractor?: ArticleExtractor | undefined;
   /** Told the outcome of every poll, to report a feed failing too long and its recovery. */
   reports?: SourceReports | undefined;
 }
@@ -88,11 +92,9 @@ export class FeedPoller {
     );
     await Promise.all(
       claimed.map((state) =>
-        this.hostLimiter(state.url)
-          .run(() => this.pollOne(state, report))
-          .catch((error: unknown) =>
-            this.options.logger.error('feed poll failed', { url: state.url, error }),
-          ),
+        this.pollOne(state, report).catch((error: unknown) =>
+          this.options.logger.error('feed poll failed', { url: state.url, error }),
+        ),
       ),
     );
     return report;
@@ -111,9 +113,9 @@ export class FeedPoller {
   private async pollOne(state: FeedPollState, report: PollReport): Promise<void> {
     const sources = this.options.feeds.filter((feed) => feed.url === state.url);
     const intervalMs = Math.min(...sources.map((feed) => feed.intervalMs));
-    const result = await fetchFeed(
-      { url: state.url, etag: state.etag, lastModified: state.lastModified },
-      this.limits,
+    // Only the request holds the host's slot: article pages of the same host queue for it too.
+    const result = await this.hostLimiter(state.url).run(() =>
+      fetchFeed({ url: state.url, etag: state.etag, lastModified: state.lastModified }, this.limits),
     );
     report.polled++;
     const now = this.clock();
@@ -197,23 +199,46 @@ export class FeedPoller {
     entries: readonly FeedEntry[],
   ): Promise<{ added: number; updated: number }> {
     const known = await this.options.ingest.known(source.id);
-    const counts = { added: 0, updated: 0 };
-    for (const entry of entries) {
-      const body = entry.text;
+    const documents = entries.map((entry) => {
+      const stored = known.get(entry.key);
       const parsed = {
-        id: contentHash(`${entry.title}\n${entry.published}\n${entry.url ?? ''}\n${body}`),
+        // From the entry as the feed gives it, so a full text fetched once is not fetched again.
+        id: contentHash(`${entry.title}\n${entry.published}\n${entry.url ?? ''}\n${entry.text}`),
         origin: entry.key,
         title: entry.title,
         source: outlet,
         published: entry.published,
-        body,
+        body: entry.text,
         topics: source.topics,
         ...(entry.url ? { url: entry.url } : {}),
       };
-      const { outcome } = await this.options.ingest.put(source.id, parsed, known.get(entry.key));
+      return { entry, stored, parsed, current: this.options.ingest.isCurrent(parsed, stored) };
+    });
+    // New and changed entries that are only teasers: their pages fetched side by side, each host
+    // within its limit.
+    const bodies = await Promise.all(
+      documents.map(({ entry, current }) =>
+        !current && entry.url && source.fullText && this.options.extractor && isTeaser(entry.text)
+          ? this.fullText(entry.url, entry.text, this.options.extractor)
+          : entry.text,
+      ),
+    );
+    const counts = { added: 0, updated: 0 };
+    for (const [index, { parsed, stored, current }] of documents.entries()) {
+      if (current) continue;
+      const body = bodies[index] ?? parsed.body;
+      const { outcome } = await this.options.ingest.put(source.id, { ...parsed, body }, stored);
       if (outcome !== 'unchanged') counts[outcome]++;
     }
     return counts;
+  }
+
+  /** The article text behind a teaser, or the teaser when the page gives none. */
+  private async fullText(url: string, teaser: string, extractor: ArticleExtractor): Promise<string> {
+    const found = await this.hostLimiter(url).run(() => fetchFullText(url, teaser, this.limits, extractor));
+    if (found.kind === 'extracted') return found.text;
+    this.options.logger.debug('kept the teaser', { url, reason: found.reason });
+    return teaser;
   }
 
   /** Polls now, then whenever feeds may be due, until `stop`. */
