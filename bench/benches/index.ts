@@ -9,6 +9,7 @@ import { briefBench } from './brief.js';
 import { corpusBench } from './corpus.js';
 import { digestsBench } from './digests.js';
 import { ingestBench } from './ingest.js';
+import { sourcesBench } from './sources.js';
 import { squadBench } from './squad.js';
 import { storiesBench } from './stories.js';
 import { summariesBench } from './summaries.js';
@@ -25,4 +26,5 @@ export const BENCHES: readonly Bench[] = [
   squadBench,
   digestsBench,
   storiesBench,
+  sourcesBench,
 ];

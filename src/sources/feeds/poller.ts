@@ -2,7 +2,7 @@ import { contentHash } from '../../core/ingest/parse.js';
 import type { SourceIngest } from '../../core/ingest/source-ingest.js';
 import type { Logger } from '../../core/logger.js';
 import { type Metrics, noMetrics } from '../../core/metrics.js';
-import type { SourceReports } from '../../core/sources/reports.js';
+import type { Source } from '../../core/model.js';
 import type { FeedPollState, FeedPollStore } from '../../core/store/feed-polls.js';
 import { Limiter } from '../../digest-delivery.js';
 import type { ArticleExtractor } from '../articles/extractor.js';
@@ -35,7 +35,13 @@ export interface FeedPollerOptions {
   /** Extracts article text where an entry is only a teaser; none: entries are kept as the feed gives them. */
   extractor?: ArticleExtractor | undefined;
   /** Told the outcome of every poll, to report a feed failing too long and its recovery. */
-  reports?: SourceReports | undefined;
+  reports?: PollListener | undefined;
+}
+
+/** Told each poll's outcome once it is saved (the core's SourceReports; the sources bench, for timings). */
+export interface PollListener {
+  /** `ms`: from the feed's request to its saved state, queueing for the host's slot excluded. */
+  polled(state: FeedPollState, sources: readonly Source[], ms: number): Promise<void>;
 }
 
 export interface PollReport {
@@ -113,10 +119,12 @@ export class FeedPoller {
   private async pollOne(state: FeedPollState, report: PollReport): Promise<void> {
     const sources = this.options.feeds.filter((feed) => feed.url === state.url);
     const intervalMs = Math.min(...sources.map((feed) => feed.intervalMs));
+    let started = 0;
     // Only the request holds the host's slot: article pages of the same host queue for it too.
-    const result = await this.hostLimiter(state.url).run(() =>
-      fetchFeed({ url: state.url, etag: state.etag, lastModified: state.lastModified }, this.limits),
-    );
+    const result = await this.hostLimiter(state.url).run(() => {
+      started = performance.now();
+      return fetchFeed({ url: state.url, etag: state.etag, lastModified: state.lastModified }, this.limits);
+    });
     report.polled++;
     const now = this.clock();
     let next: FeedPollState;
@@ -134,7 +142,7 @@ export class FeedPoller {
         if (!parsed.ok) {
           next = this.failed(state, { kind: 'failed', reason: parsed.reason }, intervalMs, now);
           report.failed++;
-          await this.save(next, sources);
+          await this.save(next, sources, started);
           return;
         }
         for (const source of sources) {
@@ -160,12 +168,13 @@ export class FeedPoller {
       };
     }
     if (result.kind === 'failed') report.failed++;
-    await this.save(next, sources);
+    await this.save(next, sources, started);
   }
 
-  private async save(state: FeedPollState, sources: readonly FeedSourceSpec[]): Promise<void> {
+  private async save(state: FeedPollState, sources: readonly FeedSourceSpec[], started: number): Promise<void> {
     await this.options.store.saveFeedPoll(state, this.options.instanceId);
-    await this.options.reports?.polled(state, sources.map(feedSource)).catch((error: unknown) => {
+    const ms = performance.now() - started;
+    await this.options.reports?.polled(state, sources.map(feedSource), ms).catch((error: unknown) => {
       this.options.logger.error('could not report on a feed', { url: state.url, error });
     });
   }
