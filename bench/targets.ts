@@ -17,6 +17,7 @@ export type TargetId =
   | 'squad-support'
   | 'squad-refused'
   | 'squad-p99'
+  | 'startup-ready'
   | 'feeds-rate'
   | 'feeds-rss'
   | 'extract-f1';
@@ -135,6 +136,13 @@ export const TARGETS: Record<TargetId, Target> = {
     limit: 100,
     unit: 'ms',
     atSize: 100_000,
+  },
+  'startup-ready': {
+    id: 'startup-ready',
+    text: 'start-up to ready under 2 s on the seed, from the built bot',
+    op: '<',
+    limit: 2000,
+    unit: 'ms',
   },
   // Issue 11: DESIGN.md's feed target, and the issue's memory bound and extraction quality.
   'feeds-rate': {

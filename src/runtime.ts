@@ -7,6 +7,7 @@ import { type SubscriptionAdmins, SubscriptionEvents } from './core/digests/subs
 import { UserError } from './core/errors.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './core/ingest/limits.js';
 import { IngestPool } from './core/ingest/pool.js';
+import { prepareTextAnalysis } from './core/ingest/text.js';
 import { SourceIngest } from './core/ingest/source-ingest.js';
 import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
@@ -156,6 +157,9 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
   const firstIngest = folder.sync();
   // Seen by whoever awaits it; unawaited, a failure is already logged by the folder's caller.
   firstIngest.catch(() => {});
+  // Once the folder is in, this thread reads the language model, so the first question is quick.
+  const prepare = () => void setImmediate(prepareTextAnalysis);
+  firstIngest.then(prepare, prepare);
   const subscriptionEvents = new SubscriptionEvents(options.logger);
   const bot = new Bot({
     store,

@@ -11,6 +11,7 @@ import { digestsBench } from './digests.js';
 import { ingestBench } from './ingest.js';
 import { sourcesBench } from './sources.js';
 import { squadBench } from './squad.js';
+import { startupBench } from './startup.js';
 import { storiesBench } from './stories.js';
 import { summariesBench } from './summaries.js';
 import { topicsBench } from './topics.js';
@@ -26,5 +27,6 @@ export const BENCHES: readonly Bench[] = [
   squadBench,
   digestsBench,
   storiesBench,
+  startupBench,
   sourcesBench,
 ];
