@@ -83,12 +83,12 @@ describe('full text of a feed item that is only a teaser', () => {
 
 describe('the article extractor', () => {
   it('gives up on a page that takes longer than its time limit, and extracts the next one on a fresh thread', async () => {
-    const extractor = new ArticleExtractor(150);
+    const extractor = new ArticleExtractor(1_000);
     try {
-      const heavy = readFileSync(join(ARTICLES_DIR, 'yahoo-2', 'source.html'), 'utf8').repeat(3);
+      const heavy = readFileSync(join(ARTICLES_DIR, 'yahoo-2', 'source.html'), 'utf8').repeat(8);
       expect(await extractor.extract(heavy)).toEqual({
         ok: false,
-        reason: 'extraction took longer than 0.15 s',
+        reason: 'extraction took longer than 1 s',
       });
       const paragraph = 'Aid trucks crossed into the north of Gaza on Sunday, officials said. ';
       const small = `<html><body><nav>Home News</nav><article><h1>Aid</h1><p>${paragraph.repeat(12)}</p><p>${paragraph.repeat(8)}</p></article></body></html>`;
