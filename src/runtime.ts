@@ -7,8 +7,8 @@ import { type SubscriptionAdmins, SubscriptionEvents } from './core/digests/subs
 import { UserError } from './core/errors.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './core/ingest/limits.js';
 import { IngestPool } from './core/ingest/pool.js';
-import { prepareTextAnalysis } from './core/ingest/text.js';
 import { SourceIngest } from './core/ingest/source-ingest.js';
+import { prepareTextAnalysis } from './core/ingest/text.js';
 import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
 import type { Metrics } from './core/metrics.js';
@@ -17,6 +17,7 @@ import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
+import { adoptInstanceId, type InstanceIdentity } from './instance.js';
 import { ArticleExtractor } from './sources/articles/extractor.js';
 import { Sources } from './sources/directory.js';
 import { FeedPoller } from './sources/feeds/poller.js';
@@ -26,6 +27,8 @@ import { type FeedSourceSpec, parseSourcesFile } from './sources/sources-file.js
 
 /** The core while its first ingest may still run: what a long-running entry point starts with. */
 export interface StartingCore {
+  /** Names this process in shared claims (digests, deliveries, feeds). */
+  instanceId: string;
   store: Store;
   catalogue: TopicCatalogue;
   folder: BriefingsFolder;
@@ -57,7 +60,12 @@ export interface CoreOptions {
   databaseUrl?: string | undefined;
   logger: Logger;
   /** Names this process in shared claims (digests, deliveries, feeds); two instances must differ. */
-  instanceId?: string;
+  instanceId?: string | undefined;
+  /**
+   * Without `instanceId`, take an id stored in the database for this host whose holder is gone (a
+   * long-running bot: after a crash it is the same instance again); else a fresh id for this process.
+   */
+  adoptInstance?: boolean;
   /** Ingest, commands and answers are counted here when given. */
   metrics?: Metrics | undefined;
   clock?: () => Date;
@@ -120,12 +128,20 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     ? await PostgresStore.open(options.databaseUrl)
     : new SqliteStore(options.databasePath);
   let feedSpecs: FeedSourceSpec[];
+  let identity: InstanceIdentity;
   try {
     feedSpecs = await readFeeds(options.briefingsDir);
+    identity = options.adoptInstance
+      ? await adoptInstanceId(store, options.logger, { configured: options.instanceId })
+      : {
+          id: options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+          release: async () => {},
+        };
   } catch (error) {
     await store.close();
     throw error;
   }
+  const instanceId = identity.id;
   const pool = new IngestPool(options.ingestWorkers ?? 0, options.logger, limits.maxSentences);
   const sourceIngest = new SourceIngest(store, catalogue, clock, pool.build);
   const folder = new BriefingsFolder(options.briefingsDir, store, sourceIngest, options.logger, {
@@ -147,7 +163,7 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     ingest: sourceIngest,
     feeds: feedSpecs,
     logger: options.logger,
-    instanceId: options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    instanceId,
     userAgent: feedUserAgent(options.feedContact),
     clock,
     metrics: options.metrics,
@@ -169,12 +185,13 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     clock,
     subscriptionChanges: subscriptionEvents,
     sources: new Sources(folder, feeds, store),
-    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    instanceId,
     ...(options.subscriptionAdmins ? { subscriptionAdmins: options.subscriptionAdmins } : {}),
     ...(options.chat ? { chat: options.chat } : {}),
   });
   let closed: Promise<void> | undefined;
   return {
+    instanceId,
     store,
     catalogue,
     folder,
@@ -192,6 +209,9 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
         await feeds.stop();
         await extractor.close();
         await folder.stop();
+        await identity.release().catch((error: unknown) => {
+          options.logger.warn('could not free the instance id', { instanceId, error });
+        });
         await store.close();
       })();
       return closed;

@@ -171,7 +171,11 @@ export class FeedPoller {
     await this.save(next, sources, started);
   }
 
-  private async save(state: FeedPollState, sources: readonly FeedSourceSpec[], started: number): Promise<void> {
+  private async save(
+    state: FeedPollState,
+    sources: readonly FeedSourceSpec[],
+    started: number,
+  ): Promise<void> {
     await this.options.store.saveFeedPoll(state, this.options.instanceId);
     const ms = performance.now() - started;
     await this.options.reports?.polled(state, sources.map(feedSource), ms).catch((error: unknown) => {
