@@ -36,6 +36,11 @@ export class SourceIngest {
     return this.store.sourceDocuments(sourceId);
   }
 
+  /** Topics among `slugs` that the catalogue lacks (a typo in front matter, or a topic not yet added). */
+  unknownTopics(slugs: readonly string[]): string[] {
+    return slugs.filter((slug) => !this.catalogue.get(slug));
+  }
+
   /** Whether `stored` (a fingerprint from `known`) already is this parsed document: nothing to build. */
   isCurrent(parsed: ParsedDocument, stored: string | undefined): boolean {
     return stored === documentFingerprint(parsed, this.catalogue);

@@ -65,8 +65,10 @@ export class FeedPoller {
   private readonly metrics: Metrics;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<PollReport> | undefined;
+  private specs: readonly FeedSourceSpec[];
 
   constructor(private readonly options: FeedPollerOptions) {
+    this.specs = options.feeds;
     this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.metrics = options.metrics ?? noMetrics;
@@ -74,7 +76,12 @@ export class FeedPoller {
   }
 
   get feeds(): readonly FeedSourceSpec[] {
-    return this.options.feeds;
+    return this.specs;
+  }
+
+  /** The feeds of an edited sources.yaml: polled from the next pass on (poll state is kept per URL). */
+  setFeeds(feeds: readonly FeedSourceSpec[]): void {
+    this.specs = feeds;
   }
 
   /** One pass: every due feed that this instance could claim, polled and its state saved. */
@@ -87,7 +94,7 @@ export class FeedPoller {
 
   private async pass(): Promise<PollReport> {
     const report: PollReport = { polled: 0, notModified: 0, failed: 0, added: 0, updated: 0 };
-    const urls = [...new Set(this.options.feeds.map((feed) => feed.url))];
+    const urls = [...new Set(this.specs.map((feed) => feed.url))];
     const now = this.clock();
     const claimed = await this.options.store.claimDueFeeds(
       urls,
@@ -117,7 +124,7 @@ export class FeedPoller {
   }
 
   private async pollOne(state: FeedPollState, report: PollReport): Promise<void> {
-    const sources = this.options.feeds.filter((feed) => feed.url === state.url);
+    const sources = this.specs.filter((feed) => feed.url === state.url);
     const intervalMs = Math.min(...sources.map((feed) => feed.intervalMs));
     let started = 0;
     // Only the request holds the host's slot: article pages of the same host queue for it too.
