@@ -121,7 +121,9 @@ export async function buildBriefing(deps: BriefingDeps, text: string, size = BRI
           },
         }
       : {}),
-    ...(detail ? {} : { footer: `{/brief ${query} more} for the key points.` }),
+    ...(detail
+      ? {}
+      : { footer: `{/brief ${query} more} for the key points, {/timeline ${query}} for the dates.` }),
     thread: {
       ...(topic ? { topic: topic.slug } : {}),
       // Follow-ups search every member of the stories shown, canonical ones first.
@@ -138,7 +140,7 @@ function narrowerHint(catalogue: TopicCatalogue, topic: Topic | undefined): stri
   return `narrow it down: ${children.map((child) => `{/brief ${child.slug}}`).join(', ')}`;
 }
 
-function nothingFound(catalogue: TopicCatalogue, query: string, topic: Topic | undefined): Reply {
+export function nothingFound(catalogue: TopicCatalogue, query: string, topic: Topic | undefined): Reply {
   if (topic) {
     return {
       kind: 'info',
