@@ -39,6 +39,10 @@ export function createClient(config: DiscordConfig, rest: ClientOptions['rest'] 
     // Applies to every message discord.js sends; payloads set it too. Nothing from a document can ping.
     allowedMentions: { parse: [], repliedUser: false },
     rest: { ...rest, api: config.apiUrl ?? DISCORD_API_URL },
+    // Each shard receives only its own guilds' events; interactions and thread messages are handled by
+    // the shard that receives them, and REST posts (digests) need no shard.
+    ...(config.shards ? { shards: config.shards } : {}),
+    ...(config.shardCount ? { shardCount: config.shardCount } : {}),
   });
 }
 

@@ -77,8 +77,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.token);
       await ready;
+      const shards = [...client.ws.shards.keys()];
       logger.info(
-        `discord: connected as ${client.user?.tag ?? 'unknown'} in ${client.guilds.cache.size} guild(s)`,
+        `discord: connected as ${client.user?.tag ?? 'unknown'} in ${client.guilds.cache.size} guild(s) on shard ${shards.join(', ')} of ${client.options.shardCount ?? 1}`,
       );
     },
 
