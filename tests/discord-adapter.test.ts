@@ -77,7 +77,7 @@ describe('/brief in Discord', () => {
     expect(text).toMatch(/northern crossings/);
     expect(text).toMatch(/1\.5 million civilians/);
     expect(footerOf(message)).toBe(
-      '/brief topic:gaza more for the key points, /timeline topic:gaza for the dates. Reply in the thread to ask about these items.',
+      '/brief topic:gaza more for the key points. Reply in the thread to ask about these items.',
     );
     expect(h.emulator.payloads.get(message.id)).toMatchObject({ allowed_mentions: { parse: [] } });
 
@@ -184,7 +184,7 @@ describe('/brief in Discord', () => {
     );
     expect(briefing.channel_id).toBe(thread.id);
     expect(footerOf(briefing)).toBe(
-      '/brief topic:gaza more for the key points, /timeline topic:gaza for the dates. Ask about these items here in this thread.',
+      '/brief topic:gaza more for the key points. Ask about these items here in this thread.',
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(h.emulator.requestsTo('threads.post').filter((r) => r.path.includes(briefing.id))).toEqual([]);

@@ -121,9 +121,7 @@ export async function buildBriefing(deps: BriefingDeps, text: string, size = BRI
           },
         }
       : {}),
-    ...(detail
-      ? {}
-      : { footer: `{/brief ${query} more} for the key points, {/timeline ${query}} for the dates.` }),
+    ...(detail ? {} : { footer: `{/brief ${query} more} for the key points.` }),
     thread: {
       ...(topic ? { topic: topic.slug } : {}),
       // Follow-ups search every member of the stories shown, canonical ones first.
