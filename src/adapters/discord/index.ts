@@ -1,5 +1,5 @@
 import { type Client, Events } from 'discord.js';
-import { type Adapter, type PostedMessage, postReply } from '../../core/index.js';
+import { type Adapter, type DigestMark, type PostedMessage, postReply } from '../../core/index.js';
 import type { Reply } from '../../reply.js';
 import { createClient } from './client.js';
 import { discordCommandSyntax } from './commands.js';
@@ -87,8 +87,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await client.destroy();
     },
 
-    postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
-      return postReply(bot, digests, { platform: 'discord', channelId }, reply, logger);
+    postToChannel(channelId: string, reply: Reply, mark?: DigestMark): Promise<PostedMessage> {
+      return postReply(bot, digests, { platform: 'discord', channelId }, reply, logger, mark);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { deliveryClaimsMigration } from './deliveries.js';
 import { FEED_POLLS_POSTGRES } from './feed-polls.js';
+import { instancesMigration } from './instances.js';
 import { POSTGRES_SUBSCRIPTIONS_MIGRATION } from './postgres-subscriptions.js';
 import { LEGACY_SOURCE_ID } from './store.js';
 import { storyViewsMigration } from './story-views.js';
@@ -122,6 +123,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
    ${FEED_POLLS_POSTGRES}`,
   // 6: story versions and what each channel was last shown of each story (see story-views.ts).
   storyViewsMigration('postgres'),
+  // 7: instance ids, adopted again after a crash (see instances.ts).
+  instancesMigration('TIMESTAMPTZ'),
 ];
 
 /** Advisory lock namespace for briefbot ("bb"); the second key is the schema, so schemas migrate independently. */

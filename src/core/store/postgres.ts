@@ -13,6 +13,7 @@ import { type StoryVersion, versionDigest } from '../stories/versions.js';
 import { claimDeliverySql, claimDeliveryValues, type DeliveryClaim } from './deliveries.js';
 import { type DocumentRow, toDocument } from './document-rows.js';
 import { type FeedPollRow, type FeedPollState, feedPollValues, toFeedPoll } from './feed-polls.js';
+import { type InstanceRecord, type InstanceRow, instanceSql, toInstance } from './instances.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { PostgresSubscriptions } from './postgres-subscriptions.js';
 import {
@@ -114,6 +115,8 @@ export interface PostgresStoreOptions {
  * instances may share one database. Open it with `PostgresStore.open`, which brings the schema up to
  * date; the constructor alone does not.
  */
+const INSTANCE_SQL = instanceSql((n) => `$${n}`);
+
 export class PostgresStore extends SubscriptionsDelegate implements Store {
   readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
@@ -749,5 +752,28 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
   async pruneDeliveryClaims(now: string): Promise<number> {
     const { rowCount } = await this.pool.query('DELETE FROM delivery_claims WHERE expires_at <= $1', [now]);
     return rowCount ?? 0;
+  }
+
+  async listInstances(host: string): Promise<InstanceRecord[]> {
+    const { rows } = await this.pool.query<InstanceRow>(INSTANCE_SQL.list, [host]);
+    return rows.map(toInstance);
+  }
+
+  async takeInstance(next: InstanceRecord, previous: InstanceRecord | undefined): Promise<boolean> {
+    const { rowCount } = previous
+      ? await this.pool.query(INSTANCE_SQL.adopt, [
+          next.pid,
+          next.startedAt,
+          next.id,
+          next.host,
+          previous.pid,
+          previous.startedAt,
+        ])
+      : await this.pool.query(INSTANCE_SQL.insert, [next.id, next.host, next.pid, next.startedAt]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async releaseInstance(holder: InstanceRecord, at: string): Promise<void> {
+    await this.pool.query(INSTANCE_SQL.release, [at, holder.id, holder.pid, holder.startedAt]);
   }
 }

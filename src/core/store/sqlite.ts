@@ -27,6 +27,13 @@ import {
   toFeedPoll,
 } from './feed-polls.js';
 import { ftsQuery } from './fts.js';
+import {
+  type InstanceRecord,
+  type InstanceRow,
+  instanceSql,
+  instancesMigration,
+  toInstance,
+} from './instances.js';
 import { SqliteSubscriptions, SUBSCRIPTIONS_MIGRATION } from './sqlite-subscriptions.js';
 import {
   type ItemHit,
@@ -187,7 +194,11 @@ export const SQLITE_MIGRATIONS: string[] = [
    ${FEED_POLLS_SQLITE}`,
   // 7: story versions and what each channel was last shown of each story (see story-views.ts).
   storyViewsMigration('sqlite'),
+  // 8: instance ids, adopted again after a crash (see instances.ts).
+  instancesMigration('TEXT'),
 ];
+
+const INSTANCE_SQL = instanceSql(() => '?');
 
 /** The row of story_term_counts that counts clustered items. */
 const ALL_ITEMS_TERM = '';
@@ -881,5 +892,27 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
 
   async pruneDeliveryClaims(now: string): Promise<number> {
     return this.statement('DELETE FROM delivery_claims WHERE expires_at <= ?').run(now).changes;
+  }
+
+  async listInstances(host: string): Promise<InstanceRecord[]> {
+    return (this.statement(INSTANCE_SQL.list).all(host) as InstanceRow[]).map(toInstance);
+  }
+
+  async takeInstance(next: InstanceRecord, previous: InstanceRecord | undefined): Promise<boolean> {
+    const result = previous
+      ? this.statement(INSTANCE_SQL.adopt).run(
+          next.pid,
+          next.startedAt,
+          next.id,
+          next.host,
+          previous.pid,
+          previous.startedAt,
+        )
+      : this.statement(INSTANCE_SQL.insert).run(next.id, next.host, next.pid, next.startedAt);
+    return result.changes > 0;
+  }
+
+  async releaseInstance(holder: InstanceRecord, at: string): Promise<void> {
+    this.statement(INSTANCE_SQL.release).run(at, holder.id, holder.pid, holder.startedAt);
   }
 }

@@ -2,6 +2,7 @@ import type { Item, Platform, SourceDocument, StoredDocument, ThreadContext } fr
 import type { StoryIndex } from '../stories/cluster.js';
 import type { DeliveryClaimStore } from './deliveries.js';
 import type { FeedPollStore } from './feed-polls.js';
+import type { InstanceStore } from './instances.js';
 import type { StoryViewStore } from './story-views.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
@@ -105,6 +106,7 @@ export interface Store
     StoryStore,
     StoryViewStore,
     FeedPollStore,
-    DeliveryClaimStore {
+    DeliveryClaimStore,
+    InstanceStore {
   close(): Promise<void>;
 }

@@ -39,6 +39,8 @@ export interface EmulatorOptions {
   interactionDeadlineMs?: number;
   /** When false, IDENTIFY with the Message Content intent is closed with 4014 like an unapproved app. */
   allowMessageContent?: boolean;
+  /** How long an enforced nonce returns the first message instead of making another ("a few minutes"). */
+  nonceWindowMs?: number;
   /** The shard count GET /gateway/bot recommends (Discord: one per 1,000 guilds or so). */
   recommendedShards?: number;
 }
@@ -171,6 +173,9 @@ export class DiscordEmulator extends EventEmitter {
   private readonly tokens = new Map<string, InteractionRecord>();
   private readonly routes: Route[];
   private readonly threadByMessage = new Map<string, string>();
+  /** Enforced nonces of bot messages: nonce -> message id and when it was made. */
+  private readonly nonces = new Map<string, { messageId: string; at: number }>();
+  private readonly nonceWindowMs: number;
 
   constructor(options: EmulatorOptions = {}) {
     super();
@@ -186,6 +191,7 @@ export class DiscordEmulator extends EventEmitter {
       allowMessageContent: options.allowMessageContent ?? true,
       recommendedShards: options.recommendedShards ?? 1,
     };
+    this.nonceWindowMs = options.nonceWindowMs ?? 5 * 60_000;
     this.guildIds.push(this.guildId);
     this.channels.set(this.channelId, textChannel(this.channelId, this.guildId, 'briefings'));
     this.routes = this.buildRoutes();
@@ -654,6 +660,7 @@ export class DiscordEmulator extends EventEmitter {
       ),
       r('POST', `/webhooks/${id}/${tok}`, 'followup', false, (c) => this.followUp(c)),
       r('POST', `/channels/${id}/messages`, 'messages.post', true, (c) => this.postMessage(c)),
+      r('GET', `/channels/${id}/messages`, 'messages.get', true, (c) => this.listMessages(c)),
       r('GET', `/channels/${id}`, 'channel.get', true, (c) => {
         const channel = this.channels.get(c.params[0]!);
         return channel ? { status: 200, body: channel } : apiError(404, 10003, 'Unknown Channel');
@@ -983,13 +990,51 @@ export class DiscordEmulator extends EventEmitter {
     return c.query.get('wait') === 'true' ? { status: 200, body: created } : { status: 204 };
   }
 
+  /**
+   * With `nonce` and `enforce_nonce`, a second post with the same nonce within the window returns the
+   * first message and makes none (even if that one was deleted meanwhile, as Discord does). The nonce
+   * comes back in this answer only: Discord keeps none with the message.
+   */
   private postMessage(c: RouteContext): RouteResult {
     const channel = this.channels.get(c.params[0]!);
     if (!channel) return apiError(404, 10003, 'Unknown Channel');
+    const body = c.body as Record<string, unknown>;
+    const nonce =
+      typeof body.nonce === 'string' || typeof body.nonce === 'number' ? String(body.nonce) : undefined;
+    if (nonce !== undefined && nonce.length > 25) return apiError(400, 50035, 'Invalid Form Body');
+    const enforced = nonce !== undefined && body.enforce_nonce === true;
+    const earlier = enforced ? this.nonces.get(nonce) : undefined;
+    if (earlier && Date.now() - earlier.at < this.nonceWindowMs) {
+      const first = this.messages.get(earlier.messageId);
+      return first ? { status: 200, body: { ...first, nonce } } : apiError(404, 10008, 'Unknown Message');
+    }
     const rejected = this.checkMessage('messages.post', c.body);
     if (rejected) return rejected;
-    const created = this.createBotMessage(channel.id, c.body as Record<string, unknown>);
-    return { status: 200, body: created };
+    const created = this.createBotMessage(channel.id, body);
+    if (enforced) this.nonces.set(nonce, { messageId: created.id, at: Date.now() });
+    return { status: 200, body: { ...created, ...(nonce !== undefined ? { nonce } : {}) } };
+  }
+
+  /** GET /channels/{id}/messages: `after`, `before` and `limit` (1-100, default 50), newest first. */
+  private listMessages(c: RouteContext): RouteResult {
+    const channelId = c.params[0]!;
+    if (!this.channels.has(channelId)) return apiError(404, 10003, 'Unknown Channel');
+    const limit = Number(c.query.get('limit') ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      return apiError(400, 50035, 'Invalid Form Body');
+    const after = c.query.get('after');
+    const before = c.query.get('before');
+    let found = this.messagesIn(channelId).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    if (after) found = found.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit);
+    else {
+      if (before) found = found.filter((m) => BigInt(m.id) < BigInt(before));
+      found = found.slice(-limit);
+    }
+    const withThreads = found.map((m) => {
+      const thread = this.threadOn(m.id);
+      return thread ? { ...m, thread } : m;
+    });
+    return { status: 200, body: withThreads.reverse() };
   }
 
   private startThread(c: RouteContext): RouteResult {
