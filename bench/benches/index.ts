@@ -10,6 +10,7 @@ import { corpusBench } from './corpus.js';
 import { digestsBench } from './digests.js';
 import { ingestBench } from './ingest.js';
 import { soakBench } from './soak.js';
+import { sourcesBench } from './sources.js';
 import { squadBench } from './squad.js';
 import { startupBench } from './startup.js';
 import { storiesBench } from './stories.js';
@@ -28,5 +29,6 @@ export const BENCHES: readonly Bench[] = [
   digestsBench,
   storiesBench,
   startupBench,
+  sourcesBench,
   soakBench,
 ];
