@@ -4,7 +4,7 @@ import { SlackEmulator } from './emulators/slack/server.js';
 import { eventCallback, FORM, JSON_TYPE, postSigned, slashCommandForm } from './emulators/slack/sign.js';
 import { briefingsFolder } from './support/core.js';
 import { freePort, type Started, startBotProcess } from './support/process.js';
-import { PG_URL, schemaUrl, scratchSchema } from './support/stores.js';
+import { PG_URL, scratchSchema } from './support/stores.js';
 
 const SECRET = 'several-instances-signing-secret';
 const CHANNEL = 'C0SHARED';
@@ -22,6 +22,13 @@ afterEach(async () => {
   emulator = undefined;
   pool = undefined;
 });
+
+/** The test database URL with its connections kept in `schema`. */
+function schemaUrl(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', `-c search_path=${schema}`);
+  return parsed.toString();
+}
 
 interface Instance {
   name: string;

@@ -61,13 +61,6 @@ export function schemaPool(url: string, schema: string, max = 4): pg.Pool {
 }
 
 /** A new empty schema in the test database, dropped after the test. */
-/** The test database URL with its connections kept in `schema`: what a bot process is given as DATABASE_URL. */
-export function schemaUrl(url: string, schema: string): string {
-  const parsed = new URL(url);
-  parsed.searchParams.set('options', `-c search_path=${schema}`);
-  return parsed.toString();
-}
-
 export async function scratchSchema(url: string): Promise<string> {
   admin ??= new pg.Pool({ connectionString: url, max: 2 });
   const schema = `briefbot_test_${process.pid}_${Date.now().toString(36)}_${++schemas}`;

@@ -92,7 +92,6 @@ export class SlackEmulator {
   /** Calls whose answer is held, in arrival order. */
   readonly held: HeldCall[] = [];
   private readonly holds = new Map<string, ('accept' | 'drop')[]>();
-  private readonly delays = new Map<string, number>();
 
   private readonly faults = new Map<string, Fault[]>();
   private readonly responseUrlUses = new Map<string, number>();
@@ -161,11 +160,6 @@ export class SlackEmulator {
     const queue = this.holds.get(method) ?? [];
     queue.push(outcome);
     this.holds.set(method, queue);
-  }
-
-  /** Every later call of `method` is answered `ms` after it arrives, as a slow platform would. */
-  slowDown(method: string, ms: number): void {
-    this.delays.set(method, ms);
   }
 
   callsOf(method: string): RecordedCall[] {
@@ -329,8 +323,6 @@ export class SlackEmulator {
       violations: [],
     };
     this.calls.push(call);
-    const delay = this.delays.get(method) ?? 0;
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     try {
       const fault = this.faults.get(method)?.shift();
       if (fault) {
