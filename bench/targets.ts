@@ -16,7 +16,8 @@ export type TargetId =
   | 'squad-f1'
   | 'squad-support'
   | 'squad-refused'
-  | 'squad-p99';
+  | 'squad-p99'
+  | 'startup-ready';
 
 export type Comparison = '<' | '<=' | '>=';
 
@@ -132,6 +133,13 @@ export const TARGETS: Record<TargetId, Target> = {
     limit: 100,
     unit: 'ms',
     atSize: 100_000,
+  },
+  'startup-ready': {
+    id: 'startup-ready',
+    text: 'start-up to ready under 2 s on the seed, from the built bot',
+    op: '<',
+    limit: 2000,
+    unit: 'ms',
   },
 };
 

@@ -78,6 +78,11 @@ const EnvSchema = z.object({
   LOG_FILE: optionalText,
   WATCH_BRIEFINGS: z.enum(['true', 'false']).default('true'),
   FEED_CONTACT: optionalText,
+  FEED_FAILURE_REPORT_AFTER: durationAtLeast(
+    60_000,
+    '1h',
+    'must be at least 1m: it is how long a feed fails before its subscribers are told',
+  ),
   HEALTH_PORT: optionalText.pipe(
     z
       .string()
@@ -222,6 +227,8 @@ export interface Config {
   watchBriefings: boolean;
   /** Operator contact (email or URL) named in the User-Agent of every feed and page fetch. */
   feedContact?: string;
+  /** How long a feed fails before the channels subscribed to its topics are told. */
+  feedFailureReportMs: number;
   /** HEALTH_PORT: serve /healthz, /readyz and /metrics there (0: any free port); unset: no server. */
   healthPort?: number;
   console: ConsoleSettings;
@@ -288,6 +295,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logFile: e.LOG_FILE ?? join(dirname(e.DATABASE_PATH), 'briefbot.log'),
     watchBriefings: e.WATCH_BRIEFINGS === 'true',
     ...(e.FEED_CONTACT ? { feedContact: e.FEED_CONTACT } : {}),
+    feedFailureReportMs: e.FEED_FAILURE_REPORT_AFTER,
     ...(e.HEALTH_PORT !== undefined ? { healthPort: e.HEALTH_PORT } : {}),
     console: {
       color: e.NO_COLOR === undefined,

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const core = await startCore({
     instanceId,
     feedContact: config.feedContact,
+    feedFailureReportMs: config.feedFailureReportMs,
     briefingsDir: config.briefingsDir,
     databasePath: config.databasePath,
     databaseUrl: config.databaseUrl,
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
     graceMs: config.digest.graceMs,
   });
   core.subscriptionEvents.listen(scheduler);
+  core.sourceReports.attach(adapters);
 
   let stopping = false;
   const shutdown = async (code: number) => {

@@ -7,14 +7,17 @@ import { type SubscriptionAdmins, SubscriptionEvents } from './core/digests/subs
 import { UserError } from './core/errors.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './core/ingest/limits.js';
 import { IngestPool } from './core/ingest/pool.js';
+import { prepareTextAnalysis } from './core/ingest/text.js';
 import { SourceIngest } from './core/ingest/source-ingest.js';
 import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
 import type { Metrics } from './core/metrics.js';
+import { SourceReports } from './core/sources/reports.js';
 import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
+import { Sources } from './sources/directory.js';
 import { FeedPoller } from './sources/feeds/poller.js';
 import { feedUserAgent } from './sources/feeds/user-agent.js';
 import { BriefingsFolder, type IngestReport, type IngestStatus } from './sources/folder.js';
@@ -32,6 +35,8 @@ export interface StartingCore {
   subscriptionEvents: SubscriptionEvents;
   /** The feeds of briefings/sources.yaml; main starts polling them. */
   feeds: FeedPoller;
+  /** Reports a feed failing too long, and its recovery; main attaches the adapters that post them. */
+  sourceReports: SourceReports;
   /** Settles with what the first pass over the briefings folder did. */
   firstIngest: Promise<IngestReport>;
   /** `ingesting` until the first pass is done, then `ready` (health checks read it). */
@@ -61,6 +66,8 @@ export interface CoreOptions {
   chat?: ChatModel;
   /** Operator contact for the User-Agent of feed fetches. */
   feedContact?: string | undefined;
+  /** A feed failing this long is reported to its topics' subscribers (FEED_FAILURE_REPORT_AFTER). */
+  feedFailureReportMs?: number | undefined;
   /** Threads that build items (INGEST_WORKERS); 0, the default for one-shot commands, builds on the main thread. */
   ingestWorkers?: number;
   limits?: IngestLimits;
@@ -123,6 +130,14 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
   const folder = new BriefingsFolder(options.briefingsDir, store, sourceIngest, options.logger, {
     limits,
     metrics: options.metrics,
+    clock,
+  });
+  const sourceReports = new SourceReports({
+    store,
+    catalogue,
+    logger: options.logger,
+    clock,
+    ...(options.feedFailureReportMs !== undefined ? { failingAfterMs: options.feedFailureReportMs } : {}),
   });
   const feeds = new FeedPoller({
     store,
@@ -133,10 +148,14 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     userAgent: feedUserAgent(options.feedContact),
     clock,
     metrics: options.metrics,
+    reports: sourceReports,
   });
   const firstIngest = folder.sync();
   // Seen by whoever awaits it; unawaited, a failure is already logged by the folder's caller.
   firstIngest.catch(() => {});
+  // Once the folder is in, this thread reads the language model, so the first question is quick.
+  const prepare = () => void setImmediate(prepareTextAnalysis);
+  firstIngest.then(prepare, prepare);
   const subscriptionEvents = new SubscriptionEvents(options.logger);
   const bot = new Bot({
     store,
@@ -145,6 +164,7 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     metrics: options.metrics,
     clock,
     subscriptionChanges: subscriptionEvents,
+    sources: new Sources(folder, feeds, store),
     ...(options.instanceId ? { instanceId: options.instanceId } : {}),
     ...(options.subscriptionAdmins ? { subscriptionAdmins: options.subscriptionAdmins } : {}),
     ...(options.chat ? { chat: options.chat } : {}),
@@ -158,6 +178,7 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     bot,
     subscriptionEvents,
     feeds,
+    sourceReports,
     firstIngest,
     ingestStatus: () => folder.status(),
     close() {

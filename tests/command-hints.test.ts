@@ -83,6 +83,7 @@ const TYPED = [
   '/brief',
   '/topics',
   '/topics extra words',
+  '/sources',
   '/help',
   '/help brief',
   '/help subscribe',

@@ -19,6 +19,7 @@ describe('configuration from the environment', () => {
       watchBriefings: true,
       console: { color: true, historyFile: join(homedir(), '.briefbot_history') },
       digest: { graceMs: 6 * 3_600_000, admins: {} },
+      feedFailureReportMs: 3_600_000,
     });
   });
 

@@ -3,7 +3,6 @@ import { describe, expect, test } from 'vitest';
 import { buildCommandRegistrations } from '../src/adapters/discord/commands.js';
 import {
   escapeMarkdown,
-  fitText,
   renderChoices,
   renderReply,
   safeUrl,
@@ -197,35 +196,7 @@ describe('a briefing rendered for Discord', () => {
   });
 });
 
-describe('text fitting', () => {
-  test('cuts at a word boundary with an ellipsis', () => {
-    expect(fitText('alpha beta gamma', 12)).toBe('alpha beta…');
-    expect(fitText('alpha beta gamma', 16)).toBe('alpha beta gamma');
-    expect(fitText('supercalifragilistic', 6)).toBe('super…');
-  });
-
-  test('never cuts mid-word when a word boundary fits', () => {
-    const word = fc.stringMatching(/^[A-Za-z0-9.,'’-]{1,12}$/);
-    fc.assert(
-      fc.property(
-        fc.array(word, { minLength: 1, maxLength: 60 }),
-        fc.integer({ min: 14, max: 400 }),
-        (ws, limit) => {
-          const text = ws.join(' ');
-          const fitted = fitText(text, limit, escapeMarkdown);
-          expect(
-            escapeMarkdown(fitted.replace(/…$/, '')).length + (fitted.endsWith('…') ? 1 : 0),
-          ).toBeLessThanOrEqual(limit);
-          if (fitted === text) return;
-          expect(fitted.endsWith('…')).toBe(true);
-          const head = fitted.slice(0, -1);
-          expect(text.startsWith(head)).toBe(true);
-          expect(text[head.length]).toBe(' ');
-        },
-      ),
-    );
-  });
-
+describe('links and Discord limits', () => {
   test('only http(s) links are kept', () => {
     expect(safeUrl('https://example.com/a b(c)')).toBe('https://example.com/a%20b%28c%29');
     expect(safeUrl('javascript:alert(1)')).toBeUndefined();
@@ -250,6 +221,7 @@ describe('command registration', () => {
     expect(body.map((c) => c.name)).toEqual([
       'brief',
       'topics',
+      'sources',
       'subscribe',
       'subscriptions',
       'unsubscribe',

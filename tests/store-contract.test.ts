@@ -387,6 +387,49 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
       });
     });
 
+    describe('failure reports of a feed', () => {
+      const URL = 'http://127.0.0.1/down.xml';
+
+      it('a run of failures is reported by one instance only, and its recovery by one only', async () => {
+        const { store, another } = await factory.create();
+        const other = await another();
+        await store.claimDueFeeds([URL], T0, 'A', T1, 1);
+        await store.saveFeedPoll(
+          { url: URL, failures: 3, nextPoll: T1, failingSince: T0, lastError: 'HTTP 500' },
+          'A',
+        );
+        expect(await store.markFeedFailureReported(URL, T1, T1)).toBe(false);
+        const reported = await Promise.all([
+          store.markFeedFailureReported(URL, T0, T1),
+          other.markFeedFailureReported(URL, T0, T1),
+        ]);
+        expect(reported.filter(Boolean)).toHaveLength(1);
+        expect((await other.feedPolls([URL]))[0]).toMatchObject({ failureReported: T1 });
+        expect(await store.clearFeedFailureReport(URL, T2)).toBe(false);
+        const cleared = await Promise.all([
+          store.clearFeedFailureReport(URL, T1),
+          other.clearFeedFailureReport(URL, T1),
+        ]);
+        expect(cleared.filter(Boolean)).toHaveLength(1);
+        expect((await store.feedPolls([URL]))[0]?.failureReported).toBeUndefined();
+      });
+
+      it("counts each source's documents first seen since an instant", async () => {
+        const store = await open();
+        await store.replaceDocument(makeDocument('a', '2024-05-01'), [], T0);
+        await store.replaceDocument(makeDocument('b', '2024-05-01'), [], T1);
+        await store.replaceDocument(makeDocument('c', '2024-05-01', 'v1', 'folder:/srv'), [], T1);
+        // A revision keeps its first-seen time.
+        await store.replaceDocument(makeDocument('a', '2024-05-01', 'v2'), [], T2);
+        expect(await store.documentsSeenSince(T1)).toEqual(
+          new Map([
+            [WIRE, 1],
+            ['folder:/srv', 1],
+          ]),
+        );
+      });
+    });
+
     describe('finding items by topic', () => {
       it('gives a topic newest first, with the count of all of them', async () => {
         const store = await open();

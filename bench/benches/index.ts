@@ -10,6 +10,7 @@ import { corpusBench } from './corpus.js';
 import { digestsBench } from './digests.js';
 import { ingestBench } from './ingest.js';
 import { squadBench } from './squad.js';
+import { startupBench } from './startup.js';
 import { storiesBench } from './stories.js';
 import { summariesBench } from './summaries.js';
 import { topicsBench } from './topics.js';
@@ -25,4 +26,5 @@ export const BENCHES: readonly Bench[] = [
   squadBench,
   digestsBench,
   storiesBench,
+  startupBench,
 ];

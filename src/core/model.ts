@@ -55,6 +55,10 @@ export interface Source {
   kind: SourceKind;
   /** Outlet or folder name as users see it. */
   name: string;
+  /** A feed's address: its poll state is kept per address, however many sources share it. */
+  url?: string | undefined;
+  /** Topics every document of the source is tagged with: their subscribers hear when it fails. */
+  topics: string[];
 }
 
 /**

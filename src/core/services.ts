@@ -2,6 +2,7 @@ import type { SubscriptionAdmins, SubscriptionChanges } from './digests/subscrip
 import type { ChatModel } from './llm.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import type { SourceDirectory } from './sources/status.js';
 import type { Store } from './store/store.js';
 import type { TopicCatalogue } from './topics.js';
 
@@ -19,6 +20,8 @@ export interface BotServices {
   chat?: ChatModel;
   /** Told when a subscription is saved or removed, so scheduled jobs follow at once. */
   subscriptionChanges?: SubscriptionChanges;
+  /** Every source the bot reads and how each is doing, for `/sources`. */
+  sources?: SourceDirectory;
   /** Who may subscribe or unsubscribe a channel; unset lets anyone. */
   subscriptionAdmins?: SubscriptionAdmins;
 }

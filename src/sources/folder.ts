@@ -7,6 +7,7 @@ import type { SourceIngest } from '../core/ingest/source-ingest.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import type { Source } from '../core/model.js';
+import type { SourceStatus } from '../core/sources/status.js';
 import type { ItemStore } from '../core/store/store.js';
 
 export interface IngestReport {
@@ -35,6 +36,8 @@ export interface FolderOptions {
   progressEveryMs?: number;
   /** Documents ingested and failed are counted here when given. */
   metrics?: Metrics | undefined;
+  /** When passes finish, for `/sources`. */
+  clock?: () => Date;
 }
 
 export interface FolderWatchOptions {
@@ -58,7 +61,7 @@ function describeProblem(problem: ParseProblem): string {
 /** The folder source's id: its absolute path, so instances with different folders never share one. */
 export function folderSource(dir: string): Source {
   const path = resolve(dir);
-  return { id: `folder:${path}`, kind: 'folder', name: path.split(sep).pop() ?? path };
+  return { id: `folder:${path}`, kind: 'folder', name: path.split(sep).pop() ?? path, topics: [] };
 }
 
 /**
@@ -79,6 +82,8 @@ export class BriefingsFolder {
   private readonly progressEveryMs: number;
   private progress = { done: 0, total: 0 };
   private last: IngestReport | undefined;
+  private lastAt: string | undefined;
+  private readonly clock: () => Date;
 
   constructor(
     private readonly dir: string,
@@ -91,6 +96,24 @@ export class BriefingsFolder {
     this.limits = options.limits ?? DEFAULT_INGEST_LIMITS;
     this.progressEveryMs = options.progressEveryMs ?? 10_000;
     this.metrics = options.metrics;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /** How the folder is doing, for `/sources`: the last pass, and the files it could not read. */
+  sourceStatus(): SourceStatus {
+    const problems = this.last?.problems ?? [];
+    const first = problems[0];
+    return {
+      source: this.source,
+      failures: 0,
+      lastSuccess: this.lastAt,
+      ...(first
+        ? {
+            lastError: `${problems.length} ${problems.length === 1 ? 'file' : 'files'} skipped, e.g. ${describeProblem(first)}`,
+            lastErrorAt: this.lastAt,
+          }
+        : {}),
+    };
   }
 
   status(): IngestStatus {
@@ -167,6 +190,7 @@ export class BriefingsFolder {
       });
     }
     this.last = report;
+    this.lastAt = this.clock().toISOString();
     this.metrics?.ingested(report.added.length + report.updated.length, report.problems.length);
     return report;
   }

@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { TopicSlugSchema } from '../core/model.js';
+import { type Source, TopicSlugSchema } from '../core/model.js';
 
 /** A feed named in briefings/sources.yaml. */
 export interface FeedSourceSpec {
@@ -12,6 +12,17 @@ export interface FeedSourceSpec {
   intervalMs: number;
   topics: string[];
   fullText: boolean;
+}
+
+/** The feed as the core sees a source: named by its outlet (else its host), with its topics. */
+export function feedSource(spec: FeedSourceSpec): Source {
+  return {
+    id: spec.id,
+    kind: 'feed',
+    name: spec.name ?? new URL(spec.url).host,
+    url: spec.url,
+    topics: spec.topics,
+  };
 }
 
 export const DEFAULT_POLL_INTERVAL_MS = 15 * 60_000;

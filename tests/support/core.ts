@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { silentLogger } from '../../src/core/logger.js';
 import type { Metrics } from '../../src/core/metrics.js';
-import { type Core, openCore } from '../../src/runtime.js';
+import { type Core, type CoreOptions, openCore } from '../../src/runtime.js';
 
 export const SEED_FILE = '2024-04-29-biden-netanyahu-call.txt';
 export const REPO_BRIEFINGS = join(import.meta.dirname, '../../briefings');
@@ -39,11 +39,13 @@ export async function startCore(
   databasePath = join(scratchDir(), 'briefbot.db'),
   clock?: () => Date,
   metrics?: Metrics,
+  options: Partial<CoreOptions> = {},
 ): Promise<Core> {
   const core = await openCore({
     briefingsDir,
     databasePath,
     logger: silentLogger,
+    ...options,
     ...(clock ? { clock } : {}),
     ...(metrics ? { metrics } : {}),
   });

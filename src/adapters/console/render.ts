@@ -7,6 +7,7 @@ import {
   reportedBy,
   withHints,
 } from '../../reply.js';
+import { httpUrl, oneLine } from '../text.js';
 
 export interface ConsoleLook {
   /** Columns to wrap at: the terminal's width, or 80 when there is no terminal. */
@@ -31,55 +32,60 @@ export function renderConsole(unfilled: Reply, look: ConsoleLook = {}): string {
   const style = look.color ? STYLES : PLAIN;
   const wrap = (text: string, first: string, rest: string) => wrapWords(text, first, rest, width);
   const lines: string[] = [];
-  const title = clean(reply.title);
+  const title = oneLine(reply.title);
   const titleLines = wrap(title, '', '');
   lines.push(...titleLines.map(reply.kind === 'error' ? style.error : style.strong));
   lines.push('='.repeat(Math.min(Math.max(...titleLines.map((line) => line.length), 0), width)));
-  if (reply.intro) lines.push(...wrap(clean(reply.intro), '', ''));
+  if (reply.intro) lines.push(...wrap(oneLine(reply.intro), '', ''));
   const numbered = reply.kind === 'briefing' || reply.kind === 'digest';
   reply.sections.forEach((section, index) => {
     lines.push('');
     const indent = numbered ? '   ' : '';
     if (section.heading)
       lines.push(
-        ...wrap(`${numbered ? `${index + 1}. ` : ''}${clean(section.heading)}`, '', indent).map(style.strong),
+        ...wrap(`${numbered ? `${index + 1}. ` : ''}${oneLine(section.heading)}`, '', indent).map(
+          style.strong,
+        ),
       );
-    if (section.text) lines.push(...wrap(clean(section.text), indent, indent));
+    if (section.text) lines.push(...wrap(oneLine(section.text), indent, indent));
     for (const bullet of section.bullets ?? [])
-      lines.push(...wrap(`• ${clean(bullet)}`, indent, `${indent}  `));
+      lines.push(...wrap(`• ${oneLine(bullet)}`, indent, `${indent}  `));
     for (const quote of section.quotes ?? [])
-      lines.push(...wrap(`“${clean(quote)}”`, `${indent}> `, `${indent}> `));
+      lines.push(...wrap(`“${oneLine(quote)}”`, `${indent}> `, `${indent}> `));
     for (const figures of section.figures ?? [])
-      lines.push(...wrap(`≠ ${clean(figuresLine(figures))}`, indent, `${indent}  `));
+      lines.push(...wrap(`≠ ${oneLine(figuresLine(figures))}`, indent, `${indent}  `));
     if (section.outlets && section.outlets.length > 0) {
       const date = section.source?.date ? ` · ${section.source.date}` : '';
-      lines.push(...wrap(`${reportedByText(section.outlets)}${clean(date)}`, indent, `${indent}  `));
+      lines.push(...wrap(`${reportedByText(section.outlets)}${oneLine(date)}`, indent, `${indent}  `));
     } else if (section.source) {
       const { name, date, url } = section.source;
-      const source = [clean(name), date, url ? clean(url) : undefined].filter(Boolean).join(', ');
+      const source = [oneLine(name), date, linkText(url)].filter(Boolean).join(', ');
       lines.push(...wrap(`— ${source}`, indent, `${indent}  `).map(style.dim));
     }
   });
   const more = moreLine(reply, 0);
   if (more || reply.footer) lines.push('');
-  if (more) lines.push(...wrap(clean(more), '', ''));
-  if (reply.footer) lines.push(...wrap(clean(reply.footer), '', '').map(style.dim));
+  if (more) lines.push(...wrap(oneLine(more), '', ''));
+  if (reply.footer) lines.push(...wrap(oneLine(reply.footer), '', '').map(style.dim));
   return `${lines.join('\n')}\n`;
 }
 
 /** "Reported by A (url), B (url), C +2": the terminal shows each outlet's link beside its name. */
 function reportedByText(outlets: readonly ReplySource[]): string {
   const { named, others } = reportedBy(outlets);
-  const names = named.map((outlet) =>
-    outlet.url ? `${clean(outlet.name)} (${clean(outlet.url)})` : clean(outlet.name),
-  );
+  const names = named.map((outlet) => {
+    const link = linkText(outlet.url);
+    return link ? `${oneLine(outlet.name)} (${link})` : oneLine(outlet.name);
+  });
   return `Reported by ${names.join(', ')}${others > 0 ? ` +${others}` : ''}`;
 }
 
-function clean(text: string): string {
-  // C0 and C1 controls, including ESC and the single-byte CSI; newlines become spaces.
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+/** Only http(s) links are printed: a terminal makes other schemes clickable too. */
+function linkText(url: string | undefined): string | undefined {
+  return httpUrl(url, URL_MAX)?.href;
 }
+
+const URL_MAX = 2048;
 
 type Style = (line: string) => string;
 const PLAIN: Record<'strong' | 'dim' | 'error', Style> = { strong: (l) => l, dim: (l) => l, error: (l) => l };

@@ -7,7 +7,7 @@ import {
 } from 'discord.js';
 import type { Command, OptionSpec } from '../../core/index.js';
 import type { CommandSyntax } from '../../reply.js';
-import { fitText, oneLine } from './render.js';
+import { fitText, oneLine } from '../text.js';
 import { DISCORD_LIMITS as L } from './types.js';
 
 /** Command and option names: lowercase letters, digits, "-" and "_", 1-32 long. */
@@ -21,7 +21,7 @@ function checkName(kind: string, name: string): string {
 }
 
 function describe(text: string, fallback: string): string {
-  return fitText(oneLine(text), L.commandDescription) || fallback;
+  return fitText(oneLine(text), L.commandDescription).text || fallback;
 }
 
 function option(spec: OptionSpec) {

@@ -7,6 +7,7 @@ import {
   type ReplySource,
   reportedBy,
 } from '../../reply.js';
+import { ELLIPSIS, fitText, httpUrl, oneLine } from '../text.js';
 import { type DiscordEmbed, type DiscordMessagePayload, DISCORD_LIMITS as L } from './types.js';
 
 /**
@@ -16,7 +17,6 @@ import { type DiscordEmbed, type DiscordMessagePayload, DISCORD_LIMITS as L } fr
  * too long for its slot ends with an ellipsis at a word boundary. `allowed_mentions` parses nothing.
  */
 
-const ELLIPSIS = '…';
 const NO_MENTIONS = { parse: [] } as { parse: [] };
 /** The footer (N more + the reply's footer) never takes more than this out of the 6,000. */
 const FOOTER_BUDGET = 1024;
@@ -54,67 +54,19 @@ export function neutraliseMentions(text: string): string {
   return text.replace(/@(everyone|here)/gi, '@\u200b$1').replace(/<([@#])/g, '<\u200b$1');
 }
 
-/** Whitespace runs (newlines included) become one space: for titles, names and one-line slots. */
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-/**
- * The longest start of `text` that, passed through `encode` and followed by an ellipsis, fits in `limit`,
- * cut at a word boundary (mid-word only when the first word alone is too long). Returns the text itself
- * when it fits whole.
- */
-export function fitText(text: string, limit: number, encode: (s: string) => string = (s) => s): string {
-  if (encode(text).length <= limit) return text;
-  if (limit < ELLIPSIS.length) return '';
-  const room = limit - ELLIPSIS.length;
-  // Encoded length grows with the prefix length: binary search for the longest prefix that fits.
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (encode(text.slice(0, mid)).length <= room) lo = mid;
-    else hi = mid - 1;
-  }
-  let end = lo;
-  if (end < text.length && !/\s/.test(text[end]!)) {
-    // Back off to the last whitespace inside the prefix, if there is one.
-    const lastSpace = text.slice(0, end).search(/\s\S*$/);
-    if (lastSpace > 0) end = lastSpace;
-  }
-  if (end > 0 && end < text.length && isHighSurrogate(text.charCodeAt(end - 1))) end -= 1;
-  const head = text.slice(0, end).trimEnd();
-  return head.length > 0 ? `${head}${ELLIPSIS}` : '';
-}
-
-/** `fitText`, then escaped: the result is Markdown-safe and at most `limit` long. */
+/** The kit's `fitText` with Discord's Markdown escaping: the result is Markdown-safe and at most `limit` long. */
 function fitEscaped(text: string, limit: number): string {
-  const fitted = fitText(text, limit, escapeMarkdown);
-  if (fitted === text) return escapeMarkdown(text);
-  // The ellipsis is not Markdown: escape the words only.
-  return fitted ? `${escapeMarkdown(fitted.slice(0, -ELLIPSIS.length))}${ELLIPSIS}` : '';
+  return fitText(text, limit, { escape: escapeMarkdown }).text;
 }
 
 // --- links ----------------------------------------------------------------------------------------
 
 /** An http(s) URL fit for an embed or a masked link, or undefined. */
 export function safeUrl(raw: string | undefined): string | undefined {
-  if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  if (url.username || url.password) return undefined;
+  const url = httpUrl(raw, L.url);
   // Parentheses would end a masked link early; spaces are already encoded by URL.
-  const href = url.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
-  return href.length <= 2048 ? href : undefined;
+  const href = url?.href.replace(/\(/g, '%28').replace(/\)/g, '%29');
+  return href && href.length <= L.url ? href : undefined;
 }
 
 function sourceField(source: ReplySource | undefined): { name: string; value: string } | undefined {
@@ -240,10 +192,7 @@ function footerLine(reply: Reply, cut: number): string {
 
 /** The last embed's footer: shown without Markdown, so only mentions are neutralised. */
 function footerText(reply: Reply, cut: number): string {
-  const fitted = fitText(footerLine(reply, cut), FOOTER_BUDGET, neutraliseMentions);
-  return fitted.endsWith(ELLIPSIS)
-    ? `${neutraliseMentions(fitted.slice(0, -1))}${ELLIPSIS}`
-    : neutraliseMentions(fitted);
+  return fitText(footerLine(reply, cut), FOOTER_BUDGET, { escape: neutraliseMentions }).text;
 }
 
 export function renderReply(reply: Reply): DiscordMessagePayload {
@@ -304,7 +253,7 @@ export function renderReply(reply: Reply): DiscordMessagePayload {
 
 /** A thread name as Discord takes it: one line, 1-100 characters, shown as is. */
 export function threadName(name: string): string {
-  return fitText(oneLine(name), L.threadName) || 'briefing';
+  return fitText(oneLine(name), L.threadName).text || 'briefing';
 }
 
 /** Autocomplete choices within Discord's limits: at most 25, names and values 1-100 characters. */
@@ -314,7 +263,7 @@ export function renderChoices(
   return choices
     .filter((choice) => choice.value.length >= 1 && choice.value.length <= L.choiceName)
     .map((choice) => ({
-      name: fitText(oneLine(choice.name), L.choiceName) || choice.value,
+      name: fitText(oneLine(choice.name), L.choiceName).text || choice.value,
       value: choice.value,
     }))
     .slice(0, L.choices);

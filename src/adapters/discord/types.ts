@@ -64,6 +64,8 @@ export const DISCORD_LIMITS = {
   fieldValue: 1024,
   footer: 2048,
   author: 256,
+  /** Embed and masked-link URLs: Discord refuses longer ones. */
+  url: 2048,
   /** Autocomplete: at most 25 choices, names and values 1-100 characters. */
   choices: 25,
   choiceName: 100,

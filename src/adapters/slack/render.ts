@@ -14,6 +14,7 @@ import {
   type ReplySource,
   reportedBy,
 } from '../../reply.js';
+import { type Fitted, fitText as fitKit, httpUrl, oneLine, sanitize } from '../text.js';
 import type { ContextBlock, MrkdwnText, SlackBlock, SlackMessage } from './types.js';
 
 /** Slack's published Block Kit limits (and a safe cap for the undocumented total size). */
@@ -50,7 +51,6 @@ export const RENDER_BUDGET = {
   fallback: { chars: 3_000, json: 4_000 },
 } as const;
 
-const ELLIPSIS = '…';
 const SEPARATOR = ' · ';
 /** Below this many characters a truncated line is not worth showing. */
 const MIN_USEFUL_LINE = 40;
@@ -60,21 +60,6 @@ const MIN_USEFUL_LINE = 40;
 /** Escapes the three characters Slack treats as markup. Nothing else needs escaping. */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/g;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/** Drops control characters and broken surrogates; keeps newlines (as \n) and tabs. */
-export function sanitize(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD');
-}
-
-/** One line: all whitespace runs collapsed to a single space. */
-function oneLine(text: string | undefined): string {
-  return sanitize(text ?? '')
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 /** A paragraph: single newlines kept, blank-line runs collapsed, other whitespace runs collapsed. */
@@ -102,66 +87,25 @@ function minus(budget: TextBudget, cost: TextBudget): TextBudget {
   return { chars: budget.chars - cost.chars, json: budget.json - cost.json };
 }
 
-/**
- * Escapes `text` and fits it to `budget` (measured on the escaped form). When it is too long it is
- * cut at the last whitespace that fits and ends with an ellipsis; only a single word longer than the
- * whole budget is cut inside the word. Entities are never split, because the cut is made before
- * escaping. Returns '' when not even an ellipsis fits.
- */
-export function fitText(
-  text: string,
-  budget: TextBudget,
-  escapeFn: (s: string) => string = escapeMrkdwn,
-): string {
-  return fitWithInfo(text, budget, escapeFn).text;
+/** The kit's `fitText` measured as Slack counts: characters and JSON-escaped length, on mrkdwn-escaped text. */
+function fitWithInfo(text: string, budget: TextBudget): Fitted {
+  return fitKit(text, budget.chars, {
+    escape: escapeMrkdwn,
+    fits: (escaped) => jsonLength(escaped) <= budget.json,
+  });
 }
 
-function fitWithInfo(
-  text: string,
-  budget: TextBudget,
-  escapeFn: (s: string) => string = escapeMrkdwn,
-): { text: string; truncated: boolean } {
-  // Every character costs at least one, so nothing past budget.chars can survive: bound the work.
-  const bounded = text.length > budget.chars + 1 ? text.slice(0, budget.chars + 1) : text;
-  const whole = escapeFn(bounded);
-  if (bounded.length === text.length && fits(costOf(whole), budget)) return { text: whole, truncated: false };
-
-  const room = minus(budget, costOf(ELLIPSIS));
-  if (room.chars < 0 || room.json < 0) return { text: '', truncated: true };
-  let chars = 0;
-  let json = 0;
-  let cut = 0;
-  for (const codePoint of bounded) {
-    const escaped = escapeFn(codePoint);
-    const nextChars = chars + escaped.length;
-    const nextJson = json + jsonLength(escaped);
-    if (nextChars > room.chars || nextJson > room.json) break;
-    chars = nextChars;
-    json = nextJson;
-    cut += codePoint.length;
-  }
-  const atBoundary = /\s/.test(bounded[cut] ?? ' ') || /\s/.test(bounded[cut - 1] ?? ' ');
-  if (!atBoundary) {
-    const lastSpace = bounded.slice(0, cut).search(/\s\S*$/);
-    if (lastSpace > 0) cut = lastSpace;
-  }
-  const prefix = bounded.slice(0, cut).trimEnd();
-  return { text: `${escapeFn(prefix)}${ELLIPSIS}`, truncated: true };
+/** Escapes `text` and fits it to `budget`, cut at a word boundary with an ellipsis when too long. */
+export function fitText(text: string, budget: TextBudget): string {
+  return fitWithInfo(text, budget).text;
 }
 
 /* --------------------------------- links --------------------------------- */
 
 /** The URL as it may appear inside `<url|name>`, or undefined unless it is a plain http(s) URL. */
 export function safeLinkUrl(raw: string | undefined): string | undefined {
-  if (!raw || raw.length > RENDER_BUDGET.urlChars) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-  if (url.username || url.password) return undefined;
+  const url = httpUrl(raw, RENDER_BUDGET.urlChars);
+  if (!url) return undefined;
   const href = url.href.replace(/\|/g, '%7C').replace(/&/g, '&amp;');
   if (href.length > RENDER_BUDGET.urlChars || /[\s<>"]/.test(href)) return undefined;
   return href;

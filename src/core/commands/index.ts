@@ -1,6 +1,7 @@
 import brief from './brief.js';
 import type { Command } from './command.js';
 import { helpCommand } from './help.js';
+import sources from './sources.js';
 import subscribe from './subscribe.js';
 import subscriptions from './subscriptions.js';
 import topics from './topics.js';
@@ -10,6 +11,7 @@ import unsubscribe from './unsubscribe.js';
 export const commands: readonly Command[] = [
   brief,
   topics,
+  sources,
   subscribe,
   subscriptions,
   unsubscribe,

@@ -3,9 +3,18 @@ import winkNLP from 'wink-nlp';
 import type { Sentence } from '../model.js';
 
 // Only what ingest uses: sentence boundaries and part-of-speech tags (named-entity and sentiment
-// passes would double the cost per document).
-const nlp = winkNLP(model, ['sbd', 'pos']);
-const its = nlp.its;
+// passes would double the cost per document). Built on first use: reading the model costs about
+// 0.6 s of CPU, which a process whose ingest runs in worker threads should not pay before it is ready.
+let engine: ReturnType<typeof winkNLP> | undefined;
+function nlp(): ReturnType<typeof winkNLP> {
+  engine ??= winkNLP(model, ['sbd', 'pos']);
+  return engine;
+}
+
+/** Reads the language model now, so the first question after start-up does not wait for it. */
+export function prepareTextAnalysis(): void {
+  nlp();
+}
 
 export interface Token {
   /** As written in the document. */
@@ -32,7 +41,8 @@ const CALENDAR_WORDS = new Set(
  * into `text`, so every sentence an item keeps can be cited exactly.
  */
 export function analyse(text: string): AnalysedSentence[] {
-  const doc = nlp.readDoc(text);
+  const { its } = nlp();
+  const doc = nlp().readDoc(text);
   const values = doc.tokens().out(its.value) as string[];
   const normals = doc.tokens().out(its.normal) as string[];
   const tags = doc.tokens().out(its.pos) as string[];

@@ -39,6 +39,16 @@ export interface FeedPollStore {
   saveFeedPoll(state: FeedPollState, instanceId: string): Promise<void>;
   /** The stored state of these URLs (those polled at least once). */
   feedPolls(urls: readonly string[]): Promise<FeedPollState[]>;
+  /**
+   * Marks the run of failures that began at `failingSince` as reported in chat, unless it already
+   * is: true for the one caller (of any instance) that should post the report.
+   */
+  markFeedFailureReported(url: string, failingSince: string, at: string): Promise<boolean>;
+  /**
+   * Clears the failure report made at `reportedAt` once the feed answers again: true for the one
+   * caller that should post the recovery.
+   */
+  clearFeedFailureReport(url: string, reportedAt: string): Promise<boolean>;
 }
 
 export const FEED_POLLS_SQLITE = `CREATE TABLE feed_polls (

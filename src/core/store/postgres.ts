@@ -515,6 +515,31 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
     return new Map(rows.map((row) => [row.topic, Number(row.count)]));
   }
 
+  async documentsSeenSince(since: string): Promise<Map<string, number>> {
+    const { rows } = await this.pool.query<{ source_id: string; count: string }>(
+      'SELECT source_id, count(*) AS count FROM documents WHERE first_seen >= $1 GROUP BY source_id',
+      [since],
+    );
+    return new Map(rows.map((row) => [row.source_id, Number(row.count)]));
+  }
+
+  async markFeedFailureReported(url: string, failingSince: string, at: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE feed_polls SET failure_reported = $1
+       WHERE url = $2 AND failing_since = $3 AND failure_reported IS NULL`,
+      [at, url, failingSince],
+    );
+    return rowCount === 1;
+  }
+
+  async clearFeedFailureReport(url: string, reportedAt: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      'UPDATE feed_polls SET failure_reported = NULL WHERE url = $1 AND failure_reported = $2',
+      [url, reportedAt],
+    );
+    return rowCount === 1;
+  }
+
   async termFrequencies(terms: readonly string[]): Promise<{ total: number; counts: Map<string, number> }> {
     const { rows } = await this.pool.query<{ term: string; count: string }>(
       'SELECT term, count FROM story_term_counts WHERE term = ANY($1::text[])',

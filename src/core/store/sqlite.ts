@@ -621,6 +621,13 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     return new Map(rows.map((row) => [row.topic, row.count]));
   }
 
+  async documentsSeenSince(since: string): Promise<Map<string, number>> {
+    const rows = this.statement(
+      'SELECT source_id, count(*) AS count FROM documents WHERE first_seen >= ? GROUP BY source_id',
+    ).all(since) as { source_id: string; count: number }[];
+    return new Map(rows.map((row) => [row.source_id, row.count]));
+  }
+
   async claimDueFeeds(
     urls: readonly string[],
     now: string,
@@ -664,6 +671,21 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       'SELECT * FROM feed_polls WHERE url IN (SELECT value FROM json_each(?)) ORDER BY url',
     ).all(JSON.stringify(urls)) as FeedPollRow[];
     return rows.map(toFeedPoll);
+  }
+
+  async markFeedFailureReported(url: string, failingSince: string, at: string): Promise<boolean> {
+    const { changes } = this.statement(
+      `UPDATE feed_polls SET failure_reported = ?
+       WHERE url = ? AND failing_since = ? AND failure_reported IS NULL`,
+    ).run(at, url, failingSince);
+    return changes === 1;
+  }
+
+  async clearFeedFailureReport(url: string, reportedAt: string): Promise<boolean> {
+    const { changes } = this.statement(
+      'UPDATE feed_polls SET failure_reported = NULL WHERE url = ? AND failure_reported = ?',
+    ).run(url, reportedAt);
+    return changes === 1;
   }
 
   async termFrequencies(terms: readonly string[]): Promise<{ total: number; counts: Map<string, number> }> {

@@ -74,6 +74,8 @@ export interface ItemStore {
   ): Promise<SentenceHit[]>;
   /** Distinct topic slugs in use, with their item counts. */
   topicCounts(): Promise<Map<string, number>>;
+  /** Per source id: how many of its documents the store first saw at or after `since` (ISO 8601). */
+  documentsSeenSince(since: string): Promise<Map<string, number>>;
 }
 
 export interface ThreadKey {

@@ -2,9 +2,10 @@ import { contentHash } from '../../core/ingest/parse.js';
 import type { SourceIngest } from '../../core/ingest/source-ingest.js';
 import type { Logger } from '../../core/logger.js';
 import { type Metrics, noMetrics } from '../../core/metrics.js';
+import type { SourceReports } from '../../core/sources/reports.js';
 import type { FeedPollState, FeedPollStore } from '../../core/store/feed-polls.js';
 import { Limiter } from '../../digest-delivery.js';
-import type { FeedSourceSpec } from '../sources-file.js';
+import { type FeedSourceSpec, feedSource } from '../sources-file.js';
 import { DEFAULT_FETCH_LIMITS, type FetchLimits, type FetchResult, fetchFeed } from './fetch.js';
 import { type FeedEntry, parseFeedBytes } from './parse.js';
 
@@ -29,6 +30,8 @@ export interface FeedPollerOptions {
   /** In [0, 1): the jitter of backoff delays. */
   random?: () => number;
   metrics?: Metrics | undefined;
+  /** Told the outcome of every poll, to report a feed failing too long and its recovery. */
+  reports?: SourceReports | undefined;
 }
 
 export interface PollReport {
@@ -129,7 +132,7 @@ export class FeedPoller {
         if (!parsed.ok) {
           next = this.failed(state, { kind: 'failed', reason: parsed.reason }, intervalMs, now);
           report.failed++;
-          await this.options.store.saveFeedPoll(next, this.options.instanceId);
+          await this.save(next, sources);
           return;
         }
         for (const source of sources) {
@@ -150,10 +153,19 @@ export class FeedPoller {
         lastSuccess: now.toISOString(),
         lastError: state.lastError,
         lastErrorAt: state.lastErrorAt,
+        // Kept until the recovery is reported: a crash before that reports it on the next poll.
+        failureReported: state.failureReported,
       };
     }
     if (result.kind === 'failed') report.failed++;
-    await this.options.store.saveFeedPoll(next, this.options.instanceId);
+    await this.save(next, sources);
+  }
+
+  private async save(state: FeedPollState, sources: readonly FeedSourceSpec[]): Promise<void> {
+    await this.options.store.saveFeedPoll(state, this.options.instanceId);
+    await this.options.reports?.polled(state, sources.map(feedSource)).catch((error: unknown) => {
+      this.options.logger.error('could not report on a feed', { url: state.url, error });
+    });
   }
 
   private failed(

@@ -8,7 +8,7 @@ import { silentLogger } from '../../../src/core/logger.js';
 import type { CommandRequest, MessageRequest } from '../../../src/core/requests.js';
 import type { ThreadKey } from '../../../src/core/store/store.js';
 import type { Reply } from '../../../src/reply.js';
-import { openCore } from '../../../src/runtime.js';
+import { type Core, openCore } from '../../../src/runtime.js';
 import { REPO_BRIEFINGS, SEED_FILE } from '../../support/core.js';
 import { DiscordEmulator, type EmulatorOptions } from './server.js';
 
@@ -81,6 +81,8 @@ export interface Harness {
   adapter: DiscordAdapter;
   bot: TestBot;
   logger: MemoryLogger;
+  /** The core behind the bot, to poll its feeds. */
+  core: Core;
   stop(): Promise<void>;
 }
 
@@ -124,6 +126,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     adapter,
     bot,
     logger,
+    core,
     async stop() {
       await adapter.stop();
       await emulator.close();
