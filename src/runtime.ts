@@ -7,8 +7,8 @@ import { type SubscriptionAdmins, SubscriptionEvents } from './core/digests/subs
 import { UserError } from './core/errors.js';
 import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './core/ingest/limits.js';
 import { IngestPool } from './core/ingest/pool.js';
-import { prepareTextAnalysis } from './core/ingest/text.js';
 import { SourceIngest } from './core/ingest/source-ingest.js';
+import { prepareTextAnalysis } from './core/ingest/text.js';
 import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
 import type { Metrics } from './core/metrics.js';

@@ -21,7 +21,10 @@ function checkBuild(): void {
   const src = path.join(repoRoot, 'src');
   const newest = readdirSync(src, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .reduce((latest, entry) => Math.max(latest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs), 0);
+    .reduce(
+      (latest, entry) => Math.max(latest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs),
+      0,
+    );
   if (!existsSync(ENTRY) || statSync(ENTRY).mtimeMs < newest)
     throw new Error(`${ENTRY} is missing or older than src/: run \`npm run build\` first`);
 }
@@ -63,7 +66,8 @@ async function oneStart(): Promise<{ wallMs: number; cpuMs: number | undefined }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
     while (performance.now() - started < READY_TIMEOUT_MS) {
-      if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode} before it was ready`);
+      if (child.exitCode !== null)
+        throw new Error(`the bot exited with ${child.exitCode} before it was ready`);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
         (response) => response.status === 200,
         () => false,
