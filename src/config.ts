@@ -124,6 +124,23 @@ const EnvSchema = z.object({
       .optional(),
   ),
   DISCORD_API_URL: httpUrl('https://discord.com/api'),
+  DISCORD_SHARDS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^(auto|\d+(\s*,\s*\d+)*)$/, "must be 'auto' or shard ids such as 0,1")
+      .transform((text): 'auto' | number[] =>
+        text === 'auto' ? 'auto' : [...new Set(text.split(',').map((id) => Number(id.trim())))],
+      )
+      .optional(),
+  ),
+  DISCORD_SHARD_COUNT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of shards from 1')
+      .transform(Number)
+      .pipe(z.number().int().min(1, 'must be a whole number of shards from 1'))
+      .optional(),
+  ),
 
   LLM_BASE_URL: httpUrl('http://127.0.0.1:11434/v1'),
   LLM_MODEL: optionalText,
@@ -155,7 +172,9 @@ function usedOnly(env: Record<string, string | undefined>): Record<string, strin
   const unused = new Set<string>();
   if (!set('SLACK_BOT_TOKEN')) for (const name of ['SLACK_MODE', 'SLACK_API_URL', 'PORT']) unused.add(name);
   else if ((env.SLACK_MODE?.trim() || 'socket') !== 'http') unused.add('PORT');
-  if (!set('DISCORD_TOKEN')) for (const name of ['DISCORD_API_URL', 'DISCORD_GUILD_ID']) unused.add(name);
+  if (!set('DISCORD_TOKEN'))
+    for (const name of ['DISCORD_API_URL', 'DISCORD_GUILD_ID', 'DISCORD_SHARDS', 'DISCORD_SHARD_COUNT'])
+      unused.add(name);
   if (!set('LLM_BASE_URL')) unused.add('LLM_TIMEOUT');
   if (set('DATABASE_URL')) unused.add('DATABASE_PATH');
   return Object.fromEntries(Object.entries(env).filter(([name]) => !unused.has(name)));
@@ -184,6 +203,22 @@ function missingCompanions(env: Record<string, string | undefined>): string[] {
     need('DISCORD_APPLICATION_ID', 'Discord needs the application id beside the token');
   else if (set('DISCORD_APPLICATION_ID'))
     need('DISCORD_TOKEN', 'the Discord application id is set, so Discord needs the bot token too');
+  if (set('DISCORD_TOKEN') && set('DISCORD_SHARDS')) {
+    const shards = env.DISCORD_SHARDS?.trim() ?? '';
+    const count = Number(env.DISCORD_SHARD_COUNT?.trim());
+    if (shards === 'auto' && set('DISCORD_SHARD_COUNT'))
+      problems.push(
+        '  DISCORD_SHARD_COUNT: set with DISCORD_SHARDS=auto, which takes the count from Discord: unset one of them',
+      );
+    else if (/^\d/.test(shards)) {
+      need('DISCORD_SHARD_COUNT', 'DISCORD_SHARDS names shard ids, so say how many shards all instances run');
+      const beyond = shards.split(',').filter((id) => Number.isInteger(count) && Number(id) >= count);
+      if (beyond.length > 0)
+        problems.push(
+          `  DISCORD_SHARDS: shard ${beyond.map((id) => id.trim()).join(', ')} is not below DISCORD_SHARD_COUNT=${count}: ids run from 0 to ${count - 1}`,
+        );
+    }
+  }
   if (set('LLM_BASE_URL')) need('LLM_MODEL', 'the language model endpoint is set, so say which model to ask');
   else if (set('LLM_MODEL') || set('LLM_API_KEY'))
     need('LLM_BASE_URL', 'the model settings need the endpoint too');
@@ -338,6 +373,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             applicationId: e.DISCORD_APPLICATION_ID,
             ...(e.DISCORD_GUILD_ID ? { guildId: e.DISCORD_GUILD_ID } : {}),
             ...(e.DISCORD_API_URL ? { apiUrl: e.DISCORD_API_URL } : {}),
+            ...(e.DISCORD_SHARDS ? { shards: e.DISCORD_SHARDS } : {}),
+            ...(e.DISCORD_SHARD_COUNT ? { shardCount: e.DISCORD_SHARD_COUNT } : {}),
           },
         }
       : {}),

@@ -1,5 +1,5 @@
 import type { Adapter } from './core/bot-api.js';
-import type { PostedMessage } from './core/delivery.js';
+import type { DigestMark, PostedMessage } from './core/delivery.js';
 import { DigestComposer, type DigestWindow, digestWindowStart } from './core/digests/compose.js';
 import { localDate } from './core/digests/local-time.js';
 import type { Logger } from './core/logger.js';
@@ -145,7 +145,13 @@ export class DigestDelivery {
     return this.posters.has(platform);
   }
 
-  /** Stops retrying: runs waiting to retry hand their claim back for another instance or start-up. */
+  /** Posts under way (between an attempt's start and its answer): a stop must not hand these back. */
+  posting = 0;
+
+  /**
+   * Stops posting: runs not yet posting, or waiting to retry, hand their claim back for another
+   * instance or the next start; posts under way go on.
+   */
   stop(): void {
     this.stopping = true;
     for (const wake of this.wakers) wake();
@@ -211,8 +217,8 @@ export class DigestDelivery {
     const since = await digestWindowStart(store, subscription, end);
     const until = since > end.toISOString() ? now.toISOString() : end.toISOString();
     const window: DigestWindow = { since, until, ...(late ? { lateFor: due.toISOString() } : {}) };
-    const reply = await this.composing.run(() => this.composer.compose(subscription, window));
-    if (!reply) {
+    const composed = await this.composing.run(() => this.composer.compose(subscription, window));
+    if (!composed) {
       const outcome = {
         status: 'skipped' as const,
         finishedAt: now.toISOString(),
@@ -223,18 +229,40 @@ export class DigestDelivery {
       logger.info('digest skipped: quiet and nothing new', log);
       return 'quiet';
     }
-    const posted = await this.postWithRetries(subscription, key, () =>
-      poster.postToChannel(subscription.channelId, reply),
-    );
+    const runId = `${key.subscriptionId}/${key.periodKey}`;
+    const posted = await this.postWithRetries(subscription, key, (attempt) => {
+      // Any attempt before this one may have reached the platform before its instance died.
+      const mark: DigestMark = { runId, due, lookFirst: attempt > 1 };
+      return poster.postToChannel(subscription.channelId, composed.reply, mark);
+    });
     if (typeof posted === 'string') return posted;
+    // What the channel was shown, so its next digest repeats only what is new (issue 16). A failure
+    // here costs a repeat in the next digest, never this post: it is logged, not retried.
+    await store
+      .recordStoryViews(
+        subscription.platform,
+        subscription.channelId,
+        composed.versions,
+        clock().toISOString(),
+      )
+      .catch((error: unknown) =>
+        logger.warn('could not record the stories a digest showed', { ...log, error }),
+      );
     const finished = await store.finishDigestRun(key, owner, {
       status: 'posted',
       finishedAt: clock().toISOString(),
       windowEnd: until,
       messageRef: posted.threadId,
     });
-    // Only if this instance stalled past its lease; the other owner may then post it again.
+    // Only if this instance stalled past its lease; the other owner looks on the platform first.
     if (!finished) logger.warn('digest posted after its claim was taken over', log);
+    if (posted.alreadyPosted) {
+      logger.info('digest found already posted by an earlier attempt: recorded, not posted again', {
+        ...log,
+        threadId: posted.threadId,
+      });
+      return 'posted';
+    }
     logger.info('digest posted', { ...log, late: Boolean(window.lateFor), threadId: posted.threadId });
     this.options.metrics?.digestPosted(
       subscription.platform,
@@ -246,22 +274,28 @@ export class DigestDelivery {
   private async postWithRetries(
     subscription: Subscription,
     key: DigestRunKey,
-    post: () => Promise<PostedMessage>,
+    post: (attempt: number) => Promise<PostedMessage>,
   ): Promise<PostedMessage | DeliveryOutcome> {
     const { store, logger, clock, instanceId: owner, retry } = this.options;
     const log = { ...key, channelId: subscription.channelId, platform: subscription.platform };
     for (;;) {
+      if (this.stopping) return this.handBack(key);
       const attempt = await store.startDigestAttempt(key, owner, this.leaseFrom(clock()));
       if (attempt === undefined) {
         logger.warn('digest claim lost before posting', log);
         return 'lost';
       }
+      // Checked again after the await: once `posting` counts this post, a stop leaves its claim alone.
+      if (this.stopping) return this.handBack(key);
       let error: unknown;
       if (attempt <= retry.attempts) {
+        this.posting += 1;
         try {
-          return await this.renewingLease(key, post);
+          return await this.renewingLease(key, () => post(attempt));
         } catch (caught) {
           error = caught;
+        } finally {
+          this.posting -= 1;
         }
       }
       if (attempt >= retry.attempts) {
@@ -278,12 +312,17 @@ export class DigestDelivery {
       const delayMs = Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** (attempt - 1));
       logger.warn('digest post failed; retrying', { ...log, attempt, delayMs, error });
       await this.sleep(delayMs);
-      if (this.stopping) {
-        // Hand the claim back at once rather than make the next instance wait out the lease.
-        await store.extendDigestLease(key, owner, clock().toISOString());
-        return 'stopped';
-      }
     }
+  }
+
+  /** Hands the claim back at once rather than make the next instance wait out the lease. */
+  private async handBack(key: DigestRunKey): Promise<DeliveryOutcome> {
+    await this.options.store.extendDigestLease(
+      key,
+      this.options.instanceId,
+      this.options.clock().toISOString(),
+    );
+    return 'stopped';
   }
 
   /** Runs a post while renewing the claim, so a slow (rate-limited) post is not taken for a dead one. */

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, openSync, writeSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { ConsoleAdapter } from './adapters/console/index.js';
 import { DEFAULT_WIDTH, wrapWords } from './adapters/console/render.js';
@@ -38,9 +36,9 @@ async function main(): Promise<void> {
       ? undefined
       : await startHealthServer({ port: config.healthPort, readiness, registry: metrics.registry, logger });
   // The first ingest runs in the background: the receivers and /healthz come up at once.
-  const instanceId = config.digest.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const core = await startCore({
-    instanceId,
+    instanceId: config.digest.instanceId,
+    adoptInstance: true,
     feedContact: config.feedContact,
     feedFailureReportMs: config.feedFailureReportMs,
     briefingsDir: config.briefingsDir,
@@ -124,7 +122,7 @@ async function main(): Promise<void> {
     posters: adapters,
     logger,
     metrics,
-    instanceId,
+    instanceId: core.instanceId,
     graceMs: config.digest.graceMs,
   });
   core.subscriptionEvents.listen(scheduler);

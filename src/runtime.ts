@@ -17,6 +17,7 @@ import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
+import { adoptInstanceId, type InstanceIdentity } from './instance.js';
 import { Sources } from './sources/directory.js';
 import { FeedPoller } from './sources/feeds/poller.js';
 import { feedUserAgent } from './sources/feeds/user-agent.js';
@@ -25,6 +26,8 @@ import { type FeedSourceSpec, parseSourcesFile } from './sources/sources-file.js
 
 /** The core while its first ingest may still run: what a long-running entry point starts with. */
 export interface StartingCore {
+  /** Names this process in shared claims (digests, deliveries, feeds). */
+  instanceId: string;
   store: Store;
   catalogue: TopicCatalogue;
   folder: BriefingsFolder;
@@ -56,7 +59,12 @@ export interface CoreOptions {
   databaseUrl?: string | undefined;
   logger: Logger;
   /** Names this process in shared claims (digests, deliveries, feeds); two instances must differ. */
-  instanceId?: string;
+  instanceId?: string | undefined;
+  /**
+   * Without `instanceId`, take an id stored in the database for this host whose holder is gone (a
+   * long-running bot: after a crash it is the same instance again); else a fresh id for this process.
+   */
+  adoptInstance?: boolean;
   /** Ingest, commands and answers are counted here when given. */
   metrics?: Metrics | undefined;
   clock?: () => Date;
@@ -119,12 +127,20 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     ? await PostgresStore.open(options.databaseUrl)
     : new SqliteStore(options.databasePath);
   let feedSpecs: FeedSourceSpec[];
+  let identity: InstanceIdentity;
   try {
     feedSpecs = await readFeeds(options.briefingsDir);
+    identity = options.adoptInstance
+      ? await adoptInstanceId(store, options.logger, { configured: options.instanceId })
+      : {
+          id: options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+          release: async () => {},
+        };
   } catch (error) {
     await store.close();
     throw error;
   }
+  const instanceId = identity.id;
   const pool = new IngestPool(options.ingestWorkers ?? 0, options.logger, limits.maxSentences);
   const sourceIngest = new SourceIngest(store, catalogue, clock, pool.build);
   const folder = new BriefingsFolder(options.briefingsDir, store, sourceIngest, options.logger, {
@@ -144,7 +160,7 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     ingest: sourceIngest,
     feeds: feedSpecs,
     logger: options.logger,
-    instanceId: options.instanceId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    instanceId,
     userAgent: feedUserAgent(options.feedContact),
     clock,
     metrics: options.metrics,
@@ -165,12 +181,13 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     clock,
     subscriptionChanges: subscriptionEvents,
     sources: new Sources(folder, feeds, store),
-    ...(options.instanceId ? { instanceId: options.instanceId } : {}),
+    instanceId,
     ...(options.subscriptionAdmins ? { subscriptionAdmins: options.subscriptionAdmins } : {}),
     ...(options.chat ? { chat: options.chat } : {}),
   });
   let closed: Promise<void> | undefined;
   return {
+    instanceId,
     store,
     catalogue,
     folder,
@@ -187,6 +204,9 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
         await pool.close();
         await feeds.stop();
         await folder.stop();
+        await identity.release().catch((error: unknown) => {
+          options.logger.warn('could not free the instance id', { instanceId, error });
+        });
         await store.close();
       })();
       return closed;

@@ -54,6 +54,12 @@ export interface SchedulerOptions {
   retry?: Partial<RetryPolicy>;
   /** Digests composed at once when many are due together (default 4); each is posted once composed. */
   composeConcurrency?: number;
+  /**
+   * How long `stop` waits for posts under way (default 10 s) before it gives up on them, so a stop
+   * never waits out a platform client's own retries. Their claims stay: this instance's next start,
+   * or another instance after the lease, looks on the platform before posting again.
+   */
+  stopWaitMs?: number;
 }
 
 /** Every minute: take over claims of dead instances, and pick up subscriptions other instances changed. */
@@ -102,14 +108,31 @@ export class Scheduler implements SubscriptionChanges {
     this.inBackground(() => this.catchUp(subscriptions));
   }
 
-  /** Ends every job; runs under way finish, and those waiting to retry hand their claim back. */
+  /**
+   * Ends every job. Runs not yet posting, and those waiting to retry, hand their claim back; posts
+   * under way get `stopWaitMs` to finish. With none left posting, every claim of this instance is
+   * released, so another instance takes them over at its next sweep instead of after the lease.
+   */
   async stop(): Promise<void> {
     this.started = false;
     this.sweepJob?.stop();
     for (const { job } of this.jobs.values()) job.stop();
     this.jobs.clear();
     this.delivery.stop();
-    await this.idle();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.stopWaitMs ?? 10_000);
+    });
+    const settled = await Promise.race([this.idle().then(() => true), waited]);
+    clearTimeout(timer);
+    const { store, logger, instanceId } = this.options;
+    if (!settled)
+      logger.warn('stopping without waiting for digest posts still under way', {
+        posting: this.delivery.posting,
+      });
+    if (this.delivery.posting > 0) return;
+    const released = await store.releaseDigestClaims(instanceId, this.clock().toISOString());
+    if (released > 0) logger.info('digest claims released for other instances', { released, instanceId });
   }
 
   /** Settles once no delivery is under way (tests and shutdown wait on it). */
@@ -212,10 +235,13 @@ export class Scheduler implements SubscriptionChanges {
     }
   }
 
-  /** Claims whose owner died mid-delivery: delivered now if still within grace, else skipped. */
+  /**
+   * Claims whose owner died mid-delivery, and this instance's own from before a restart: delivered
+   * now if still within grace (looked for on the platform first), else skipped.
+   */
   private async takeOverExpiredClaims(): Promise<void> {
-    const { store } = this.options;
-    const expired = await store.listExpiredDigestClaims(this.clock().toISOString());
+    const { store, instanceId } = this.options;
+    const expired = await store.listExpiredDigestClaims(this.clock().toISOString(), instanceId);
     const runs: Promise<DeliveryOutcome>[] = [];
     for (const run of expired) {
       const subscription = await store.getSubscription(run.subscriptionId);

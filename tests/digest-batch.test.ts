@@ -1,9 +1,10 @@
 /** Many digests due at once: compositions bounded, and shared among subscriptions with the same window. */
 import { describe, expect, it } from 'vitest';
-import { DigestComposer } from '../src/core/digests/compose.js';
+import { DigestComposer, type DigestDeps } from '../src/core/digests/compose.js';
 import type { Item } from '../src/core/model.js';
-import type { ItemHit, ItemStore, StoredItem } from '../src/core/store/store.js';
+import type { ItemHit, StoredItem } from '../src/core/store/store.js';
 import type { Subscription } from '../src/core/store/subscriptions.js';
+import type { StoryVersion } from '../src/core/stories/versions.js';
 import { parseTopicCatalogue } from '../src/core/topics.js';
 import { Limiter } from '../src/digest-delivery.js';
 
@@ -44,7 +45,14 @@ function countingStore(items: StoredItem[]) {
       if (ids.length > 0) calls.getItems += 1;
       return items.filter((item) => ids.includes(item.id));
     },
-  } as unknown as ItemStore;
+    // No story clustered and no channel shown one: each item is a story of its own, new everywhere.
+    async storyMembers(): Promise<Map<string, StoredItem[]>> {
+      return new Map();
+    },
+    async storyViews(): Promise<Map<string, StoryVersion>> {
+      return new Map();
+    },
+  } as unknown as DigestDeps['store'];
   return { store, calls };
 }
 
@@ -98,10 +106,13 @@ describe('DigestComposer', () => {
 
   it('reads the store once per digest, without re-reading the rows by id', async () => {
     const { store, calls } = countingStore(items);
-    const reply = await new DigestComposer({ store, catalogue }).compose(subscription('1', ['gaza']), window);
+    const composed = await new DigestComposer({ store, catalogue }).compose(
+      subscription('1', ['gaza']),
+      window,
+    );
     expect(calls).toEqual({ findItems: 1, getItems: 0 });
     // The upper bound still holds: the item ingested at `until` waits for the next digest.
-    expect(reply?.sections.map((s) => s.itemId)).toEqual(['doc:a']);
+    expect(composed?.reply.sections.map((s) => s.itemId)).toEqual(['doc:a']);
   });
 
   it('composes once for subscriptions with the same topics and window, and again for others', async () => {

@@ -106,12 +106,13 @@ describe('composing a digest', () => {
     await store.close();
     expect(reply?.kind).toBe('digest');
     expect(reply?.title).toBe('Daily digest: Gaza, Humanitarian aid');
-    expect(reply?.intro).toBe('4 new items since Fri 26 Mar, 08:00 (Europe/London)');
+    expect(reply?.intro).toBe('4 new stories since Fri 26 Mar, 08:00 (Europe/London)');
+    // A document's first item is headed by the document's own title, later ones by their headline.
     expect(reply?.sections.map((s) => s.heading)).toEqual([
       'Gaza · Headline talks',
       'Gaza · Headline raid',
-      'Humanitarian aid · Headline famine',
-      'Humanitarian aid · Headline trucks',
+      'Humanitarian aid · tuesday.md',
+      'Humanitarian aid · monday.md',
     ]);
     expect(reply?.sections[0]?.source).toMatchObject({ name: 'Wire', date: '2027-03-27' });
     expect(reply?.thread).toEqual({ itemIds: reply?.sections.map((s) => s.itemId) });
@@ -131,7 +132,7 @@ describe('composing a digest', () => {
       until: UNTIL,
     });
     await store.close();
-    expect(reply?.sections.map((s) => s.heading)).toEqual(['Headline raid']);
+    expect(reply?.sections.map((s) => s.heading)).toEqual(['d.md']);
     expect(reply?.thread).toEqual({ topic: 'rafah', itemIds: ['d.md:raid'] });
   });
 
@@ -148,7 +149,7 @@ describe('composing a digest', () => {
     expect(reply?.sections).toHaveLength(DIGEST_SIZE);
     expect(reply?.sections.filter((s) => s.heading.startsWith('Rafah'))).toHaveLength(3);
     expect(reply?.more?.count).toBe(5);
-    expect(reply?.intro).toContain('15 new items');
+    expect(reply?.intro).toContain('15 new stories');
   });
 
   it('nothing new is one line naming the topics and since when; quiet says nothing at all', async () => {

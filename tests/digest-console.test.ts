@@ -32,7 +32,7 @@ describe('digests in the local console', () => {
     await advanceTo('2027-03-27T08:00:01Z');
     await scheduler.idle();
     expect(output()).toContain('Daily digest: Gaza, Humanitarian aid');
-    expect(output()).toContain('3 new items since Fri 26 Mar, 08:00 (Europe/London)');
+    expect(output()).toContain('3 new stories since Fri 26 Mar, 08:00 (Europe/London)');
     expect(output().match(/Daily digest/g)).toHaveLength(1);
 
     input.write('how many civilians are in Rafah?\n');
@@ -59,7 +59,7 @@ describe('npm run digest -- --channel <id> --dry-run', () => {
     expect(preview.code).toBe(0);
     expect(preview.stdout).toContain('# slack C1: Gaza, Humanitarian aid at 08:00 (Europe/London)');
     expect(preview.stdout).toContain('Daily digest: Gaza, Humanitarian aid');
-    expect(preview.stdout).toContain('3 new items since');
+    expect(preview.stdout).toContain('3 new stories since');
     const [subscription] = await core.store.listSubscriptions({ platform: 'slack', channelId: 'C1' });
     expect(await core.store.lastDigestWindowEnd(subscription!.id)).toBeUndefined();
 

@@ -173,7 +173,7 @@ describe('the digest scheduler', () => {
     await advanceTo('2027-03-27T08:07:30Z');
     await scheduler.idle();
     expect(slack.posts.map((post) => post.at)).toEqual(['2027-03-27T08:07:00.000Z']);
-    expect(slack.posts[0]?.reply.intro).toMatch(/^Late \(was due Sat 27 Mar, 08:00\)\. 3 new items/);
+    expect(slack.posts[0]?.reply.intro).toMatch(/^Late \(was due Sat 27 Mar, 08:00\)\. 3 new stories/);
     expect(await core.store.getDigestRun(key)).toMatchObject({ status: 'posted', owner: 'instance-a' });
     await advanceTo('2027-03-27T09:00:00Z');
     expect(slack.posts).toHaveLength(1);
@@ -258,7 +258,7 @@ describe('catch-up at start-up', () => {
     await scheduler.idle();
     expect(slack.posts.map((post) => post.at)).toEqual(['2027-03-27T10:00:00.000Z']);
     expect(slack.posts[0]?.reply.intro).toMatch(
-      /^Late \(was due Sat 27 Mar, 08:00\)\. 3 new items since Fri 26 Mar, 10:00/,
+      /^Late \(was due Sat 27 Mar, 08:00\)\. 3 new stories since Fri 26 Mar, 10:00/,
     );
     // A second start the same day finds it done.
     const again = startScheduler(core, [slack], { instanceId: 'instance-b' });

@@ -104,6 +104,43 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
       expect(await store.extendDigestLease(key, 'B', '2027-03-27T08:13:00.000Z')).toBe(true);
     });
 
+    it('an instance takes back its own claim at once, lists it, and a graceful stop releases the rest', async () => {
+      const { store } = await open();
+      await store.saveSubscription(subscription());
+      await store.claimDigestRun(claim('A'));
+      expect(await store.startDigestAttempt(key, 'A', LEASE)).toBe(1);
+      // The same id after a restart: no wait for the lease, attempts kept for the check on the platform.
+      expect((await store.listExpiredDigestClaims(T0, 'A')).map((run) => run.owner)).toEqual(['A']);
+      expect(await store.listExpiredDigestClaims(T0, 'B')).toEqual([]);
+      expect(await store.reclaimDigestRun(claim('B', T0))).toBeUndefined();
+      expect(await store.reclaimDigestRun(claim('A', T0))).toMatchObject({ owner: 'A', attempts: 1 });
+      expect(await store.releaseDigestClaims('B', T0)).toBe(0);
+      expect(await store.releaseDigestClaims('A', T0)).toBe(1);
+      expect(await store.reclaimDigestRun(claim('B', T0))).toMatchObject({ owner: 'B', attempts: 1 });
+    });
+
+    it('hands out instance ids per host, adopted again only from the holder it names', async () => {
+      const { store, another } = await open();
+      const other = await another();
+      const first = { id: 'h1-a', host: 'h1', pid: 10, startedAt: T0 };
+      expect(await store.takeInstance(first, undefined)).toBe(true);
+      expect(await store.takeInstance({ ...first, pid: 11 }, undefined)).toBe(false);
+      expect(await store.listInstances('h1')).toEqual([first]);
+      expect(await store.listInstances('h2')).toEqual([]);
+      // Two starters adopt the same dead holder at once: one wins.
+      const next = (pid: number) => ({ ...first, pid, startedAt: LEASE });
+      const won = await Promise.all([
+        store.takeInstance(next(20), first),
+        other.takeInstance(next(21), first),
+      ]);
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const [holder] = await store.listInstances('h1');
+      await store.releaseInstance(first, AFTER_LEASE);
+      expect((await store.listInstances('h1'))[0]?.stoppedAt).toBeUndefined();
+      await store.releaseInstance(holder!, AFTER_LEASE);
+      expect(await store.listInstances('h1')).toEqual([{ ...holder, stoppedAt: AFTER_LEASE }]);
+    });
+
     it('lists expired claims, and never re-claims a finished run', async () => {
       const { store } = await open();
       await store.saveSubscription(subscription());

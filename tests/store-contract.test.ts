@@ -11,6 +11,7 @@ import { POSTGRES_MIGRATIONS } from '../src/core/store/postgres-migrations.js';
 import type { Store } from '../src/core/store/store.js';
 import type { Subscription } from '../src/core/store/subscriptions.js';
 import { clusterItems } from '../src/core/stories/ingest.js';
+import type { StoryVersion } from '../src/core/stories/versions.js';
 import { parseTopicCatalogue } from '../src/core/topics.js';
 import { openCore } from '../src/runtime.js';
 import { briefingsFolder, REPO_BRIEFINGS, SEED_FILE, scratchDir } from './support/core.js';
@@ -940,6 +941,48 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         const second = await another();
         const joined = await cluster(second, outletReport('b.md', 'AP', '2024-05-06', SAME_NEWS));
         expect(joined?.storyId).toBe(first?.storyId);
+      });
+    });
+
+    describe('story versions each channel was shown', () => {
+      const version = (storyId: string, sentences: string[], outlets = ['Reuters']): StoryVersion => ({
+        storyId,
+        outlets,
+        sentences,
+        figures: [
+          {
+            thing: 'peopl',
+            value: 43,
+            text: '43 people',
+            outlet: 'Reuters',
+            published: '2024-05-06',
+            sentence: sentences[0] ?? '',
+          },
+        ],
+      });
+
+      it('a channel gets back the version it was last shown of each story, another channel none', async () => {
+        const store = await open();
+        const first = version('s1', ['Strikes killed 43 people.']);
+        await store.recordStoryViews('slack', 'C1', [first, version('s2', ['Aid arrived.'])], T0);
+        const later = version('s1', ['Strikes killed 43 people.', 'The toll rose to 45.'], ['AP', 'Reuters']);
+        await store.recordStoryViews('slack', 'C1', [later], T1);
+        const seen = await store.storyViews('slack', 'C1', ['s1', 's2', 's3']);
+        expect(seen.get('s1')).toEqual(later);
+        expect(seen.get('s2')?.sentences).toEqual(['Aid arrived.']);
+        expect(seen.has('s3')).toBe(false);
+        expect((await store.storyViews('slack', 'C2', ['s1'])).size).toBe(0);
+        expect((await store.storyViews('discord', 'C1', ['s1'])).size).toBe(0);
+      });
+
+      it('channels shown the same version share it, and another instance reads what one recorded', async () => {
+        const { store, another } = await factory.create();
+        const shared = version('s1', ['Strikes killed 43 people.']);
+        await store.recordStoryViews('slack', 'C1', [shared], T0);
+        const second = await another();
+        await second.recordStoryViews('discord', 'D1', [shared], T1);
+        expect((await second.storyViews('slack', 'C1', ['s1'])).get('s1')).toEqual(shared);
+        expect((await store.storyViews('discord', 'D1', ['s1'])).get('s1')).toEqual(shared);
       });
     });
 

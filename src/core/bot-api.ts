@@ -1,6 +1,6 @@
 import type { Reply } from '../reply.js';
 import type { Command } from './commands/command.js';
-import type { PostedMessage } from './delivery.js';
+import type { DigestMark, PostedMessage } from './delivery.js';
 import type { Platform } from './model.js';
 import type { CommandRequest, MessageRequest } from './requests.js';
 import type { ThreadKey } from './store/store.js';
@@ -28,6 +28,9 @@ export interface Adapter {
   readonly platform: Platform;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Posts a reply (a digest) to a channel through the core's `postReply`: thread opened and remembered. */
-  postToChannel(channelId: string, reply: Reply): Promise<PostedMessage>;
+  /**
+   * Posts a reply (a digest) to a channel through the core's `postReply`: thread opened and remembered.
+   * With `mark`, the message names the digest run, and is looked for first when `mark.lookFirst`.
+   */
+  postToChannel(channelId: string, reply: Reply, mark?: DigestMark): Promise<PostedMessage>;
 }

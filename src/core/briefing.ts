@@ -17,19 +17,8 @@ export interface BriefingDeps {
   catalogue: TopicCatalogue;
 }
 
-function sourceOf(item: Item): ReplySource {
+export function sourceOf(item: Item): ReplySource {
   return { name: item.source, date: item.published, ...(item.url ? { url: item.url } : {}) };
-}
-
-/** One item on its own, as digests show it. */
-export function itemSection(item: Item): ReplySection {
-  return {
-    heading: item.headline,
-    text: item.summary,
-    bullets: item.keyPoints,
-    source: sourceOf(item),
-    itemId: item.id,
-  };
 }
 
 function quoted(sentence: CardSentence): string {

@@ -29,6 +29,27 @@ export interface PostedMessage {
   channelId: string;
   /** The thread under the message, or the one it was posted in. */
   threadId: string;
+  /** Found on the platform, posted by an earlier attempt: nothing was sent this time. */
+  alreadyPosted?: true;
+}
+
+/**
+ * Names a digest run in the message that carries it (Slack message metadata, a Discord nonce and
+ * footer reference), so an attempt after a crash can see the digest is already out.
+ */
+export interface DigestMark {
+  /** Stable across instances and restarts: subscription and period. */
+  runId: string;
+  /** When the run was due: no copy of it is older. */
+  due: Date;
+  /** An earlier attempt may have reached the platform: look for the message before posting. */
+  lookFirst: boolean;
+}
+
+/** A marked message found on the platform, and whether its follow-up thread exists already. */
+export interface FoundMessage {
+  posted: PostedMessage;
+  threadOpen: boolean;
 }
 
 /**
@@ -53,8 +74,13 @@ export interface Delivery {
   readonly syntax: CommandSyntax;
   /** Where people ask follow-ups: in a thread under the message, or on the next line (the console). */
   readonly followUps: 'thread' | 'next-line';
-  /** Posts a reply everyone in `place` sees (inside `place.threadId` when set). */
-  post(place: Place, reply: Reply): Promise<PostedMessage>;
+  /** Posts a reply everyone in `place` sees (inside `place.threadId` when set), marked as `mark`'s digest. */
+  post(place: Place, reply: Reply, mark?: DigestMark): Promise<PostedMessage>;
+  /**
+   * The message carrying `mark`'s digest in `place`, posted since it was due, if any. Throws when the
+   * platform cannot say: then nothing is posted, since the digest may be out already.
+   */
+  findMarked?(place: Place, mark: DigestMark): Promise<FoundMessage | undefined>;
   /** Opens the follow-up thread under a posted message; where every message has one already, nothing. */
   openThread(message: PostedMessage, name: string): Promise<void>;
 }
@@ -113,12 +139,35 @@ export async function postReply(
   place: Place,
   reply: Reply,
   logger: Logger,
+  mark?: DigestMark,
 ): Promise<PostedMessage> {
   const filled = withHints(reply, delivery.syntax);
-  if (!filled.thread) return delivery.post(place, filled);
   const inThread = place.threadId !== undefined;
+  if (mark?.lookFirst && delivery.findMarked) {
+    const found = await delivery.findMarked(place, mark);
+    if (found) {
+      // Out already, but the attempt that posted it may have died before it remembered the thread.
+      if (filled.thread)
+        await followThread(memory, delivery, found.posted, filled, !found.threadOpen, logger);
+      return { ...found.posted, alreadyPosted: true };
+    }
+  }
+  if (!filled.thread) return delivery.post(place, filled, mark);
   const prompt = inThread ? SAME_THREAD : delivery.followUps === 'thread' ? NEW_THREAD : NEXT_LINE;
-  const posted = await delivery.post(place, withFooter(filled, prompt));
+  const posted = await delivery.post(place, withFooter(filled, prompt), mark);
+  await followThread(memory, delivery, posted, filled, !inThread && !posted.alreadyPosted, logger);
+  return posted;
+}
+
+/** Remembers what a posted message showed under its thread, then opens the thread when asked. */
+async function followThread(
+  memory: ThreadMemory,
+  delivery: Delivery,
+  posted: PostedMessage,
+  filled: Reply,
+  open: boolean,
+  logger: Logger,
+): Promise<void> {
   const key: ThreadKey = {
     platform: posted.platform,
     channelId: posted.channelId,
@@ -130,12 +179,11 @@ export async function postReply(
     // The message is out; failing now would only invite a second copy. Its follow-ups go unanswered.
     logger.error('could not remember a thread', { threadId: key.threadId, error });
   }
-  if (!inThread) {
+  if (open) {
     await delivery.openThread(posted, threadName(filled)).catch((error: unknown) => {
       logger.warn('could not open a thread on a posted message', { threadId: key.threadId, error });
     });
   }
-  return posted;
 }
 
 /** Sends the apology on the request's own path; if even that fails, the log is all that is left. */

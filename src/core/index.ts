@@ -10,6 +10,8 @@ export {
   answerCommand,
   answerMessage,
   type Delivery,
+  type DigestMark,
+  type FoundMessage,
   NotPosted,
   type Place,
   type PostedMessage,

@@ -9,6 +9,7 @@ import {
   MessageFlags,
   Partials,
   Routes,
+  SnowflakeUtil,
   ThreadAutoArchiveDuration,
 } from 'discord.js';
 import { DISCORD_API_URL, type DiscordConfig, type DiscordMessagePayload } from './types.js';
@@ -39,6 +40,10 @@ export function createClient(config: DiscordConfig, rest: ClientOptions['rest'] 
     // Applies to every message discord.js sends; payloads set it too. Nothing from a document can ping.
     allowedMentions: { parse: [], repliedUser: false },
     rest: { ...rest, api: config.apiUrl ?? DISCORD_API_URL },
+    // Each shard receives only its own guilds' events; interactions and thread messages are handled by
+    // the shard that receives them, and REST posts (digests) need no shard.
+    ...(config.shards ? { shards: config.shards } : {}),
+    ...(config.shardCount ? { shardCount: config.shardCount } : {}),
   });
 }
 
@@ -150,15 +155,64 @@ export async function threadOf(client: Client, message: Message): Promise<Thread
   return raw.parent_id ? { id: channel.id, parentId: raw.parent_id } : undefined;
 }
 
-/** Posts a message to a channel (or thread) by id; throws when it cannot be sent there. */
+/**
+ * Posts a message to a channel (or thread) by id; throws when it cannot be sent there. With a nonce,
+ * Discord enforces it: a second post with the same nonce within a few minutes returns the first
+ * message instead of making another.
+ */
 export async function postMessage(
   client: Client,
   channelId: string,
   payload: DiscordMessagePayload,
+  nonce?: string,
 ): Promise<Message> {
   const channel = client.channels.cache.get(channelId) ?? (await client.channels.fetch(channelId));
   if (!channel?.isSendable()) throw new Error(`Discord channel ${channelId} is not one the bot can post in`);
-  return channel.send(toMessageOptions(payload));
+  return channel.send({ ...toMessageOptions(payload), ...(nonce ? { nonce, enforceNonce: true } : {}) });
+}
+
+/** Pages of 100 messages read before giving up on telling whether a digest is out. */
+const HISTORY_PAGES = 10;
+/** Our clock and Discord's may differ: messages are read from this long before the due time. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+interface RawMessage {
+  id: string;
+  author?: { id: string };
+  flags?: number;
+  thread?: unknown;
+  embeds?: { footer?: { text?: string } }[];
+}
+
+/**
+ * The bot's message in `channelId` posted since `since` whose embed footer carries `reference`, if
+ * any, and whether a thread was started on it. Discord keeps no nonce with a message, so the footer
+ * is what a later reader can find. Throws when Discord cannot say (an error, or more messages than it
+ * reads): then the caller must not post, since the digest may be out already.
+ */
+export async function findReferencedMessage(
+  client: Client,
+  channelId: string,
+  reference: string,
+  since: Date,
+): Promise<{ id: string; threadOpen: boolean } | undefined> {
+  const botId = client.user?.id;
+  let after = SnowflakeUtil.generate({ timestamp: since.getTime() - CLOCK_SKEW_MS }).toString();
+  for (let page = 0; page < HISTORY_PAGES; page += 1) {
+    const messages = (await client.rest.get(Routes.channelMessages(channelId), {
+      query: new URLSearchParams({ after, limit: '100' }),
+    })) as RawMessage[];
+    const hit = messages.find(
+      (m) => m.author?.id === botId && m.embeds?.some((e) => e.footer?.text?.includes(reference)),
+    );
+    // HAS_THREAD (1 << 5)
+    if (hit) return { id: hit.id, threadOpen: Boolean(hit.thread) || ((hit.flags ?? 0) & 32) !== 0 };
+    if (messages.length < 100) return undefined;
+    after = messages.reduce((max, m) => (BigInt(m.id) > BigInt(max) ? m.id : max), after);
+  }
+  throw new Error(
+    `Discord: more than ${HISTORY_PAGES * 100} messages in ${channelId} since ${since.toISOString()}; cannot tell whether ${reference} is out`,
+  );
 }
 
 /** Opaque, platform-prefixed thread id: `discord:<guild>:<channel>:<thread>` ("@me" for no guild). */

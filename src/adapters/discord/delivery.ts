@@ -2,10 +2,24 @@
  * The core's delivery port for Discord: render as embeds, send as the interaction's reply (edit,
  * follow-up) or as a channel message, open threads. Which, and whether a thread follows, is the core's call.
  */
+import { createHash } from 'node:crypto';
 import type { ChatInputCommandInteraction, Client } from 'discord.js';
-import type { Delivery, Place, PostedMessage, RequestDelivery } from '../../core/index.js';
+import type {
+  Delivery,
+  DigestMark,
+  FoundMessage,
+  Place,
+  PostedMessage,
+  RequestDelivery,
+} from '../../core/index.js';
 import type { CommandSyntax, Reply } from '../../reply.js';
-import { type InteractionResponder, openThread, postMessage, threadIdOf } from './client.js';
+import {
+  findReferencedMessage,
+  type InteractionResponder,
+  openThread,
+  postMessage,
+  threadIdOf,
+} from './client.js';
 import { renderReply, threadName } from './render.js';
 
 /** `discord:<guild>:<channel>:<thread>` -> its parts. */
@@ -14,6 +28,18 @@ export function parseDiscordThreadId(
 ): { guildId: string; channelId: string; threadId: string } | undefined {
   const match = /^discord:([^:]+):(\d+):(\d+)$/.exec(threadId);
   return match ? { guildId: match[1]!, channelId: match[2]!, threadId: match[3]! } : undefined;
+}
+
+/**
+ * A digest run's reference: its nonce (at most 25 characters), and shown in the footer as `ref ...`,
+ * since Discord keeps no nonce with a message and the footer is what a later check can read.
+ */
+export function digestReference(runId: string): string {
+  return createHash('sha256').update(runId).digest('base64url').slice(0, 12);
+}
+
+function withReference(reply: Reply, ref: string): Reply {
+  return { ...reply, footer: [reply.footer, `ref ${ref}`].filter(Boolean).join(' · ') };
 }
 
 /** Channel messages with the bot token: digests, and answers in threads. */
@@ -26,10 +52,25 @@ export class DiscordDelivery implements Delivery {
     readonly syntax: CommandSyntax,
   ) {}
 
-  async post(place: Place, reply: Reply): Promise<PostedMessage> {
+  async post(place: Place, reply: Reply, mark?: DigestMark): Promise<PostedMessage> {
     const inThread = place.threadId ? parseDiscordThreadId(place.threadId) : undefined;
-    const message = await postMessage(this.client, inThread?.threadId ?? place.channelId, renderReply(reply));
-    return this.posted(place, message.guildId, message.id);
+    const ref = mark ? digestReference(mark.runId) : undefined;
+    const rendered = renderReply(ref ? withReference(reply, ref) : reply);
+    const message = await postMessage(this.client, inThread?.threadId ?? place.channelId, rendered, ref);
+    const posted = this.posted(place, message.guildId, message.id);
+    // A nonce Discord saw before returns the first message: with its thread (whose id is the
+    // message's) it is all done already.
+    const done = message.hasThread || this.client.channels.cache.has(message.id);
+    return ref && done ? { ...posted, alreadyPosted: true } : posted;
+  }
+
+  async findMarked(place: Place, mark: DigestMark): Promise<FoundMessage | undefined> {
+    const ref = digestReference(mark.runId);
+    const found = await findReferencedMessage(this.client, place.channelId, `ref ${ref}`, mark.due);
+    if (!found) return undefined;
+    const channel = this.client.channels.cache.get(place.channelId);
+    const guildId = channel && 'guildId' in channel ? channel.guildId : null;
+    return { posted: this.posted(place, guildId, found.id), threadOpen: found.threadOpen };
   }
 
   protected posted(place: Place, guildId: string | null, messageId: string): PostedMessage {

@@ -1,5 +1,5 @@
 import { type Client, Events } from 'discord.js';
-import { type Adapter, type PostedMessage, postReply } from '../../core/index.js';
+import { type Adapter, type DigestMark, type PostedMessage, postReply } from '../../core/index.js';
 import type { Reply } from '../../reply.js';
 import { createClient } from './client.js';
 import { discordCommandSyntax } from './commands.js';
@@ -77,8 +77,9 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(config.token);
       await ready;
+      const shards = [...client.ws.shards.keys()];
       logger.info(
-        `discord: connected as ${client.user?.tag ?? 'unknown'} in ${client.guilds.cache.size} guild(s)`,
+        `discord: connected as ${client.user?.tag ?? 'unknown'} in ${client.guilds.cache.size} guild(s) on shard ${shards.join(', ')} of ${client.options.shardCount ?? 1}`,
       );
     },
 
@@ -86,8 +87,8 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
       await client.destroy();
     },
 
-    postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
-      return postReply(bot, digests, { platform: 'discord', channelId }, reply, logger);
+    postToChannel(channelId: string, reply: Reply, mark?: DigestMark): Promise<PostedMessage> {
+      return postReply(bot, digests, { platform: 'discord', channelId }, reply, logger, mark);
     },
   };
 }

@@ -16,6 +16,13 @@ export interface DiscordConfig {
   guildId?: string;
   /** REST base without the version, e.g. "https://discord.com/api" or an emulator's "http://127.0.0.1:P/api". */
   apiUrl?: string;
+  /**
+   * The gateway shards this instance runs: 'auto' for every shard Discord recommends, or ids out of
+   * `shardCount` when several instances share the bot. Unset: one shard, or all `shardCount` of them.
+   */
+  shards?: 'auto' | number[];
+  /** How many shards all instances together run. */
+  shardCount?: number;
 }
 
 /** The core's logger: a message and structured fields. */

@@ -15,10 +15,16 @@ import {
   webApi,
 } from '@slack/bolt';
 import type { Metrics } from '../../core/index.js';
-import { type Adapter, type BotApi, type PostedMessage, postReply } from '../../core/index.js';
+import {
+  type Adapter,
+  type BotApi,
+  type DigestMark,
+  type PostedMessage,
+  postReply,
+} from '../../core/index.js';
 import { createLogger } from '../../logging.js';
 import type { Reply } from '../../reply.js';
-import { SlackDelivery, webApiSend } from './delivery.js';
+import { SlackDelivery, webApiFindDigest, webApiSend } from './delivery.js';
 import type { MessageEventPayload, SlashCommandPayload } from './events.js';
 import { SlackHandlers } from './handlers.js';
 import { slackCommandSyntax } from './hints.js';
@@ -249,8 +255,11 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   });
   app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => options.metrics?.rateLimited('slack'));
   const send = webApiSend(digestClient);
-  const digests = new SlackDelivery(syntax, (channel, message, threadTs) =>
-    pacer.run(channel, () => send(channel, message, threadTs)),
+  const digests = new SlackDelivery(
+    syntax,
+    (channel, message, threadTs, metadata) =>
+      pacer.run(channel, () => send(channel, message, threadTs, metadata)),
+    webApiFindDigest(digestClient),
   );
 
   app.command(config.command ?? '/brief', async ({ command, ack, respond, client }) => {
@@ -315,8 +324,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         await app.stop();
       }
     },
-    postToChannel(channelId: string, reply: Reply): Promise<PostedMessage> {
-      return postReply(bot, digests, { platform: 'slack', channelId }, reply, logger);
+    postToChannel(channelId: string, reply: Reply, mark?: DigestMark): Promise<PostedMessage> {
+      return postReply(bot, digests, { platform: 'slack', channelId }, reply, logger, mark);
     },
   };
 }

@@ -7,23 +7,79 @@ import type { SlackMessage } from './types.js';
 
 export type WebClient = webApi.WebClient;
 
+/** The message metadata event type that names a digest run. */
+export const DIGEST_EVENT_TYPE = 'briefbot_digest';
+
+/** Message metadata: invisible in Slack, returned by conversations.history with `include_all_metadata`. */
+export interface SlackMetadata {
+  event_type: string;
+  event_payload: Record<string, string>;
+}
+
+export function digestMetadata(runId: string): SlackMetadata {
+  return { event_type: DIGEST_EVENT_TYPE, event_payload: { run_id: runId } };
+}
+
 /** Posts a message (in a thread when `threadTs` is set) and returns its ts. Throws on failure. */
 export async function postMessage(
   client: WebClient,
   channel: string,
   message: SlackMessage,
   threadTs?: string,
+  metadata?: SlackMetadata,
 ): Promise<string> {
   const result = await client.chat.postMessage({
     channel,
     text: message.text,
     blocks: message.blocks,
     ...(threadTs ? { thread_ts: threadTs } : {}),
+    ...(metadata ? { metadata } : {}),
     unfurl_links: false,
     unfurl_media: false,
   });
   if (!result.ts) throw new Error('chat.postMessage answered without a message ts');
   return result.ts;
+}
+
+/** Pages of channel history read before giving up on telling whether a digest is out. */
+const HISTORY_PAGES = 10;
+const HISTORY_PAGE_SIZE = 200;
+/** Our clock and Slack's may differ: history is read from this long before the due time. */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * The ts of the message in `channel` whose metadata names digest `runId`, posted since `since`, if
+ * any. Throws when Slack cannot say (an error, or more history than it reads): then the caller must
+ * not post, since the digest may be out already.
+ */
+export async function findDigestMessage(
+  client: WebClient,
+  channel: string,
+  runId: string,
+  since: Date,
+): Promise<string | undefined> {
+  const oldest = ((since.getTime() - CLOCK_SKEW_MS) / 1000).toFixed(6);
+  let cursor: string | undefined;
+  for (let page = 0; page < HISTORY_PAGES; page += 1) {
+    const result = await client.conversations.history({
+      channel,
+      oldest,
+      include_all_metadata: true,
+      limit: HISTORY_PAGE_SIZE,
+      ...(cursor ? { cursor } : {}),
+    });
+    const hit = result.messages?.find(
+      (message) =>
+        message.metadata?.event_type === DIGEST_EVENT_TYPE &&
+        (message.metadata.event_payload as Record<string, unknown> | undefined)?.run_id === runId,
+    );
+    if (hit?.ts) return hit.ts;
+    cursor = result.response_metadata?.next_cursor || undefined;
+    if (!result.has_more || !cursor) return undefined;
+  }
+  throw new Error(
+    `conversations.history: more than ${HISTORY_PAGES * HISTORY_PAGE_SIZE} messages in ${channel} since ${since.toISOString()}; cannot tell whether digest ${runId} is out`,
+  );
 }
 
 export async function postEphemeral(

@@ -1,12 +1,22 @@
 import type { Reply, ReplySection } from '../../reply.js';
-import { itemSection } from '../briefing.js';
+import { sourceOf, storySection } from '../briefing.js';
 import type { Item } from '../model.js';
-import type { ItemStore, StoredItem } from '../store/store.js';
+import type { ItemStore, StoredItem, StoryStore } from '../store/store.js';
+import type { StoryViewStore } from '../store/story-views.js';
 import type { Subscription } from '../store/subscriptions.js';
+import { buildStoryCard, type StoryCard } from '../stories/card.js';
+import {
+  type StoryDelta,
+  type StoryVersion,
+  storyDelta,
+  storyVersion,
+  type VersionFigure,
+  versionDigest,
+} from '../stories/versions.js';
 import type { TopicCatalogue } from '../topics.js';
 import { formatLocal } from './local-time.js';
 
-/** Items a digest shows; renderers may cut further to fit a platform and say how many. */
+/** Stories a digest shows; renderers may cut further to fit a platform and say how many. */
 export const DIGEST_SIZE = 10;
 /** Items considered per digest: a day's news on a few topics, with room to spare. */
 const CANDIDATES = 300;
@@ -14,7 +24,7 @@ const CANDIDATES = 300;
 export const FIRST_DIGEST_LOOKBACK_MS = 24 * 3_600_000;
 
 export interface DigestDeps {
-  store: ItemStore;
+  store: ItemStore & StoryStore & StoryViewStore;
   catalogue: TopicCatalogue;
 }
 
@@ -41,72 +51,140 @@ export function topicLabels(catalogue: TopicCatalogue, topics: readonly string[]
   return topics.map((slug) => catalogue.get(slug)?.label ?? slug).join(', ');
 }
 
+/** A digest and the story versions it shows: recorded for the channel once it is posted. */
+export interface DigestComposition {
+  reply: Reply;
+  versions: StoryVersion[];
+}
+
+/** One story a digest may show: new to the channel, or what changed since the channel saw it. */
+interface DigestEntry {
+  item: StoredItem;
+  card: StoryCard;
+  /** Absent for a story the channel was never shown. */
+  delta?: StoryDelta;
+}
+
 /**
- * The digest a subscription gets for a window: new items grouped by topic, newest first, with a
- * thread for follow-ups. Nothing new gives one line, or undefined for a quiet subscription.
+ * What a subscription's channel would be shown for a window, recording nothing: new stories as cards,
+ * stories it was shown before only for what is new, grouped by topic, newest first. Nothing new gives
+ * one line, or undefined for a quiet subscription.
  */
 export async function composeDigest(
   deps: DigestDeps,
   subscription: Subscription,
   window: DigestWindow,
 ): Promise<Reply | undefined> {
-  return digestReply(deps, subscription, window, await freshItems(deps.store, subscription.topics, window));
+  const stories = await freshStories(deps.store, subscription.topics, window);
+  const seen = await deps.store.storyViews(
+    subscription.platform,
+    subscription.channelId,
+    stories.map((story) => story.card.storyId),
+  );
+  return digestFor(deps, subscription, window, stories, seen)?.reply;
 }
 
-function digestReply(
+function digestFor(
   deps: DigestDeps,
   subscription: Subscription,
   window: DigestWindow,
-  fresh: StoredItem[],
-  /** How many items are new, when `fresh` holds only those that can be shown (`showable`). */
-  total = fresh.length,
-): Reply | undefined {
+  stories: readonly { item: StoredItem; card: StoryCard }[],
+  seen: ReadonlyMap<string, StoryVersion>,
+): DigestComposition | undefined {
+  const entries: DigestEntry[] = stories.flatMap((story) => {
+    const before = seen.get(story.card.storyId);
+    if (!before) return [story];
+    const delta = storyDelta(story.card, before);
+    return delta ? [{ ...story, delta }] : [];
+  });
   const { topics, timezone } = subscription;
   const labels = topicLabels(deps.catalogue, topics);
   const since = `${formatLocal(new Date(window.since), timezone)} (${timezone})`;
   const late = window.lateFor ? `Late (was due ${formatLocal(new Date(window.lateFor), timezone)}). ` : '';
-  if (fresh.length === 0) {
+  if (entries.length === 0) {
     if (subscription.quiet) return undefined;
     return {
-      kind: 'digest',
-      audience: 'channel',
-      title: `${late}No new developments on ${labels} since ${since}`,
-      sections: [],
+      reply: {
+        kind: 'digest',
+        audience: 'channel',
+        title: `${late}No new developments on ${labels} since ${since}`,
+        sections: [],
+      },
+      versions: [],
     };
   }
-  const groups = groupByTopic(deps.catalogue, fresh, topics);
-  const shown = fairShare(groups, DIGEST_SIZE);
+  const groups = groupByTopic(deps.catalogue, entries, topics);
+  const shown = [...fairShare(groups, DIGEST_SIZE)];
   const grouped = groups.size > 1;
-  const sections: ReplySection[] = [...shown].flatMap(([slug, items]) =>
-    items.map((item) => {
-      const section = itemSection(item);
+  const sections: ReplySection[] = shown.flatMap(([slug, group]) =>
+    group.map((entry) => {
+      const section = entry.delta ? updateSection(entry.card, entry.delta) : storySection(entry.card, false);
       const label = deps.catalogue.get(slug)?.label ?? slug;
       return grouped ? { ...section, heading: `${label} · ${section.heading}` } : section;
     }),
   );
-  const count = `${total} new ${total === 1 ? 'item' : 'items'}`;
+  const cards = shown.flatMap(([, group]) => group.map((entry) => entry.card));
+  const updated = entries.filter((entry) => entry.delta).length;
+  const fresh = entries.length - updated;
+  const counts = [
+    ...(fresh > 0 ? [`${fresh} new ${fresh === 1 ? 'story' : 'stories'}`] : []),
+    ...(updated > 0
+      ? [fresh > 0 ? `${updated} updated` : `${updated} ${updated === 1 ? 'story' : 'stories'} updated`]
+      : []),
+  ].join(', ');
   return {
-    kind: 'digest',
-    audience: 'channel',
-    title: `Daily digest: ${labels}`,
-    intro: `${late}${count} since ${since}`,
-    sections,
-    ...(total > sections.length
-      ? { more: { count: total - sections.length, hint: `{/brief ${topics[0]}} for more` } }
-      : {}),
-    thread: {
-      itemIds: sections.flatMap((section) => section.itemId ?? []),
-      ...(topics.length === 1 && topics[0] ? { topic: topics[0] } : {}),
+    reply: {
+      kind: 'digest',
+      audience: 'channel',
+      title: `Daily digest: ${labels}`,
+      intro: `${late}${counts} since ${since}`,
+      sections,
+      ...(entries.length > sections.length
+        ? {
+            more: {
+              count: entries.length - sections.length,
+              hint: `{/brief ${topics[0]}} for more`,
+              noun: { one: 'story', many: 'stories' },
+            },
+          }
+        : {}),
+      thread: {
+        // Follow-ups search every member of the stories shown, canonical ones first.
+        itemIds: [...new Set(cards.flatMap((card) => [card.canonical.id, ...card.members.map((m) => m.id)]))],
+        ...(topics.length === 1 && topics[0] ? { topic: topics[0] } : {}),
+      },
     },
+    versions: cards.map(storyVersion),
   };
 }
 
-/** The window's items on the topics, newest first, one per story. */
-async function freshItems(
-  store: ItemStore,
+/** What changed in a story the channel has seen: the new facts quoted, revised figures, new outlets. */
+function updateSection(card: StoryCard, delta: StoryDelta): ReplySection {
+  const outlets = [...delta.newOutlets, ...card.outlets.filter((item) => !delta.newOutlets.includes(item))];
+  const newest =
+    [...card.outlets].sort((a, b) => b.published.localeCompare(a.published))[0] ?? card.canonical;
+  const dated = (figure: VersionFigure) => `“${figure.text}” (${figure.outlet}, ${figure.published})`;
+  return {
+    heading: `Update: ${card.headline}`,
+    ...(delta.newOutlets.length > 0
+      ? { text: `Now also reported by ${delta.newOutlets.map((item) => item.source).join(', ')}.` }
+      : {}),
+    bullets: [
+      ...delta.revised.map(({ now, was }) => `Now ${dated(now)}, was ${dated(was)}`),
+      ...delta.sentences.map((sentence) => `“${sentence.text}” — ${sentence.item.source}`),
+    ],
+    source: sourceOf(newest),
+    outlets: outlets.map(sourceOf),
+    itemId: card.canonical.id,
+  };
+}
+
+/** The window's new items on the topics, newest first, one per story, each with its story's card. */
+async function freshStories(
+  store: ItemStore & StoryStore,
   topics: readonly string[],
   window: DigestWindow,
-): Promise<StoredItem[]> {
+): Promise<{ item: StoredItem; card: StoryCard }[]> {
   const hits = await store.findItems({ topics: [...topics], ingestedSince: window.since }, CANDIDATES);
   // The SQLite and PostgreSQL stores return whole stored rows, ingestion time included: read once.
   // A store whose hits lack it has them read again by id.
@@ -115,7 +193,14 @@ async function freshItems(
   const stored = hits.flatMap((hit) => (isStored(hit.item) ? [hit.item] : (reread.get(hit.item.id) ?? [])));
   // The store filters by ingestion time from below only; the upper bound keeps an item ingested
   // while this digest is composed for the next one rather than in both.
-  return onePerStory(stored.filter((item) => item.ingestedAt < window.until).sort(newestFirst));
+  const fresh = onePerStory(stored.filter((item) => item.ingestedAt < window.until).sort(newestFirst));
+  const members = await store.storyMembers(fresh.map((item) => item.storyKey));
+  return fresh.map((item) => {
+    // Members ingested after the window wait for the next digest, like the items themselves; an item
+    // not clustered (ingested by an older briefbot) is a story of its own.
+    const known = (members.get(item.storyKey) ?? []).filter((member) => member.ingestedAt < window.until);
+    return { item, card: buildStoryCard(item.storyKey, known.length > 0 ? known : [item]) };
+  });
 }
 
 function isStored(item: Item): item is StoredItem {
@@ -142,51 +227,49 @@ function remember<V>(memo: Map<string, V>, key: string, value: V): void {
  * are kept while any composition is under way and dropped once the batch is over (`clear`).
  */
 export class DigestComposer {
-  private readonly memo = new Map<string, Promise<Reply | undefined>>();
-  /**
-   * The items of a topics+window, shared across zones and quiet flags (which only change the wording);
-   * only those a digest can show are kept, so a firing's memo stays small however many items are new.
-   */
-  private readonly items = new Map<string, Promise<{ shown: StoredItem[]; total: number }>>();
+  private readonly memo = new Map<string, Promise<DigestComposition | undefined>>();
+  /** The stories of a topics+window with their cards, shared across channels, zones and quiet flags. */
+  private readonly stories = new Map<string, Promise<{ item: StoredItem; card: StoryCard }[]>>();
   /** How many compositions actually ran (the rest were shared): for tests and logs. */
   composed = 0;
 
   constructor(private readonly deps: DigestDeps) {}
 
-  compose(subscription: Subscription, window: DigestWindow): Promise<Reply | undefined> {
+  async compose(subscription: Subscription, window: DigestWindow): Promise<DigestComposition | undefined> {
+    const storiesKey = JSON.stringify([subscription.topics, window.since, window.until]);
+    let stories = this.stories.get(storiesKey);
+    if (!stories) {
+      stories = freshStories(this.deps.store, subscription.topics, window);
+      stories.catch(() => this.stories.delete(storiesKey));
+      remember(this.stories, storiesKey, stories);
+    }
+    const found = await stories;
+    const seen = await this.deps.store.storyViews(
+      subscription.platform,
+      subscription.channelId,
+      found.map((story) => story.card.storyId),
+    );
+    // Channels that were shown the same versions (most often: none of these stories) share a reply.
     const key = JSON.stringify([
-      subscription.topics,
-      window.since,
-      window.until,
+      storiesKey,
       window.lateFor ?? null,
       subscription.timezone,
       subscription.quiet,
+      [...seen.values()].map((version) => [version.storyId, versionDigest(version)]).sort(),
     ]);
-    let reply = this.memo.get(key);
-    if (!reply) {
+    let composition = this.memo.get(key);
+    if (!composition) {
       this.composed += 1;
-      const itemsKey = JSON.stringify([subscription.topics, window.since, window.until]);
-      let items = this.items.get(itemsKey);
-      if (!items) {
-        items = freshItems(this.deps.store, subscription.topics, window).then((fresh) => ({
-          shown: showable(this.deps.catalogue, fresh, subscription.topics),
-          total: fresh.length,
-        }));
-        items.catch(() => this.items.delete(itemsKey));
-        remember(this.items, itemsKey, items);
-      }
-      reply = items.then(({ shown, total }) => digestReply(this.deps, subscription, window, shown, total));
-      // A failed composition is not shared with later subscriptions: they try again.
-      reply.catch(() => this.memo.delete(key));
-      remember(this.memo, key, reply);
+      composition = Promise.resolve(digestFor(this.deps, subscription, window, found, seen));
+      remember(this.memo, key, composition);
     }
-    return reply;
+    return composition;
   }
 
   /** Ends the batch: later compositions read the store afresh. */
   clear(): void {
     this.memo.clear();
-    this.items.clear();
+    this.stories.clear();
   }
 }
 
@@ -209,34 +292,26 @@ function onePerStory(items: StoredItem[]): StoredItem[] {
  * Each item under the most specific subscribed topic it is tagged with (an aid item also carries its
  * parent "gaza", but belongs under aid), the strongest tag if several. Groups in the order typed.
  */
-function groupByTopic(
+function groupByTopic<T extends { item: StoredItem }>(
   catalogue: TopicCatalogue,
-  items: StoredItem[],
+  entries: readonly T[],
   topics: readonly string[],
-): Map<string, StoredItem[]> {
-  const groups = new Map<string, StoredItem[]>(topics.map((slug) => [slug, []]));
-  for (const item of items) {
-    const tagged = item.topics.filter((topic) => groups.has(topic));
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>(topics.map((slug) => [slug, []]));
+  for (const entry of entries) {
+    const tagged = entry.item.topics.filter((topic) => groups.has(topic));
     const specific = tagged.filter(
       (slug) => !tagged.some((other) => catalogue.ancestors(other).includes(slug)),
     );
-    groups.get(specific[0] ?? topics[0] ?? '')?.push(item);
+    groups.get(specific[0] ?? topics[0] ?? '')?.push(entry);
   }
   for (const [slug, members] of groups) if (members.length === 0) groups.delete(slug);
   return groups;
 }
 
-/** The items a digest on `topics` can show: the first DIGEST_SIZE of each topic group, in order. */
-function showable(catalogue: TopicCatalogue, fresh: StoredItem[], topics: readonly string[]): StoredItem[] {
-  const kept = new Set(
-    [...groupByTopic(catalogue, fresh, topics).values()].flatMap((g) => g.slice(0, DIGEST_SIZE)),
-  );
-  return fresh.filter((item) => kept.has(item));
-}
-
 /** At most `size` items, taken a round at a time so one busy topic cannot crowd out the others. */
-function fairShare(groups: Map<string, StoredItem[]>, size: number): Map<string, StoredItem[]> {
-  const taken = new Map<string, StoredItem[]>([...groups.keys()].map((slug) => [slug, []]));
+function fairShare<T>(groups: Map<string, T[]>, size: number): Map<string, T[]> {
+  const taken = new Map<string, T[]>([...groups.keys()].map((slug) => [slug, []]));
   for (let round = 0, total = 0; total < size; round++) {
     let progressed = false;
     for (const [slug, items] of groups) {

@@ -1,8 +1,10 @@
 import type { PoolClient } from 'pg';
 import { deliveryClaimsMigration } from './deliveries.js';
 import { FEED_POLLS_POSTGRES } from './feed-polls.js';
+import { instancesMigration } from './instances.js';
 import { POSTGRES_SUBSCRIPTIONS_MIGRATION } from './postgres-subscriptions.js';
 import { LEGACY_SOURCE_ID } from './store.js';
+import { storyViewsMigration } from './story-views.js';
 
 /**
  * The PostgreSQL schema, one entry per version. Each runs once, in order, in the same transaction
@@ -119,6 +121,10 @@ export const POSTGRES_MIGRATIONS: string[] = [
      ADD FOREIGN KEY (document_id) REFERENCES documents(id) ON DELETE CASCADE ON UPDATE CASCADE;
    CREATE INDEX items_document ON items(document_id);
    ${FEED_POLLS_POSTGRES}`,
+  // 6: story versions and what each channel was last shown of each story (see story-views.ts).
+  storyViewsMigration('postgres'),
+  // 7: instance ids, adopted again after a crash (see instances.ts).
+  instancesMigration('TIMESTAMPTZ'),
 ];
 
 /** Advisory lock namespace for briefbot ("bb"); the second key is the schema, so schemas migrate independently. */

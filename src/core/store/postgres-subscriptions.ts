@@ -186,7 +186,7 @@ export class PostgresSubscriptions implements SubscriptionStore {
     // Row lock plus re-check of the WHERE after a concurrent update: one reclaimer wins.
     const { rows } = await this.pool.query<RunRow>(
       `UPDATE digest_runs SET owner = $3, claimed_at = $4, lease_until = $5
-       WHERE ${RUN_KEY} AND status = 'claimed' AND lease_until <= $4
+       WHERE ${RUN_KEY} AND status = 'claimed' AND (lease_until <= $4 OR owner = $3)
        RETURNING *`,
       [c.subscriptionId, c.periodKey, c.owner, c.now, c.leaseUntil],
     );
@@ -241,12 +241,21 @@ export class PostgresSubscriptions implements SubscriptionStore {
     return rows[0] && toRun(rows[0]);
   }
 
-  async listExpiredDigestClaims(now: string): Promise<DigestRun[]> {
+  async listExpiredDigestClaims(now: string, owner?: string): Promise<DigestRun[]> {
     const { rows } = await this.pool.query<RunRow>(
-      `SELECT * FROM digest_runs WHERE status = 'claimed' AND lease_until <= $1 ORDER BY lease_until`,
-      [now],
+      `SELECT * FROM digest_runs WHERE status = 'claimed' AND (lease_until <= $1 OR owner = $2)
+       ORDER BY lease_until`,
+      [now, owner ?? null],
     );
     return rows.map(toRun);
+  }
+
+  async releaseDigestClaims(owner: string, now: string): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE digest_runs SET lease_until = $2 WHERE owner = $1 AND status = 'claimed' AND lease_until > $2`,
+      [owner, now],
+    );
+    return rowCount ?? 0;
   }
 
   async lastDigestWindowEnd(subscriptionId: string): Promise<string | undefined> {

@@ -3,14 +3,17 @@ import { reviseItemTimes } from '../ingest/revisions.js';
 import {
   documentIdentity,
   type Item,
+  type Platform,
   type SourceDocument,
   type StoredDocument,
   type ThreadContext,
 } from '../model.js';
 import type { StoryCandidate, StoryMembership } from '../stories/cluster.js';
+import { type StoryVersion, versionDigest } from '../stories/versions.js';
 import { claimDeliverySql, claimDeliveryValues, type DeliveryClaim } from './deliveries.js';
 import { type DocumentRow, toDocument } from './document-rows.js';
 import { type FeedPollRow, type FeedPollState, feedPollValues, toFeedPoll } from './feed-polls.js';
+import { type InstanceRecord, type InstanceRow, instanceSql, toInstance } from './instances.js';
 import { migratePostgres } from './postgres-migrations.js';
 import { PostgresSubscriptions } from './postgres-subscriptions.js';
 import {
@@ -112,6 +115,8 @@ export interface PostgresStoreOptions {
  * instances may share one database. Open it with `PostgresStore.open`, which brings the schema up to
  * date; the constructor alone does not.
  */
+const INSTANCE_SQL = instanceSql((n) => `$${n}`);
+
 export class PostgresStore extends SubscriptionsDelegate implements Store {
   readonly pool: pg.Pool;
   private readonly ownsPool: boolean;
@@ -693,6 +698,48 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
     );
   }
 
+  async storyViews(
+    platform: Platform,
+    channelId: string,
+    storyIds: readonly string[],
+  ): Promise<Map<string, StoryVersion>> {
+    const { rows } = await this.pool.query<{ version: StoryVersion }>(
+      `SELECT v.version FROM story_views AS w
+       JOIN story_versions AS v ON v.story_id = w.story_id AND v.digest = w.digest
+       WHERE w.platform = $1 AND w.channel_id = $2 AND w.story_id = ANY($3::text[])`,
+      [platform, channelId, [...storyIds]],
+    );
+    return new Map(rows.map((row) => [row.version.storyId, row.version]));
+  }
+
+  async recordStoryViews(
+    platform: Platform,
+    channelId: string,
+    versions: readonly StoryVersion[],
+    seenAt: string,
+  ): Promise<void> {
+    if (versions.length === 0) return;
+    const digests = versions.map(versionDigest);
+    // One statement each, so concurrent digests of one channel never interleave half a record.
+    await this.pool.query(
+      `INSERT INTO story_versions (story_id, digest, version, created_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[])
+       ON CONFLICT (story_id, digest) DO NOTHING`,
+      [
+        versions.map((v) => v.storyId),
+        digests,
+        versions.map((v) => JSON.stringify(v)),
+        versions.map(() => seenAt),
+      ],
+    );
+    await this.pool.query(
+      `INSERT INTO story_views (platform, channel_id, story_id, digest, seen_at)
+       SELECT $1, $2, story_id, digest, $4 FROM unnest($3::text[], $5::text[]) AS v(story_id, digest)
+       ON CONFLICT (platform, channel_id, story_id) DO UPDATE SET digest = excluded.digest, seen_at = excluded.seen_at`,
+      [platform, channelId, versions.map((v) => v.storyId), seenAt, digests],
+    );
+  }
+
   async claimDelivery(claim: DeliveryClaim): Promise<boolean> {
     const { keys, values } = claimDeliveryValues(claim);
     const { rowCount } = await this.pool.query(
@@ -705,5 +752,28 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
   async pruneDeliveryClaims(now: string): Promise<number> {
     const { rowCount } = await this.pool.query('DELETE FROM delivery_claims WHERE expires_at <= $1', [now]);
     return rowCount ?? 0;
+  }
+
+  async listInstances(host: string): Promise<InstanceRecord[]> {
+    const { rows } = await this.pool.query<InstanceRow>(INSTANCE_SQL.list, [host]);
+    return rows.map(toInstance);
+  }
+
+  async takeInstance(next: InstanceRecord, previous: InstanceRecord | undefined): Promise<boolean> {
+    const { rowCount } = previous
+      ? await this.pool.query(INSTANCE_SQL.adopt, [
+          next.pid,
+          next.startedAt,
+          next.id,
+          next.host,
+          previous.pid,
+          previous.startedAt,
+        ])
+      : await this.pool.query(INSTANCE_SQL.insert, [next.id, next.host, next.pid, next.startedAt]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async releaseInstance(holder: InstanceRecord, at: string): Promise<void> {
+    await this.pool.query(INSTANCE_SQL.release, [at, holder.id, holder.pid, holder.startedAt]);
   }
 }

@@ -178,9 +178,9 @@ export class SqliteSubscriptions implements SubscriptionStore {
   async reclaimDigestRun(c: DigestClaim): Promise<DigestRun | undefined> {
     const row = this.statement(
       `UPDATE digest_runs SET owner = ?, claimed_at = ?, lease_until = ?
-         WHERE ${RUN_KEY} AND status = 'claimed' AND lease_until <= ?
+         WHERE ${RUN_KEY} AND status = 'claimed' AND (lease_until <= ? OR owner = ?)
          RETURNING *`,
-    ).get(c.owner, c.now, c.leaseUntil, c.subscriptionId, c.periodKey, c.now) as RunRow | undefined;
+    ).get(c.owner, c.now, c.leaseUntil, c.subscriptionId, c.periodKey, c.now, c.owner) as RunRow | undefined;
     return row && toRun(row);
   }
 
@@ -231,11 +231,18 @@ export class SqliteSubscriptions implements SubscriptionStore {
     return row && toRun(row);
   }
 
-  async listExpiredDigestClaims(now: string): Promise<DigestRun[]> {
+  async listExpiredDigestClaims(now: string, owner?: string): Promise<DigestRun[]> {
     const rows = this.statement(
-      `SELECT * FROM digest_runs WHERE status = 'claimed' AND lease_until <= ? ORDER BY lease_until`,
-    ).all(now) as RunRow[];
+      `SELECT * FROM digest_runs WHERE status = 'claimed' AND (lease_until <= ? OR owner = ?)
+         ORDER BY lease_until`,
+    ).all(now, owner ?? null) as RunRow[];
     return rows.map(toRun);
+  }
+
+  async releaseDigestClaims(owner: string, now: string): Promise<number> {
+    return this.statement(
+      `UPDATE digest_runs SET lease_until = ? WHERE owner = ? AND status = 'claimed' AND lease_until > ?`,
+    ).run(now, owner, now).changes;
   }
 
   async lastDigestWindowEnd(subscriptionId: string): Promise<string | undefined> {

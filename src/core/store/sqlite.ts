@@ -5,11 +5,13 @@ import { reviseItemTimes } from '../ingest/revisions.js';
 import {
   documentIdentity,
   type Item,
+  type Platform,
   type SourceDocument,
   type StoredDocument,
   type ThreadContext,
 } from '../model.js';
 import type { StoryCandidate, StoryMembership } from '../stories/cluster.js';
+import { type StoryVersion, versionDigest } from '../stories/versions.js';
 import {
   claimDeliverySql,
   claimDeliveryValues,
@@ -25,6 +27,13 @@ import {
   toFeedPoll,
 } from './feed-polls.js';
 import { ftsQuery } from './fts.js';
+import {
+  type InstanceRecord,
+  type InstanceRow,
+  instanceSql,
+  instancesMigration,
+  toInstance,
+} from './instances.js';
 import { SqliteSubscriptions, SUBSCRIPTIONS_MIGRATION } from './sqlite-subscriptions.js';
 import {
   type ItemHit,
@@ -35,6 +44,7 @@ import {
   type StoredItem,
   type ThreadKey,
 } from './store.js';
+import { storyViewsMigration } from './story-views.js';
 import { SubscriptionsDelegate } from './subscriptions-delegate.js';
 
 /** Each entry runs once, in order, inside a transaction; never edit one that has shipped. */
@@ -182,7 +192,13 @@ export const SQLITE_MIGRATIONS: string[] = [
    CREATE INDEX items_recent ON items(published DESC, rowid DESC);
    CREATE INDEX items_ingested ON items(ingested_at);
    ${FEED_POLLS_SQLITE}`,
+  // 7: story versions and what each channel was last shown of each story (see story-views.ts).
+  storyViewsMigration('sqlite'),
+  // 8: instance ids, adopted again after a crash (see instances.ts).
+  instancesMigration('TEXT'),
 ];
+
+const INSTANCE_SQL = instanceSql(() => '?');
 
 /** The row of story_term_counts that counts clustered items. */
 const ALL_ITEMS_TERM = '';
@@ -796,6 +812,43 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     return members;
   }
 
+  async storyViews(
+    platform: Platform,
+    channelId: string,
+    storyIds: readonly string[],
+  ): Promise<Map<string, StoryVersion>> {
+    const rows = this.statement(
+      `SELECT v.version FROM story_views AS w
+       JOIN story_versions AS v ON v.story_id = w.story_id AND v.digest = w.digest
+       WHERE w.platform = ? AND w.channel_id = ? AND w.story_id IN (SELECT value FROM json_each(?))`,
+    ).all(platform, channelId, JSON.stringify(storyIds)) as { version: string }[];
+    const versions = rows.map((row) => JSON.parse(row.version) as StoryVersion);
+    return new Map(versions.map((version) => [version.storyId, version]));
+  }
+
+  async recordStoryViews(
+    platform: Platform,
+    channelId: string,
+    versions: readonly StoryVersion[],
+    seenAt: string,
+  ): Promise<void> {
+    const addVersion = this.statement(
+      `INSERT INTO story_versions (story_id, digest, version, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (story_id, digest) DO NOTHING`,
+    );
+    const view = this.statement(
+      `INSERT INTO story_views (platform, channel_id, story_id, digest, seen_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (platform, channel_id, story_id) DO UPDATE SET digest = excluded.digest, seen_at = excluded.seen_at`,
+    );
+    this.db.transaction(() => {
+      for (const version of versions) {
+        const digest = versionDigest(version);
+        addVersion.run(version.storyId, digest, JSON.stringify(version), seenAt);
+        view.run(platform, channelId, version.storyId, digest, seenAt);
+      }
+    })();
+  }
+
   async getThreadContext(key: ThreadKey): Promise<ThreadContext | undefined> {
     const row = this.db
       .prepare('SELECT * FROM thread_contexts WHERE platform = ? AND channel_id = ? AND thread_id = ?')
@@ -839,5 +892,27 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
 
   async pruneDeliveryClaims(now: string): Promise<number> {
     return this.statement('DELETE FROM delivery_claims WHERE expires_at <= ?').run(now).changes;
+  }
+
+  async listInstances(host: string): Promise<InstanceRecord[]> {
+    return (this.statement(INSTANCE_SQL.list).all(host) as InstanceRow[]).map(toInstance);
+  }
+
+  async takeInstance(next: InstanceRecord, previous: InstanceRecord | undefined): Promise<boolean> {
+    const result = previous
+      ? this.statement(INSTANCE_SQL.adopt).run(
+          next.pid,
+          next.startedAt,
+          next.id,
+          next.host,
+          previous.pid,
+          previous.startedAt,
+        )
+      : this.statement(INSTANCE_SQL.insert).run(next.id, next.host, next.pid, next.startedAt);
+    return result.changes > 0;
+  }
+
+  async releaseInstance(holder: InstanceRecord, at: string): Promise<void> {
+    this.statement(INSTANCE_SQL.release).run(at, holder.id, holder.pid, holder.startedAt);
   }
 }

@@ -2,6 +2,8 @@ import type { Item, Platform, SourceDocument, StoredDocument, ThreadContext } fr
 import type { StoryIndex } from '../stories/cluster.js';
 import type { DeliveryClaimStore } from './deliveries.js';
 import type { FeedPollStore } from './feed-polls.js';
+import type { InstanceStore } from './instances.js';
+import type { StoryViewStore } from './story-views.js';
 import type { SubscriptionStore } from './subscriptions.js';
 
 export interface ItemQuery {
@@ -102,7 +104,9 @@ export interface Store
     ThreadStore,
     SubscriptionStore,
     StoryStore,
+    StoryViewStore,
     FeedPollStore,
-    DeliveryClaimStore {
+    DeliveryClaimStore,
+    InstanceStore {
   close(): Promise<void>;
 }

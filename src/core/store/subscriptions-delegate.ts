@@ -46,8 +46,11 @@ export abstract class SubscriptionsDelegate implements SubscriptionStore {
   getDigestRun(key: DigestRunKey) {
     return this.subscriptions.getDigestRun(key);
   }
-  listExpiredDigestClaims(now: string) {
-    return this.subscriptions.listExpiredDigestClaims(now);
+  listExpiredDigestClaims(now: string, owner?: string) {
+    return this.subscriptions.listExpiredDigestClaims(now, owner);
+  }
+  releaseDigestClaims(owner: string, now: string) {
+    return this.subscriptions.releaseDigestClaims(owner, now);
   }
   lastDigestWindowEnd(subscriptionId: string) {
     return this.subscriptions.lastDigestWindowEnd(subscriptionId);

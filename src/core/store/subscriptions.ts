@@ -96,7 +96,9 @@ export interface SubscriptionStore {
   claimDigestRun(claim: DigestClaim): Promise<DigestRun | undefined>;
   /**
    * Takes over a run left `claimed` by an instance that died: one conditional
-   * `UPDATE ... SET owner, lease_until WHERE status = 'claimed' AND lease_until <= now`.
+   * `UPDATE ... SET owner, lease_until WHERE status = 'claimed' AND (lease_until <= now OR owner = $owner)`.
+   * A claim under the caller's own id is its own from before a restart (or in flight in this process,
+   * which the scheduler never runs twice), so it is taken back without waiting for the lease.
    * Returns the run if this call took it (attempts kept), else undefined.
    */
   reclaimDigestRun(claim: DigestClaim): Promise<DigestRun | undefined>;
@@ -110,8 +112,13 @@ export interface SubscriptionStore {
   /** claimed -> posted, skipped or failed, only by the owner; false if the claim was lost. */
   finishDigestRun(key: DigestRunKey, owner: string, outcome: DigestOutcome): Promise<boolean>;
   getDigestRun(key: DigestRunKey): Promise<DigestRun | undefined>;
-  /** Runs still claimed whose lease ended at or before `now`: left by a crashed instance. */
-  listExpiredDigestClaims(now: string): Promise<DigestRun[]>;
+  /**
+   * Runs still claimed whose lease ended at or before `now` (left by a crashed instance), and those
+   * claimed under `owner` whatever their lease (left by this instance before a restart).
+   */
+  listExpiredDigestClaims(now: string, owner?: string): Promise<DigestRun[]>;
+  /** Ends the lease of every run `owner` still has claimed (a graceful stop); returns how many. */
+  releaseDigestClaims(owner: string, now: string): Promise<number>;
   /** The latest `windowEnd` of the subscription's runs: where its next digest starts. */
   lastDigestWindowEnd(subscriptionId: string): Promise<string | undefined>;
 }

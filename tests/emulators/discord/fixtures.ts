@@ -11,6 +11,19 @@ export function snowflake(): string {
   return (((BigInt(Date.now()) - DISCORD_EPOCH) << 22n) | (1n << 17n) | increment).toString();
 }
 
+/** Discord's shard for a guild: the snowflake's timestamp modulo the shard count. */
+export function shardOf(guildId: string, shardCount: number): number {
+  return Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** A fresh snowflake for a guild that lives on shard `shardId` of `shardCount`. */
+export function snowflakeOnShard(shardId: number, shardCount: number): string {
+  increment = (increment + 1n) & 0xfffn;
+  const count = BigInt(shardCount);
+  const ms = BigInt(Date.now()) - DISCORD_EPOCH - count;
+  return (((ms - (ms % count) + BigInt(shardId)) << 22n) | (1n << 17n) | increment).toString();
+}
+
 export interface ApiUser {
   id: string;
   username: string;

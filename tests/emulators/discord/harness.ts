@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDiscordAdapter, type DiscordAdapter } from '../../../src/adapters/discord/index.js';
-import type { DiscordLogger } from '../../../src/adapters/discord/types.js';
+import type { DiscordConfig, DiscordLogger } from '../../../src/adapters/discord/types.js';
 import type { BotApi } from '../../../src/core/bot-api.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import type { CommandRequest, MessageRequest } from '../../../src/core/requests.js';
@@ -91,10 +91,16 @@ export interface HarnessOptions {
   deferAfterMs?: number;
   /** Briefing files beside the seed, by name. */
   files?: Record<string, string>;
+  /** Another harness's emulator: several bot instances on one Discord. The harness that made it closes it. */
+  on?: DiscordEmulator;
+  /** The gateway shards this instance runs. */
+  shards?: Pick<DiscordConfig, 'shards' | 'shardCount'>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const emulator = await DiscordEmulator.start({ heartbeatIntervalMs: 1000, ...options.emulator });
+  const emulator =
+    options.on ?? (await DiscordEmulator.start({ heartbeatIntervalMs: 1000, ...options.emulator }));
+  const closeEmulator = () => (options.on ? Promise.resolve() : emulator.close());
   // Lives as long as the harness (often a whole file), not one test: made and removed here.
   const dir = mkdtempSync(join(tmpdir(), 'briefbot-discord-'));
   const briefingsDir = join(dir, 'briefings');
@@ -108,7 +114,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const adapter = createDiscordAdapter({
     bot,
     logger,
-    config: { token: emulator.token, applicationId: emulator.applicationId, apiUrl: emulator.apiUrl },
+    config: {
+      token: emulator.token,
+      applicationId: emulator.applicationId,
+      apiUrl: emulator.apiUrl,
+      ...options.shards,
+    },
     ...(options.deferAfterMs !== undefined ? { deferAfterMs: options.deferAfterMs } : {}),
     rest: { retries: 0, timeout: 5000 },
   });
@@ -116,7 +127,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     await adapter.start();
   } catch (error) {
     await adapter.stop().catch(() => undefined);
-    await emulator.close();
+    await closeEmulator();
     await core.close();
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -129,7 +140,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     core,
     async stop() {
       await adapter.stop();
-      await emulator.close();
+      await closeEmulator();
       await core.close();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -11,7 +11,9 @@ import {
   member,
   message,
   PERMISSIONS,
+  shardOf,
   snowflake,
+  snowflakeOnShard,
   textChannel,
   threadChannel,
   user,
@@ -37,6 +39,10 @@ export interface EmulatorOptions {
   interactionDeadlineMs?: number;
   /** When false, IDENTIFY with the Message Content intent is closed with 4014 like an unapproved app. */
   allowMessageContent?: boolean;
+  /** How long an enforced nonce returns the first message instead of making another ("a few minutes"). */
+  nonceWindowMs?: number;
+  /** The shard count GET /gateway/bot recommends (Discord: one per 1,000 guilds or so). */
+  recommendedShards?: number;
 }
 
 export interface RecordedRequest {
@@ -94,6 +100,8 @@ interface Session {
   intents: number;
   events: { s: number; payload: string }[];
   socket: WebSocket | undefined;
+  /** [shard id, shard count] from IDENTIFY: the session gets the events of that shard's guilds only. */
+  shard: [number, number];
 }
 
 interface RouteContext {
@@ -142,7 +150,9 @@ export class DiscordEmulator extends EventEmitter {
   /** The body each bot message was created or last edited with (allowed_mentions included). */
   readonly payloads = new Map<string, unknown>();
   readonly commands = { global: [] as unknown[], guild: new Map<string, unknown[]>() };
-  readonly identifies: { intents: number; at: number }[] = [];
+  readonly identifies: { intents: number; at: number; shard: [number, number] }[] = [];
+  /** Every guild the bot is in: the first is `guildId`; `addGuild` adds more. */
+  readonly guildIds: string[] = [];
   readonly resumes: { sessionId: string; seq: number; at: number }[] = [];
   heartbeats = 0;
   apiUrl = '';
@@ -152,15 +162,20 @@ export class DiscordEmulator extends EventEmitter {
     Pick<EmulatorOptions, 'heartbeatIntervalMs' | 'interactionDeadlineMs'>
   > & {
     allowMessageContent: boolean;
+    recommendedShards: number;
   };
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly sessions = new Map<string, Session>();
-  private current: Session | undefined;
+  /** The session each shard id identified or resumed last. */
+  private readonly shardSessions = new Map<number, Session>();
   private readonly rateLimits: RateLimitRule[] = [];
   private readonly tokens = new Map<string, InteractionRecord>();
   private readonly routes: Route[];
   private readonly threadByMessage = new Map<string, string>();
+  /** Enforced nonces of bot messages: nonce -> message id and when it was made. */
+  private readonly nonces = new Map<string, { messageId: string; at: number }>();
+  private readonly nonceWindowMs: number;
 
   constructor(options: EmulatorOptions = {}) {
     super();
@@ -174,7 +189,10 @@ export class DiscordEmulator extends EventEmitter {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
       interactionDeadlineMs: options.interactionDeadlineMs ?? 3000,
       allowMessageContent: options.allowMessageContent ?? true,
+      recommendedShards: options.recommendedShards ?? 1,
     };
+    this.nonceWindowMs = options.nonceWindowMs ?? 5 * 60_000;
+    this.guildIds.push(this.guildId);
     this.channels.set(this.channelId, textChannel(this.channelId, this.guildId, 'briefings'));
     this.routes = this.buildRoutes();
     this.http = createServer((req, res) => void this.onHttp(req, res));
@@ -223,6 +241,25 @@ export class DiscordEmulator extends EventEmitter {
     return rule;
   }
 
+  /**
+   * Adds a guild with one text channel, on shard `onShard[0]` of `onShard[1]` when given. A connected
+   * bot sees GUILD_CREATE on the shard that owns the guild, as when it is invited.
+   */
+  addGuild(onShard?: [number, number]): { guildId: string; channelId: string } {
+    const guildId = onShard ? snowflakeOnShard(onShard[0], onShard[1]) : snowflake();
+    const channelId = snowflake();
+    this.guildIds.push(guildId);
+    this.channels.set(channelId, textChannel(channelId, guildId, 'briefings'));
+    const session = this.sessionFor(guildId);
+    if (session) this.dispatchTo(session, 'GUILD_CREATE', this.guildCreate(guildId));
+    return { guildId, channelId };
+  }
+
+  /** The shard ids that have identified, with the shard count each gave. */
+  get shards(): [number, number][] {
+    return [...this.shardSessions.values()].map((session) => session.shard);
+  }
+
   /** Dispatches a slash command as `this.human` typed it. */
   command(name: string, options: Record<string, string> = {}, channelId = this.channelId): InteractionRecord {
     return this.dispatchInteraction(2, name, options, undefined, channelId);
@@ -258,15 +295,16 @@ export class DiscordEmulator extends EventEmitter {
 
   /** Drops the gateway connection: a close frame with `code` (4000: resumable), or a dead socket. */
   dropConnection(options: { code?: number; abrupt?: boolean } = {}): void {
-    const socket = this.current?.socket;
-    if (!socket || !this.current) throw new Error('no gateway connection to drop');
-    this.current.socket = undefined;
+    const session = this.sessionFor(this.guildId);
+    const socket = session?.socket;
+    if (!socket || !session) throw new Error('no gateway connection to drop');
+    session.socket = undefined;
     if (options.abrupt) socket.terminate();
     else socket.close(options.code ?? 4000, 'emulated disconnect');
   }
 
   get connected(): boolean {
-    return this.current?.socket?.readyState === 1;
+    return this.sessionFor(this.guildId)?.socket?.readyState === 1;
   }
 
   /** Messages in a channel or thread, oldest first. */
@@ -371,21 +409,50 @@ export class DiscordEmulator extends EventEmitter {
       return;
     }
     const intents = Number(d.intents);
-    this.identifies.push({ intents, at: Date.now() });
+    const shard = d.shard === undefined ? [0, 1] : d.shard;
+    if (
+      !Array.isArray(shard) ||
+      shard.length !== 2 ||
+      !shard.every((n) => Number.isInteger(n)) ||
+      shard[1] < 1 ||
+      shard[0] < 0 ||
+      shard[0] >= shard[1]
+    ) {
+      ws.close(4010, 'Invalid shard');
+      return;
+    }
+    const [shardId, shardCount] = shard as [number, number];
+    const others = [...this.shardSessions.values()].filter((s) => s.socket?.readyState === 1);
+    if (others.some((other) => other.shard[1] !== shardCount)) {
+      this.violate('gateway', `shard count ${shardCount} differs from the other connected shards'`);
+    }
+    if (this.guildIds.length > 2500 * shardCount) {
+      ws.close(4011, 'Sharding required');
+      return;
+    }
+    this.identifies.push({ intents, at: Date.now(), shard: [shardId, shardCount] });
     if (!this.options.allowMessageContent && intents & INTENT.MessageContent) {
       ws.close(4014, 'Disallowed intent(s)');
       return;
     }
-    const session: Session = { id: randomBytes(16).toString('hex'), seq: 0, intents, events: [], socket: ws };
+    const session: Session = {
+      id: randomBytes(16).toString('hex'),
+      seq: 0,
+      intents,
+      events: [],
+      socket: ws,
+      shard: [shardId, shardCount],
+    };
     this.sessions.set(session.id, session);
-    this.current = session;
-    this.dispatch('READY', {
+    this.shardSessions.set(shardId, session);
+    const guildIds = this.guildIds.filter((id) => shardOf(id, shardCount) === shardId);
+    this.dispatchTo(session, 'READY', {
       v: 10,
       user: { ...this.botUser, verified: true, mfa_enabled: false, flags: 0 },
-      guilds: [{ id: this.guildId, unavailable: true }],
+      guilds: guildIds.map((id) => ({ id, unavailable: true })),
       session_id: session.id,
       resume_gateway_url: this.gatewayUrl,
-      shard: [0, 1],
+      shard: [shardId, shardCount],
       application: { id: this.applicationId, flags: 1 << 19 },
       private_channels: [],
       presences: [],
@@ -394,11 +461,26 @@ export class DiscordEmulator extends EventEmitter {
       geo_ordered_rtc_regions: [],
       user_settings: {},
     });
-    const now = new Date().toISOString();
-    const channels = [...this.channels.values()].filter((c) => c.type === 0);
-    const threads = [...this.channels.values()].filter((c) => c.type === 11);
-    const botMember = member(this.botUser, now);
-    this.dispatch('GUILD_CREATE', guild(this.guildId, this.human.id, channels, threads, [botMember]));
+    for (const guildId of guildIds) this.dispatchTo(session, 'GUILD_CREATE', this.guildCreate(guildId));
+  }
+
+  private guildCreate(guildId: string) {
+    const inGuild = [...this.channels.values()].filter((c) => c.guild_id === guildId);
+    const channels = inGuild.filter((c) => c.type === 0);
+    const threads = inGuild.filter((c) => c.type === 11);
+    const botMember = member(this.botUser, new Date().toISOString());
+    return guild(guildId, this.human.id, channels, threads, [botMember]);
+  }
+
+  /** The session of the shard that owns `guildId`, if that shard has identified. */
+  private sessionFor(guildId: string): Session | undefined {
+    for (const session of this.shardSessions.values())
+      if (shardOf(guildId, session.shard[1]) === session.shard[0]) return session;
+    return undefined;
+  }
+
+  private guildOf(channelId: string): string {
+    return this.channels.get(channelId)?.guild_id ?? this.guildId;
   }
 
   private resume(ws: WebSocket, d: Record<string, unknown>): void {
@@ -411,14 +493,20 @@ export class DiscordEmulator extends EventEmitter {
     this.resumes.push({ sessionId: session.id, seq, at: Date.now() });
     if (session.socket && session.socket !== ws) session.socket.terminate();
     session.socket = ws;
-    this.current = session;
+    this.shardSessions.set(session.shard[0], session);
     for (const event of session.events) if (event.s > seq) ws.send(event.payload);
-    this.dispatch('RESUMED', {});
+    this.dispatchTo(session, 'RESUMED', {});
   }
 
-  private dispatch(t: string, d: unknown): void {
-    const session = this.current;
-    if (!session) throw new Error(`emulator: cannot dispatch ${t} before the bot identified`);
+  /** Dispatches on the shard that owns `guildId`, as Discord does. */
+  private dispatch(t: string, d: unknown, guildId = this.guildId): void {
+    const session = this.sessionFor(guildId);
+    if (!session)
+      throw new Error(`emulator: cannot dispatch ${t} before the shard of guild ${guildId} identified`);
+    this.dispatchTo(session, t, d);
+  }
+
+  private dispatchTo(session: Session, t: string, d: unknown): void {
     session.seq += 1;
     const payload = JSON.stringify({ op: 0, t, s: session.seq, d });
     session.events.push({ s: session.seq, payload });
@@ -427,26 +515,33 @@ export class DiscordEmulator extends EventEmitter {
     this.changed();
   }
 
-  private dispatchIf(intent: number, t: string, d: unknown): void {
-    if (this.current && this.current.intents & intent) this.dispatch(t, d);
+  private dispatchIf(intent: number, t: string, d: unknown, guildId = this.guildId): void {
+    const session = this.sessionFor(guildId);
+    if (session && session.intents & intent) this.dispatchTo(session, t, d);
   }
 
   private dispatchMessageCreate(created: ApiMessage): void {
-    const session = this.current;
+    const guildId = this.guildOf(created.channel_id);
+    const session = this.sessionFor(guildId);
     if (!session) return;
     const channel = this.channels.get(created.channel_id);
     const readable =
       session.intents & INTENT.MessageContent ||
       created.author.id === this.botUser.id ||
       created.content.includes(`<@${this.botUser.id}>`);
-    this.dispatchIf(INTENT.GuildMessages, 'MESSAGE_CREATE', {
-      ...created,
-      content: readable ? created.content : '',
-      embeds: readable ? created.embeds : [],
-      guild_id: this.guildId,
-      member: { ...member(created.author, new Date().toISOString()), user: undefined },
-      ...(channel ? { channel_type: channel.type } : {}),
-    });
+    this.dispatchIf(
+      INTENT.GuildMessages,
+      'MESSAGE_CREATE',
+      {
+        ...created,
+        content: readable ? created.content : '',
+        embeds: readable ? created.embeds : [],
+        guild_id: guildId,
+        member: { ...member(created.author, new Date().toISOString()), user: undefined },
+        ...(channel ? { channel_type: channel.type } : {}),
+      },
+      guildId,
+    );
   }
 
   private dispatchInteraction(
@@ -469,43 +564,48 @@ export class DiscordEmulator extends EventEmitter {
     };
     this.interactions.set(record.id, record);
     this.tokens.set(record.token, record);
-    const registered = [...this.commands.global, ...(this.commands.guild.get(this.guildId) ?? [])].find(
+    const guildId = this.guildOf(channelId);
+    const registered = [...this.commands.global, ...(this.commands.guild.get(guildId) ?? [])].find(
       (c) => (c as { name?: string }).name === name,
     ) as { id?: string } | undefined;
-    this.dispatch('INTERACTION_CREATE', {
-      id: record.id,
-      application_id: this.applicationId,
-      type,
-      token: record.token,
-      version: 1,
-      guild_id: this.guildId,
-      channel_id: channelId,
-      channel,
-      guild: { id: this.guildId, locale: 'en-US', features: [] },
-      member: {
-        ...member(this.human, new Date().toISOString()),
-        permissions: PERMISSIONS.everyone,
+    this.dispatch(
+      'INTERACTION_CREATE',
+      {
+        id: record.id,
+        application_id: this.applicationId,
+        type,
+        token: record.token,
+        version: 1,
+        guild_id: guildId,
+        channel_id: channelId,
+        channel,
+        guild: { id: guildId, locale: 'en-US', features: [] },
+        member: {
+          ...member(this.human, new Date().toISOString()),
+          permissions: PERMISSIONS.everyone,
+        },
+        app_permissions: PERMISSIONS.bot,
+        locale: 'en-GB',
+        guild_locale: 'en-US',
+        entitlements: [],
+        authorizing_integration_owners: { '0': guildId },
+        context: 0,
+        attachment_size_limit: 10_485_760,
+        data: {
+          id: registered?.id ?? snowflake(),
+          name,
+          type: 1,
+          guild_id: guildId,
+          options: Object.entries(options).map(([key, value]) => ({
+            name: key,
+            type: 3,
+            value,
+            ...(key === focused ? { focused: true } : {}),
+          })),
+        },
       },
-      app_permissions: PERMISSIONS.bot,
-      locale: 'en-GB',
-      guild_locale: 'en-US',
-      entitlements: [],
-      authorizing_integration_owners: { '0': this.guildId },
-      context: 0,
-      attachment_size_limit: 10_485_760,
-      data: {
-        id: registered?.id ?? snowflake(),
-        name,
-        type: 1,
-        guild_id: this.guildId,
-        options: Object.entries(options).map(([key, value]) => ({
-          name: key,
-          type: 3,
-          value,
-          ...(key === focused ? { focused: true } : {}),
-        })),
-      },
-    });
+      guildId,
+    );
     return record;
   }
 
@@ -526,8 +626,14 @@ export class DiscordEmulator extends EventEmitter {
         status: 200,
         body: {
           url: this.gatewayUrl,
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+          shards: this.options.recommendedShards,
+          // Large bots get a max_concurrency above 1: all shards identify at once, with no 5 s wait.
+          session_start_limit: {
+            total: 1000,
+            remaining: 999,
+            reset_after: 14_400_000,
+            max_concurrency: this.options.recommendedShards,
+          },
         },
       })),
       r('PUT', `/applications/${id}/commands`, 'commands.put', true, (c) => this.putCommands(c, undefined)),
@@ -554,6 +660,7 @@ export class DiscordEmulator extends EventEmitter {
       ),
       r('POST', `/webhooks/${id}/${tok}`, 'followup', false, (c) => this.followUp(c)),
       r('POST', `/channels/${id}/messages`, 'messages.post', true, (c) => this.postMessage(c)),
+      r('GET', `/channels/${id}/messages`, 'messages.get', true, (c) => this.listMessages(c)),
       r('GET', `/channels/${id}`, 'channel.get', true, (c) => {
         const channel = this.channels.get(c.params[0]!);
         return channel ? { status: 200, body: channel } : apiError(404, 10003, 'Unknown Channel');
@@ -810,7 +917,7 @@ export class DiscordEmulator extends EventEmitter {
         name: record.name,
         command_type: 1,
         user: this.human,
-        authorizing_integration_owners: { '0': this.guildId },
+        authorizing_integration_owners: { '0': this.guildOf(record.channelId) },
       },
     };
   }
@@ -839,7 +946,8 @@ export class DiscordEmulator extends EventEmitter {
     original.flags &= ~128;
     original.edited_timestamp = new Date().toISOString();
     this.payloads.set(original.id, body);
-    this.dispatchIf(INTENT.GuildMessages, 'MESSAGE_UPDATE', { ...original, guild_id: this.guildId });
+    const guildId = this.guildOf(original.channel_id);
+    this.dispatchIf(INTENT.GuildMessages, 'MESSAGE_UPDATE', { ...original, guild_id: guildId }, guildId);
     return { status: 200, body: original };
   }
 
@@ -851,11 +959,13 @@ export class DiscordEmulator extends EventEmitter {
     this.payloads.delete(id);
     record.originalMessageId = undefined;
     record.deletedOriginal = true;
-    this.dispatchIf(INTENT.GuildMessages, 'MESSAGE_DELETE', {
-      id,
-      channel_id: record.channelId,
-      guild_id: this.guildId,
-    });
+    const guildId = this.guildOf(record.channelId);
+    this.dispatchIf(
+      INTENT.GuildMessages,
+      'MESSAGE_DELETE',
+      { id, channel_id: record.channelId, guild_id: guildId },
+      guildId,
+    );
     return { status: 204 };
   }
 
@@ -880,13 +990,51 @@ export class DiscordEmulator extends EventEmitter {
     return c.query.get('wait') === 'true' ? { status: 200, body: created } : { status: 204 };
   }
 
+  /**
+   * With `nonce` and `enforce_nonce`, a second post with the same nonce within the window returns the
+   * first message and makes none (even if that one was deleted meanwhile, as Discord does). The nonce
+   * comes back in this answer only: Discord keeps none with the message.
+   */
   private postMessage(c: RouteContext): RouteResult {
     const channel = this.channels.get(c.params[0]!);
     if (!channel) return apiError(404, 10003, 'Unknown Channel');
+    const body = c.body as Record<string, unknown>;
+    const nonce =
+      typeof body.nonce === 'string' || typeof body.nonce === 'number' ? String(body.nonce) : undefined;
+    if (nonce !== undefined && nonce.length > 25) return apiError(400, 50035, 'Invalid Form Body');
+    const enforced = nonce !== undefined && body.enforce_nonce === true;
+    const earlier = enforced ? this.nonces.get(nonce) : undefined;
+    if (earlier && Date.now() - earlier.at < this.nonceWindowMs) {
+      const first = this.messages.get(earlier.messageId);
+      return first ? { status: 200, body: { ...first, nonce } } : apiError(404, 10008, 'Unknown Message');
+    }
     const rejected = this.checkMessage('messages.post', c.body);
     if (rejected) return rejected;
-    const created = this.createBotMessage(channel.id, c.body as Record<string, unknown>);
-    return { status: 200, body: created };
+    const created = this.createBotMessage(channel.id, body);
+    if (enforced) this.nonces.set(nonce, { messageId: created.id, at: Date.now() });
+    return { status: 200, body: { ...created, ...(nonce !== undefined ? { nonce } : {}) } };
+  }
+
+  /** GET /channels/{id}/messages: `after`, `before` and `limit` (1-100, default 50), newest first. */
+  private listMessages(c: RouteContext): RouteResult {
+    const channelId = c.params[0]!;
+    if (!this.channels.has(channelId)) return apiError(404, 10003, 'Unknown Channel');
+    const limit = Number(c.query.get('limit') ?? 50);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      return apiError(400, 50035, 'Invalid Form Body');
+    const after = c.query.get('after');
+    const before = c.query.get('before');
+    let found = this.messagesIn(channelId).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    if (after) found = found.filter((m) => BigInt(m.id) > BigInt(after)).slice(0, limit);
+    else {
+      if (before) found = found.filter((m) => BigInt(m.id) < BigInt(before));
+      found = found.slice(-limit);
+    }
+    const withThreads = found.map((m) => {
+      const thread = this.threadOn(m.id);
+      return thread ? { ...m, thread } : m;
+    });
+    return { status: 200, body: withThreads.reverse() };
   }
 
   private startThread(c: RouteContext): RouteResult {
@@ -914,11 +1062,12 @@ export class DiscordEmulator extends EventEmitter {
     if (![60, 1440, 4320, 10080].includes(duration)) {
       this.violate('threads.post', `auto_archive_duration ${duration} is not one of 60, 1440, 4320, 10080`);
     }
-    const thread = threadChannel(messageId!, this.guildId, channelId!, this.botUser.id, body.name, duration);
+    const guildId = this.guildOf(channelId!);
+    const thread = threadChannel(messageId!, guildId, channelId!, this.botUser.id, body.name, duration);
     this.channels.set(thread.id, thread);
     this.threadByMessage.set(messageId!, thread.id);
     starter.flags |= 32; // HAS_THREAD
-    this.dispatchIf(INTENT.Guilds, 'THREAD_CREATE', { ...thread, newly_created: true });
+    this.dispatchIf(INTENT.Guilds, 'THREAD_CREATE', { ...thread, newly_created: true }, guildId);
     return { status: 201, body: thread };
   }
 

@@ -1,8 +1,10 @@
 /**
  * A Slack Web API emulator on 127.0.0.1: `auth.test`, `chat.postMessage`, `chat.postEphemeral`,
- * `conversations.info`, `apps.connections.open` plus its Socket Mode WebSocket, and response_url
- * endpoints. It records every call, can answer 429 (with Retry-After), 500 or a Slack error for the
- * next N calls of a method, and checks every message it receives against Block Kit's limits.
+ * `conversations.info`, `conversations.history`, `apps.connections.open` plus its Socket Mode
+ * WebSocket, and response_url endpoints. It records every call, can answer 429 (with Retry-After),
+ * 500 or a Slack error for the next N calls of a method, can hold the answer to a call (after
+ * accepting it or not) until the test lets it go, and checks every message it receives against
+ * Block Kit's limits. Posted messages are kept per channel with their metadata, as Slack keeps them.
  */
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -38,6 +40,25 @@ export interface RecordedCall {
   violations: string[];
 }
 
+/** A message as conversations.history returns it. */
+export interface StoredMessage {
+  type: 'message';
+  user: string;
+  bot_id: string;
+  text: unknown;
+  blocks: unknown;
+  ts: string;
+  thread_ts?: string;
+  metadata?: { event_type: string; event_payload: unknown };
+}
+
+/** A call whose answer is held: `accepted` when Slack did what it asked before the answer. */
+export interface HeldCall {
+  call: RecordedCall;
+  /** Sends the held answer (if the client is still there); a dropped call gets a 500. */
+  release(): void;
+}
+
 export interface EnvelopeAck {
   envelope_id: string;
   payload?: unknown;
@@ -66,6 +87,11 @@ export class SlackEmulator {
   readonly botId: string;
   /** Channels the bot is not a member of: chat.postMessage answers not_in_channel. */
   readonly notMemberOf = new Set<string>();
+  /** Every message posted to a channel or thread, oldest first. */
+  readonly channelMessages = new Map<string, StoredMessage[]>();
+  /** Calls whose answer is held, in arrival order. */
+  readonly held: HeldCall[] = [];
+  private readonly holds = new Map<string, ('accept' | 'drop')[]>();
 
   private readonly faults = new Map<string, Fault[]>();
   private readonly responseUrlUses = new Map<string, number>();
@@ -124,6 +150,16 @@ export class SlackEmulator {
     const queue = this.faults.get(method) ?? [];
     for (let i = 0; i < times; i += 1) queue.push(fault);
     this.faults.set(method, queue);
+  }
+
+  /**
+   * The next call of `method` gets no answer until its `HeldCall.release()`: with 'accept' Slack has
+   * done what it asked (a message is posted and in the history), with 'drop' it has not.
+   */
+  holdNext(method: string, outcome: 'accept' | 'drop'): void {
+    const queue = this.holds.get(method) ?? [];
+    queue.push(outcome);
+    this.holds.set(method, queue);
   }
 
   callsOf(method: string): RecordedCall[] {
@@ -293,6 +329,15 @@ export class SlackEmulator {
         this.answerFault(res, call, fault);
         return;
       }
+      const hold = this.holds.get(method)?.shift();
+      if (hold) {
+        // Answered into a buffer and sent only on release, so the client waits as on a hung server.
+        const parked = new HeldResponse();
+        if (hold === 'accept') this.answerWebApi(parked.asResponse(), call);
+        else this.answerFault(parked.asResponse(), call, { status: 500 });
+        this.held.push({ call, release: () => parked.sendTo(res) });
+        return;
+      }
       if (method === 'response_url') this.answerResponseUrl(res, call, url.pathname);
       else this.answerWebApi(res, call);
     } finally {
@@ -374,17 +419,24 @@ export class SlackEmulator {
         if (call.violations.length > 0) return { ok: false, error: 'invalid_blocks' };
         if (this.notMemberOf.has(channel)) return { ok: false, error: 'not_in_channel' };
         const ts = this.nextTs();
-        const message = {
+        const metadata = body.metadata as StoredMessage['metadata'] | undefined;
+        const message: StoredMessage = {
           type: 'message',
           user: this.botUserId,
           bot_id: this.botId,
           text: body.text,
           blocks: body.blocks,
           ts,
-          ...(body.thread_ts ? { thread_ts: body.thread_ts } : {}),
+          ...(body.thread_ts ? { thread_ts: String(body.thread_ts) } : {}),
+          ...(metadata ? { metadata } : {}),
         };
+        const stored = this.channelMessages.get(channel) ?? [];
+        stored.push(message);
+        this.channelMessages.set(channel, stored);
         return { ok: true, channel, ts, message };
       }
+      case 'conversations.history':
+        return this.history(channel, body);
       case 'chat.postEphemeral':
         call.violations = validateMessage(body);
         if (call.violations.length > 0) return { ok: false, error: 'invalid_blocks' };
@@ -404,6 +456,33 @@ export class SlackEmulator {
     }
   }
 
+  /**
+   * Newest first, top-level messages only (thread replies are conversations.replies'), after
+   * `oldest`; metadata only with `include_all_metadata`; paged by `limit` and an opaque cursor.
+   */
+  private history(channel: string, body: Record<string, unknown>): Record<string, unknown> {
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    if (this.notMemberOf.has(channel)) return { ok: false, error: 'not_in_channel' };
+    const oldest = Number(body.oldest ?? 0);
+    const limit = Math.min(Math.max(Number(body.limit ?? 100), 1), 999);
+    const offset = body.cursor ? Number(Buffer.from(String(body.cursor), 'base64').toString()) : 0;
+    const withMetadata = body.include_all_metadata === true || body.include_all_metadata === 'true';
+    const all = (this.channelMessages.get(channel) ?? [])
+      .filter((m) => (m.thread_ts === undefined || m.thread_ts === m.ts) && Number(m.ts) > oldest)
+      .reverse();
+    const page = all.slice(offset, offset + limit).map(({ metadata, ...m }) => ({
+      ...m,
+      ...(withMetadata && metadata ? { metadata } : {}),
+    }));
+    const more = offset + limit < all.length;
+    return {
+      ok: true,
+      messages: page,
+      has_more: more,
+      response_metadata: { next_cursor: more ? Buffer.from(String(offset + limit)).toString('base64') : '' },
+    };
+  }
+
   private json(res: ServerResponse, call: RecordedCall, status: number, payload: unknown): void {
     call.status = status;
     call.response = payload;
@@ -412,7 +491,35 @@ export class SlackEmulator {
 
   private nextTs(): string {
     this.tsCounter += 1;
-    return `${1_714_380_000 + this.tsCounter}.${String(this.tsCounter).padStart(6, '0')}`;
+    // Like Slack's: the posting time in seconds, unique and increasing within it.
+    return `${Math.floor(Date.now() / 1000)}.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+}
+
+/** Takes the one writeHead + end an answer makes, and plays it to the real response later. */
+class HeldResponse {
+  private status = 200;
+  private headers: Record<string, string> = {};
+  private body = '';
+
+  asResponse(): ServerResponse {
+    const fake = {
+      writeHead: (status: number, headers?: Record<string, string>) => {
+        this.status = status;
+        this.headers = headers ?? {};
+        return fake;
+      },
+      end: (body?: string) => {
+        this.body = body ?? '';
+        return fake;
+      },
+    };
+    return fake as unknown as ServerResponse;
+  }
+
+  sendTo(res: ServerResponse): void {
+    if (res.destroyed || res.headersSent) return;
+    res.writeHead(this.status, this.headers).end(this.body);
   }
 }
 
