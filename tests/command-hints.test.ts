@@ -79,6 +79,9 @@ function platforms(commands: readonly Command[]): Platform[] {
 const TYPED = [
   '/brief gaza',
   '/brief rafah',
+  '/timeline rafah',
+  '/timeline zebras',
+  '/timeline',
   '/brief xyzzy plugh',
   '/brief',
   '/topics',

@@ -26,7 +26,7 @@ describe('npm run discord:register', () => {
     );
     expect(result).toMatchObject({
       scope: 'guild',
-      names: ['brief', 'topics', 'sources', 'subscribe', 'subscriptions', 'unsubscribe', 'help'],
+      names: ['brief', 'timeline', 'topics', 'sources', 'subscribe', 'subscriptions', 'unsubscribe', 'help'],
     });
     const [put] = emulator.requestsTo('guildCommands.put');
     expect(put?.path).toBe(`/applications/${emulator.applicationId}/guilds/${emulator.guildId}/commands`);

@@ -220,6 +220,7 @@ describe('command registration', () => {
     const body = buildCommandRegistrations(commands);
     expect(body.map((c) => c.name)).toEqual([
       'brief',
+      'timeline',
       'topics',
       'sources',
       'subscribe',

@@ -136,7 +136,7 @@ function narrowerHint(catalogue: TopicCatalogue, topic: Topic | undefined): stri
   return `narrow it down: ${children.map((child) => `{/brief ${child.slug}}`).join(', ')}`;
 }
 
-function nothingFound(catalogue: TopicCatalogue, query: string, topic: Topic | undefined): Reply {
+export function nothingFound(catalogue: TopicCatalogue, query: string, topic: Topic | undefined): Reply {
   if (topic) {
     return {
       kind: 'info',
