@@ -17,7 +17,10 @@ export type TargetId =
   | 'squad-support'
   | 'squad-refused'
   | 'squad-p99'
-  | 'startup-ready';
+  | 'startup-ready'
+  | 'feeds-rate'
+  | 'feeds-rss'
+  | 'extract-f1';
 
 export type Comparison = '<' | '<=' | '>=';
 
@@ -140,6 +143,30 @@ export const TARGETS: Record<TargetId, Target> = {
     op: '<',
     limit: 2000,
     unit: 'ms',
+  },
+  // Issue 11: DESIGN.md's feed target, and the issue's memory bound and extraction quality.
+  'feeds-rate': {
+    id: 'feeds-rate',
+    text: 'at least 200 feeds polled per second on one core with conditional GET (2,000 feeds, half 304)',
+    op: '>=',
+    limit: 200,
+    unit: 'feeds/s',
+    atSize: 2_000,
+  },
+  'feeds-rss': {
+    id: 'feeds-rss',
+    text: 'polling 2,000 feeds in under 250 MB resident',
+    op: '<',
+    limit: 250,
+    unit: 'MB',
+    atSize: 2_000,
+  },
+  'extract-f1': {
+    id: 'extract-f1',
+    text: "article text extraction: mean token F1 at least 0.95 against Readability's expected text (English pages)",
+    op: '>=',
+    limit: 0.95,
+    unit: 'F1',
   },
 };
 

@@ -18,11 +18,13 @@ import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
 import { adoptInstanceId, type InstanceIdentity } from './instance.js';
+import { ArticleExtractor } from './sources/articles/extractor.js';
 import { Sources } from './sources/directory.js';
 import { FeedPoller } from './sources/feeds/poller.js';
 import { feedUserAgent } from './sources/feeds/user-agent.js';
 import { BriefingsFolder, type IngestReport, type IngestStatus } from './sources/folder.js';
-import { type FeedSourceSpec, parseSourcesFile } from './sources/sources-file.js';
+import { readOptional, SettingsFiles, sourcesFileFeeds } from './sources/settings-files.js';
+import type { FeedSourceSpec } from './sources/sources-file.js';
 
 /** The core while its first ingest may still run: what a long-running entry point starts with. */
 export interface StartingCore {
@@ -84,24 +86,6 @@ export interface CoreOptions {
 const TOPICS_FILE = 'topics.yaml';
 const SOURCES_FILE = 'sources.yaml';
 
-/** The feeds of sources.yaml (none without the file); a bad file stops start-up naming file and line. */
-async function readFeeds(briefingsDir: string): Promise<FeedSourceSpec[]> {
-  const path = join(briefingsDir, SOURCES_FILE);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-  const parsed = parseSourcesFile(text);
-  if (!parsed.ok)
-    throw new UserError(
-      parsed.problems.map((problem) => `${path}:${problem.line}: ${problem.message}`).join('\n'),
-    );
-  return parsed.feeds;
-}
-
 /** Store, topic catalogue, briefings ingested once, and the bot on top: what every one-shot command needs. */
 export async function openCore(options: CoreOptions): Promise<Core> {
   const core = await startCore(options);
@@ -122,14 +106,19 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
   const limits = options.limits ?? DEFAULT_INGEST_LIMITS;
   await checkFolder(options.briefingsDir);
   const topicsPath = join(options.briefingsDir, TOPICS_FILE);
-  const catalogue = parseTopicCatalogue(await readTopics(topicsPath), topicsPath, limits.maxYamlAliases);
+  const sourcesPath = join(options.briefingsDir, SOURCES_FILE);
+  const topicsText = await readTopics(topicsPath);
+  const catalogue = parseTopicCatalogue(topicsText, topicsPath, limits.maxYamlAliases);
   const store: Store = options.databaseUrl
     ? await PostgresStore.open(options.databaseUrl)
     : new SqliteStore(options.databasePath);
   let feedSpecs: FeedSourceSpec[];
   let identity: InstanceIdentity;
+  let sourcesText: string | undefined;
   try {
-    feedSpecs = await readFeeds(options.briefingsDir);
+    // A bad sources.yaml stops start-up naming file and line; later edits are only reported.
+    sourcesText = await readOptional(sourcesPath);
+    feedSpecs = sourcesFileFeeds(sourcesText, sourcesPath);
     identity = options.adoptInstance
       ? await adoptInstanceId(store, options.logger, { configured: options.instanceId })
       : {
@@ -147,7 +136,10 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     limits,
     metrics: options.metrics,
     clock,
+    beforePass: () => settings.reload(),
   });
+  // Its thread starts with the first teaser, so a bot without feeds never has one.
+  const extractor = new ArticleExtractor();
   const sourceReports = new SourceReports({
     store,
     catalogue,
@@ -165,6 +157,17 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
     clock,
     metrics: options.metrics,
     reports: sourceReports,
+    extractor,
+  });
+  const settings = new SettingsFiles({
+    topicsPath,
+    sourcesPath,
+    topicsText,
+    sourcesText,
+    catalogue,
+    feeds,
+    logger: options.logger,
+    maxYamlAliases: limits.maxYamlAliases,
   });
   const firstIngest = folder.sync();
   // Seen by whoever awaits it; unawaited, a failure is already logged by the folder's caller.
@@ -203,6 +206,7 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
         // The pool first: builds still queued end at once, so the passes waiting on them finish.
         await pool.close();
         await feeds.stop();
+        await extractor.close();
         await folder.stop();
         await identity.release().catch((error: unknown) => {
           options.logger.warn('could not free the instance id', { instanceId, error });

@@ -9,6 +9,7 @@ import { briefBench } from './brief.js';
 import { corpusBench } from './corpus.js';
 import { digestsBench } from './digests.js';
 import { ingestBench } from './ingest.js';
+import { sourcesBench } from './sources.js';
 import { squadBench } from './squad.js';
 import { startupBench } from './startup.js';
 import { storiesBench } from './stories.js';
@@ -27,4 +28,5 @@ export const BENCHES: readonly Bench[] = [
   digestsBench,
   storiesBench,
   startupBench,
+  sourcesBench,
 ];

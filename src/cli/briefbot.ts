@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 
 /**
  * The `briefbot` command: `briefbot` runs the bot, `briefbot brief gaza` prints one briefing,
- * `briefbot digest --channel C1 --dry-run` previews digests, `briefbot --version` says which.
+ * `briefbot digest --channel C1 --dry-run` previews digests, `briefbot sources import feeds.opml` adds a
+ * feed reader's feeds to sources.yaml, `briefbot --version` says which.
  * Each entry point is loaded only when asked for, so `--version` answers at once.
  */
 const [first, ...rest] = process.argv.slice(2);
@@ -12,10 +13,10 @@ if (first === '--version' || first === '-v') {
     version: string;
   };
   process.stdout.write(`briefbot ${pkg.version}\n`);
-} else if (first === 'brief' || first === 'digest') {
+} else if (first === 'brief' || first === 'digest' || first === 'sources') {
   // The entry points read their arguments from argv, as they do when run on their own.
   process.argv.splice(2, process.argv.length - 2, ...rest);
-  await import(first === 'brief' ? './brief.js' : './digest.js');
+  await import(first === 'brief' ? './brief.js' : first === 'digest' ? './digest.js' : './sources.js');
 } else {
   await import('../main.js');
 }

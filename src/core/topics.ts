@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseDocument as parseYaml } from 'yaml';
+import { LineCounter, parseDocument as parseYaml } from 'yaml';
 import { UserError } from './errors.js';
 import { DEFAULT_INGEST_LIMITS } from './ingest/limits.js';
 import { type Topic, TopicCatalogueSchema } from './model.js';
@@ -74,6 +74,14 @@ export class TopicCatalogue {
     const exact = [...this.terms.keys()].filter((term) => term !== term.toLowerCase());
     this.foldedPattern = alternation(folded, 'gi');
     this.exactPattern = alternation(exact, 'g');
+  }
+
+  /**
+   * Takes on another catalogue's topics in place (topics.yaml was edited), so every part of the bot
+   * holding this one tags, resolves and labels by the new topics from now on.
+   */
+  adopt(next: TopicCatalogue): void {
+    Object.assign(this, next);
   }
 
   get(slug: string): Topic | undefined {
@@ -245,24 +253,39 @@ export function parseTopicCatalogue(
   fileName: string,
   maxYamlAliases = DEFAULT_INGEST_LIMITS.maxYamlAliases,
 ): TopicCatalogue {
-  const document = parseYaml(yamlText, { prettyErrors: true });
+  const lines = new LineCounter();
+  const document = parseYaml(yamlText, { prettyErrors: true, lineCounter: lines });
   const yamlError = document.errors[0];
   if (yamlError) {
     const line = yamlError.linePos?.[0].line ?? 1;
     throw new UserError(`${fileName}:${line}: ${yamlError.message.split('\n')[0]}`);
   }
+  /** The line of the value at `path`, or of the nearest enclosing one that exists. */
+  const lineOf = (path: readonly PropertyKey[]): number => {
+    for (let depth = path.length; depth >= 0; depth--) {
+      const node = document.getIn(path.slice(0, depth), true) as
+        | { range?: [number, number, number] }
+        | undefined;
+      if (node?.range) return lines.linePos(node.range[0]).line;
+    }
+    return 1;
+  };
   const js = yamlToJs(document, yamlText, maxYamlAliases);
   if ('message' in js) throw new UserError(`${fileName}:${js.line}: ${js.message}`);
   const parsed = TopicCatalogueSchema.safeParse(js.value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
-      (issue) => `${fileName}: ${issue.path.join('.')}: ${issue.message}`,
+      (issue) => `${fileName}:${lineOf(issue.path)}: ${issue.path.join('.')}: ${issue.message}`,
     );
     throw new UserError(problems.join('\n'));
   }
   try {
     return new TopicCatalogue(parsed.data.topics);
   } catch (error) {
-    throw new UserError(`${fileName}: ${(error as Error).message}`);
+    const slug = /topic "([^"]+)"/.exec((error as Error).message)?.[1];
+    // The last topic of that slug: the second definition, or the child whose parent is unknown.
+    const index = parsed.data.topics.findLastIndex((topic) => topic.slug === slug);
+    const line = index >= 0 ? `${lineOf(['topics', index])}:` : '';
+    throw new UserError(`${fileName}:${line} ${(error as Error).message}`);
   }
 }

@@ -38,6 +38,8 @@ export interface FolderOptions {
   metrics?: Metrics | undefined;
   /** When passes finish, for `/sources`. */
   clock?: () => Date;
+  /** Runs before every pass: re-reads topics.yaml and sources.yaml, whose edits also start a pass. */
+  beforePass?: () => Promise<void>;
 }
 
 export interface FolderWatchOptions {
@@ -84,6 +86,7 @@ export class BriefingsFolder {
   private last: IngestReport | undefined;
   private lastAt: string | undefined;
   private readonly clock: () => Date;
+  private readonly beforePass: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly dir: string,
@@ -97,6 +100,7 @@ export class BriefingsFolder {
     this.progressEveryMs = options.progressEveryMs ?? 10_000;
     this.metrics = options.metrics;
     this.clock = options.clock ?? (() => new Date());
+    this.beforePass = options.beforePass;
   }
 
   /** How the folder is doing, for `/sources`: the last pass, and the files it could not read. */
@@ -138,6 +142,7 @@ export class BriefingsFolder {
 
   private async syncOnce(): Promise<IngestReport> {
     const sourceId = this.source.id;
+    await this.beforePass?.();
     if (!this.adopted) {
       // Documents stored before they belonged to sources were this folder's: keep their times.
       const moved = await this.store.adoptLegacyDocuments(sourceId);
@@ -215,7 +220,14 @@ export class BriefingsFolder {
       const parsed = parseBriefing(origin, await readFile(path), this.limits);
       if (!parsed.ok) return { problem: parsed.problem };
       const { outcome, items } = await this.ingest.put(sourceId, parsed.document, stored);
-      return outcome === 'unchanged' ? 'unchanged' : { outcome, items };
+      if (outcome === 'unchanged') return 'unchanged';
+      // Said when the file is read anew (new, edited, or the catalogue changed), not on every pass.
+      const unknown = this.ingest.unknownTopics(parsed.document.topics);
+      if (unknown.length > 0)
+        this.logger.warn(
+          `${origin}:${parsed.document.topicsLine ?? 1}: ${unknown.map((slug) => `topic "${slug}"`).join(', ')} not in topics.yaml: add ${unknown.length === 1 ? 'it' : 'them'} there, or correct the name (the document is tagged by its text meanwhile)`,
+        );
+      return { outcome, items };
     } catch (error) {
       // Deleted between listing and reading: the next pass removes it.
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';

@@ -16,6 +16,8 @@ export interface ParsedDocument {
   published: string;
   body: string;
   topics: string[];
+  /** Where the front matter lists `topics:`, for warnings about topics the catalogue lacks. */
+  topicsLine?: number | undefined;
 }
 
 /** What is wrong with a briefing file, and where, so an operator can fix it. */
@@ -131,7 +133,17 @@ function parseMarkdown(text: string, limits: IngestLimits): Fields | Failure {
   const body = markdownToText(text.slice(match[0].length)).trim();
   if (body === '') return { line: bodyStartLine, message: 'empty body: nothing after the front matter' };
   const { title, date, source, url, topics } = fields.data;
-  return { title, published: date, body, topics, ...(source ? { source } : {}), ...(url ? { url } : {}) };
+  // Front matter starts on line 2, after the opening "---".
+  const topicsLine = yamlText.split('\n').findIndex((line) => line.startsWith('topics:')) + 2;
+  return {
+    title,
+    published: date,
+    body,
+    topics,
+    ...(topicsLine >= 2 ? { topicsLine } : {}),
+    ...(source ? { source } : {}),
+    ...(url ? { url } : {}),
+  };
 }
 
 /** Plain text of Markdown prose: items quote sentences, not markup. */

@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { TopicCatalogue } from '../topics.js';
+import { startWorker } from '../worker-thread.js';
 import { type BuildOutcome, type BuildTask, buildTask } from './build.js';
 import { DEFAULT_INGEST_LIMITS, IngestLimitError } from './limits.js';
 import type { ParsedDocument } from './parse.js';
@@ -18,22 +17,8 @@ interface Slot {
   job: Job | undefined;
 }
 
-/**
- * From a build the worker is plain JavaScript. From the TypeScript sources (tsx, vitest) it is a .ts
- * file, and Node 20 does not apply `--import tsx` to a worker's entry point, so a small bootstrap
- * registers tsx's loader in the thread first (the ESM entry of `tsx/esm/api`, beside the CommonJS one
- * that require.resolve finds).
- */
-function startWorker(): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url));
-  const api = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/\.cjs$/, '.mjs'),
-  );
-  const entry = new URL('./worker.ts', import.meta.url);
-  const bootstrap = `import(${JSON.stringify(api.href)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); });`;
-  return new Worker(bootstrap, { eval: true });
+function startBuildWorker(): Worker {
+  return startWorker(new URL('./worker.js', import.meta.url));
 }
 
 /**
@@ -99,7 +84,7 @@ export class IngestPool {
 
   private spawn(): Slot | undefined {
     if (this.slots.length >= this.size) return undefined;
-    const worker = startWorker();
+    const worker = startBuildWorker();
     const slot: Slot = { worker, job: undefined };
     worker.on('message', (outcome: BuildOutcome) => {
       const job = slot.job;

@@ -36,6 +36,16 @@ export class SourceIngest {
     return this.store.sourceDocuments(sourceId);
   }
 
+  /** Topics among `slugs` that the catalogue lacks (a typo in front matter, or a topic not yet added). */
+  unknownTopics(slugs: readonly string[]): string[] {
+    return slugs.filter((slug) => !this.catalogue.get(slug));
+  }
+
+  /** Whether `stored` (a fingerprint from `known`) already is this parsed document: nothing to build. */
+  isCurrent(parsed: ParsedDocument, stored: string | undefined): boolean {
+    return stored === documentFingerprint(parsed, this.catalogue);
+  }
+
   /**
    * Stores a parsed document of the source unless the stored one has the same fingerprint.
    * `stored` is the fingerprint the caller already read (from `known`), to save a query per document.
@@ -45,7 +55,7 @@ export class SourceIngest {
     parsed: ParsedDocument,
     stored: string | undefined,
   ): Promise<{ outcome: PutOutcome; items: number }> {
-    if (stored === documentFingerprint(parsed, this.catalogue)) return { outcome: 'unchanged', items: 0 };
+    if (this.isCurrent(parsed, stored)) return { outcome: 'unchanged', items: 0 };
     const { document, items } = await this.build(parsed, this.catalogue, sourceId);
     const at = this.clock().toISOString();
     await this.store.replaceDocument(document, items, at);

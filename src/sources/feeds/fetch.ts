@@ -1,6 +1,8 @@
-/** What the poller asks of the network for one feed URL. */
+/** What the poller asks of the network for one feed URL (or, with `accept`, one article page). */
 export interface FetchRequest {
   url: string;
+  /** The Accept header; a feed's types when unset. */
+  accept?: string | undefined;
   etag?: string | undefined;
   lastModified?: string | undefined;
 }
@@ -45,7 +47,7 @@ export function retryAfterMs(value: string | null, now: number): number | undefi
 }
 
 /**
- * One conditional GET: ETag and Last-Modified sent back, gzip and brotli accepted (fetch decodes
+ * One conditional GET (a feed, or an article page): ETag and Last-Modified sent back, gzip and brotli accepted (fetch decodes
  * them), redirects followed up to the limit, the whole exchange bounded in time and the body in size.
  * Never throws: every failure is a `failed` result with a reason an operator can act on.
  */
@@ -60,6 +62,7 @@ export async function fetchFeed(request: FetchRequest, limits: FetchLimits): Pro
         headers: {
           'user-agent': limits.userAgent,
           accept:
+            request.accept ??
             'application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, */*;q=0.8',
           'accept-encoding': 'gzip, br',
           ...(request.etag ? { 'if-none-match': request.etag } : {}),

@@ -2,9 +2,11 @@ import { contentHash } from '../../core/ingest/parse.js';
 import type { SourceIngest } from '../../core/ingest/source-ingest.js';
 import type { Logger } from '../../core/logger.js';
 import { type Metrics, noMetrics } from '../../core/metrics.js';
-import type { SourceReports } from '../../core/sources/reports.js';
+import type { Source } from '../../core/model.js';
 import type { FeedPollState, FeedPollStore } from '../../core/store/feed-polls.js';
 import { Limiter } from '../../digest-delivery.js';
+import type { ArticleExtractor } from '../articles/extractor.js';
+import { fetchFullText, isTeaser } from '../articles/full-text.js';
 import { type FeedSourceSpec, feedSource } from '../sources-file.js';
 import { DEFAULT_FETCH_LIMITS, type FetchLimits, type FetchResult, fetchFeed } from './fetch.js';
 import { type FeedEntry, parseFeedBytes } from './parse.js';
@@ -30,8 +32,16 @@ export interface FeedPollerOptions {
   /** In [0, 1): the jitter of backoff delays. */
   random?: () => number;
   metrics?: Metrics | undefined;
+  /** Extracts article text where an entry is only a teaser; none: entries are kept as the feed gives them. */
+  extractor?: ArticleExtractor | undefined;
   /** Told the outcome of every poll, to report a feed failing too long and its recovery. */
-  reports?: SourceReports | undefined;
+  reports?: PollListener | undefined;
+}
+
+/** Told each poll's outcome once it is saved (the core's SourceReports; the sources bench, for timings). */
+export interface PollListener {
+  /** `ms`: from the feed's request to its saved state, queueing for the host's slot excluded. */
+  polled(state: FeedPollState, sources: readonly Source[], ms: number): Promise<void>;
 }
 
 export interface PollReport {
@@ -55,8 +65,10 @@ export class FeedPoller {
   private readonly metrics: Metrics;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<PollReport> | undefined;
+  private specs: readonly FeedSourceSpec[];
 
   constructor(private readonly options: FeedPollerOptions) {
+    this.specs = options.feeds;
     this.clock = options.clock ?? (() => new Date());
     this.random = options.random ?? Math.random;
     this.metrics = options.metrics ?? noMetrics;
@@ -64,7 +76,12 @@ export class FeedPoller {
   }
 
   get feeds(): readonly FeedSourceSpec[] {
-    return this.options.feeds;
+    return this.specs;
+  }
+
+  /** The feeds of an edited sources.yaml: polled from the next pass on (poll state is kept per URL). */
+  setFeeds(feeds: readonly FeedSourceSpec[]): void {
+    this.specs = feeds;
   }
 
   /** One pass: every due feed that this instance could claim, polled and its state saved. */
@@ -77,7 +94,7 @@ export class FeedPoller {
 
   private async pass(): Promise<PollReport> {
     const report: PollReport = { polled: 0, notModified: 0, failed: 0, added: 0, updated: 0 };
-    const urls = [...new Set(this.options.feeds.map((feed) => feed.url))];
+    const urls = [...new Set(this.specs.map((feed) => feed.url))];
     const now = this.clock();
     const claimed = await this.options.store.claimDueFeeds(
       urls,
@@ -88,11 +105,9 @@ export class FeedPoller {
     );
     await Promise.all(
       claimed.map((state) =>
-        this.hostLimiter(state.url)
-          .run(() => this.pollOne(state, report))
-          .catch((error: unknown) =>
-            this.options.logger.error('feed poll failed', { url: state.url, error }),
-          ),
+        this.pollOne(state, report).catch((error: unknown) =>
+          this.options.logger.error('feed poll failed', { url: state.url, error }),
+        ),
       ),
     );
     return report;
@@ -109,12 +124,14 @@ export class FeedPoller {
   }
 
   private async pollOne(state: FeedPollState, report: PollReport): Promise<void> {
-    const sources = this.options.feeds.filter((feed) => feed.url === state.url);
+    const sources = this.specs.filter((feed) => feed.url === state.url);
     const intervalMs = Math.min(...sources.map((feed) => feed.intervalMs));
-    const result = await fetchFeed(
-      { url: state.url, etag: state.etag, lastModified: state.lastModified },
-      this.limits,
-    );
+    let started = 0;
+    // Only the request holds the host's slot: article pages of the same host queue for it too.
+    const result = await this.hostLimiter(state.url).run(() => {
+      started = performance.now();
+      return fetchFeed({ url: state.url, etag: state.etag, lastModified: state.lastModified }, this.limits);
+    });
     report.polled++;
     const now = this.clock();
     let next: FeedPollState;
@@ -132,7 +149,7 @@ export class FeedPoller {
         if (!parsed.ok) {
           next = this.failed(state, { kind: 'failed', reason: parsed.reason }, intervalMs, now);
           report.failed++;
-          await this.save(next, sources);
+          await this.save(next, sources, started);
           return;
         }
         for (const source of sources) {
@@ -158,12 +175,17 @@ export class FeedPoller {
       };
     }
     if (result.kind === 'failed') report.failed++;
-    await this.save(next, sources);
+    await this.save(next, sources, started);
   }
 
-  private async save(state: FeedPollState, sources: readonly FeedSourceSpec[]): Promise<void> {
+  private async save(
+    state: FeedPollState,
+    sources: readonly FeedSourceSpec[],
+    started: number,
+  ): Promise<void> {
     await this.options.store.saveFeedPoll(state, this.options.instanceId);
-    await this.options.reports?.polled(state, sources.map(feedSource)).catch((error: unknown) => {
+    const ms = performance.now() - started;
+    await this.options.reports?.polled(state, sources.map(feedSource), ms).catch((error: unknown) => {
       this.options.logger.error('could not report on a feed', { url: state.url, error });
     });
   }
@@ -197,23 +219,46 @@ export class FeedPoller {
     entries: readonly FeedEntry[],
   ): Promise<{ added: number; updated: number }> {
     const known = await this.options.ingest.known(source.id);
-    const counts = { added: 0, updated: 0 };
-    for (const entry of entries) {
-      const body = entry.text;
+    const documents = entries.map((entry) => {
+      const stored = known.get(entry.key);
       const parsed = {
-        id: contentHash(`${entry.title}\n${entry.published}\n${entry.url ?? ''}\n${body}`),
+        // From the entry as the feed gives it, so a full text fetched once is not fetched again.
+        id: contentHash(`${entry.title}\n${entry.published}\n${entry.url ?? ''}\n${entry.text}`),
         origin: entry.key,
         title: entry.title,
         source: outlet,
         published: entry.published,
-        body,
+        body: entry.text,
         topics: source.topics,
         ...(entry.url ? { url: entry.url } : {}),
       };
-      const { outcome } = await this.options.ingest.put(source.id, parsed, known.get(entry.key));
+      return { entry, stored, parsed, current: this.options.ingest.isCurrent(parsed, stored) };
+    });
+    // New and changed entries that are only teasers: their pages fetched side by side, each host
+    // within its limit.
+    const bodies = await Promise.all(
+      documents.map(({ entry, current }) =>
+        !current && entry.url && source.fullText && this.options.extractor && isTeaser(entry.text)
+          ? this.fullText(entry.url, entry.text, this.options.extractor)
+          : entry.text,
+      ),
+    );
+    const counts = { added: 0, updated: 0 };
+    for (const [index, { parsed, stored, current }] of documents.entries()) {
+      if (current) continue;
+      const body = bodies[index] ?? parsed.body;
+      const { outcome } = await this.options.ingest.put(source.id, { ...parsed, body }, stored);
       if (outcome !== 'unchanged') counts[outcome]++;
     }
     return counts;
+  }
+
+  /** The article text behind a teaser, or the teaser when the page gives none. */
+  private async fullText(url: string, teaser: string, extractor: ArticleExtractor): Promise<string> {
+    const found = await this.hostLimiter(url).run(() => fetchFullText(url, teaser, this.limits, extractor));
+    if (found.kind === 'extracted') return found.text;
+    this.options.logger.debug('kept the teaser', { url, reason: found.reason });
+    return teaser;
   }
 
   /** Polls now, then whenever feeds may be due, until `stop`. */
