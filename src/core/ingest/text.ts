@@ -118,7 +118,8 @@ const STEM_CACHE_LIMIT = 100_000;
 export function stemOf(word: string): string {
   const cached = stemCache.get(word);
   if (cached !== undefined) return cached;
-  const stem = stemWord(word);
+  // A number is its own stem: Porter reads "1643" as a word ending in a suffix and makes it "164i".
+  const stem = /^[\d.,]+$/.test(word) ? word : stemWord(word);
   if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
   stemCache.set(word, stem);
   return stem;
