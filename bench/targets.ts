@@ -17,6 +17,7 @@ export type TargetId =
   | 'squad-support'
   | 'squad-refused'
   | 'squad-p99'
+  | 'topics-f1-gain'
   | 'startup-ready'
   | 'feeds-rate'
   | 'feeds-rss'
@@ -136,6 +137,13 @@ export const TARGETS: Record<TargetId, Target> = {
     limit: 100,
     unit: 'ms',
     atSize: 100_000,
+  },
+  'topics-f1-gain': {
+    id: 'topics-f1-gain',
+    text: 'topic tags on the 100 BBC articles: macro F1 at least 0.10 above the keyword-match baseline',
+    op: '>=',
+    limit: 0.1,
+    unit: 'F1 gain',
   },
   'startup-ready': {
     id: 'startup-ready',

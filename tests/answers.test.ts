@@ -87,6 +87,64 @@ describe('follow-up questions after a briefing', () => {
     expect(who?.sections[0]?.heading).toBe('Christopher Gist');
   });
 
+  it('"What did Biden say about a military operation in Rafah?" quotes his firm stance', async () => {
+    const [reply] = await briefThenAsk(
+      await startCore(),
+      'rafah',
+      'What did Biden say about a military operation in Rafah?',
+    );
+    expect(reply?.title).not.toBe('Not in the briefings');
+    expect(quoted(reply!)).toContain('Biden reiterated his firm stance against any Israeli military action');
+  });
+
+  it('"Who won the football match?" is refused: a "matched his promise" elsewhere is no answer', async () => {
+    const [reply] = await briefThenAsk(await startCore(), 'gaza', 'Who won the football match?');
+    expect(reply?.title).toBe('Not in the briefings');
+  });
+
+  it('"how much did it pay" wants a sum of money: a share owned is no answer', async () => {
+    const folder = briefingsFolder({
+      '2005-01-28-timewarner.txt':
+        'date 2005-01-28 Time Warner said on Friday that it now owns 8% of search-engine Google. ' +
+        'TimeWarner chief executive Richard Parsons said the company was pleased.',
+    });
+    const [paid, owned, chief] = await briefThenAsk(
+      await startCore(folder),
+      'Time Warner',
+      'How much did Time Warner pay for its Google shares?',
+      'How much of Google does Time Warner own?',
+      'Who is the chief executive of Time Warner?',
+    );
+    expect(paid?.title).toBe('Not in the briefings');
+    expect(owned?.sections[0]?.heading).toBe('8%');
+    // "TimeWarner" written as one word still names Time Warner.
+    expect(chief?.sections[0]?.heading).toBe('Richard Parsons');
+  });
+
+  it('a year ending in 3 is found like any other: "Who gained the throne in 1643?"', async () => {
+    const folder = briefingsFolder({
+      '2024-05-04-louis.txt':
+        'date 2024-05-04 Louis XIV gained the throne in 1643 and acted increasingly aggressively. ' +
+        'His minister Mazarin ruled in his name for years.',
+    });
+    const [reply] = await briefThenAsk(await startCore(folder), 'Louis', 'Who gained the throne in 1643?');
+    expect(reply?.sections[0]?.heading).toBe('Louis XIV');
+  });
+
+  it('a short sentence leaning on the one before does not outrank the sentence that says it all', async () => {
+    const folder = briefingsFolder({
+      '2024-05-05-huguenots.txt':
+        'date 2024-05-05 After the revocation of the Edict of Nantes, the Dutch Republic received the largest group ' +
+        'of Huguenot refugees, an estimated total of 75,000 to 100,000 people. Amongst them were 200 clergy.',
+    });
+    const [reply] = await briefThenAsk(
+      await startCore(folder),
+      'Huguenot',
+      'What country received the largest number of Huguenot refugees?',
+    );
+    expect(quoted(reply!)).toContain('the Dutch Republic received the largest group');
+  });
+
   it('a short follow-up leans on the question before it', async () => {
     const [, reply] = await briefThenAsk(
       await startCore(),

@@ -16,7 +16,7 @@ function memoryLogger(): Logger & { warnings: string[] } {
 }
 
 const CATALOGUE = readFileSync(join(REPO_BRIEFINGS, 'topics.yaml'), 'utf8');
-const CROSSINGS = `${CATALOGUE.trimEnd()}\n  - slug: crossings\n    label: Border crossings\n    keywords: [crossings, crossing]\n`;
+const CROSSINGS = `${CATALOGUE.trimEnd()}\n  - slug: crossings\n    label: Border crossings\n    keywords: [crossings, crossing, humanitarian assistance]\n`;
 
 describe('topics.yaml edited while the bot runs', () => {
   it('a good catalogue re-tags the briefings at the next pass; a bad one is reported with file and line and the old one kept', async () => {

@@ -668,6 +668,23 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         expect(await store.getThreadContext({ ...key, platform: 'discord' })).toBeUndefined();
         expect(await store.getThreadContext({ ...key, threadId: '1714.02' })).toBeUndefined();
       });
+
+      it('forgets only the threads not touched since a given instant', async () => {
+        const store = await open();
+        const context = (threadId: string, updatedAt: string): ThreadContext => ({
+          platform: 'slack',
+          channelId: 'C1',
+          threadId,
+          itemIds: [],
+          turns: [],
+          updatedAt,
+        });
+        await store.saveThreadContext(context('old', T0));
+        await store.saveThreadContext(context('new', T1));
+        expect(await store.pruneThreadContexts(T1)).toBe(1);
+        expect(await store.getThreadContext(context('old', T0))).toBeUndefined();
+        expect(await store.getThreadContext(context('new', T1))).toBeDefined();
+      });
     });
 
     describe('digest runs across instances', () => {

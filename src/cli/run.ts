@@ -25,11 +25,15 @@ export async function withCore<T>(use: (core: Core) => Promise<T>): Promise<T> {
   }
 }
 
-/** Ends the process on an error nothing caught: a problem the operator can fix reads as a message. */
+/**
+ * Ends the process on an error nothing caught. A problem the operator can fix (a setting, a missing
+ * folder or file, a token Slack refuses, an API it cannot reach) is one message and exit code 2;
+ * anything else is a bug: its stack, and exit code 1.
+ */
 export function exitOnFatal(error: unknown): never {
   const known = error instanceof ConfigError || (error as Error).name === 'UserError';
   process.stderr.write(`${known ? (error as Error).message : (error as Error).stack}\n`);
-  process.exit(error instanceof ConfigError ? 2 : 1);
+  process.exit(known ? 2 : 1);
 }
 
 /** Runs a command-line entry point: its number is the exit code; configuration problems exit 2. */

@@ -93,8 +93,11 @@ interface Attempt {
 function objection(question: Question, candidate: Candidate): RefusalCause | undefined {
   const window = [candidate.before, candidate.sentence, candidate.after];
   const match = matcherOf(window);
-  if (!question.names.every((name) => match(name) > 0)) return 'missing-name';
   const text = window.map((sentence) => sentence?.text ?? '').join(' ');
+  // "Time Warner" is also written "TimeWarner": a name may stand inside a longer word.
+  const squeezed = text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  if (!question.names.every((name) => match(name) > 0 || (name.length >= 4 && squeezed.includes(name))))
+    return 'missing-name';
   if (!question.numbers.every((number) => text.includes(number))) return 'missing-number';
   if (question.negated && !NEGATION.test(text)) return 'negation';
   return undefined;

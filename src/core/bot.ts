@@ -16,11 +16,16 @@ import type { ThreadKey } from './store/store.js';
 /** How many question/answer turns a thread remembers for elliptical follow-ups. */
 const REMEMBERED_TURNS = 5;
 const MAX_QUESTION_CHARS = 500;
+/** A thread with no post or question for this long is forgotten: a question there then gets no answer. */
+export const THREAD_MEMORY_MS = 30 * 24 * 3_600_000;
+/** Forgotten threads are pruned at most this often, by whichever thread is remembered first after it. */
+const THREAD_PRUNE_EVERY_MS = 10 * 60_000;
 
 /** Routes neutral requests to commands and follow-up answers. Knows nothing of platforms. */
 export class Bot implements BotApi {
   readonly commands: readonly Command[];
   private readonly deliveries: DeliveryClaims;
+  private nextThreadPrune = 0;
 
   constructor(
     private readonly services: BotServices,
@@ -134,13 +139,21 @@ export class Bot implements BotApi {
 
   async rememberThread(key: ThreadKey, reply: Reply): Promise<void> {
     if (!reply.thread) return;
+    const now = this.services.clock();
     await this.services.store.saveThreadContext({
       ...key,
       itemIds: reply.thread.itemIds,
       turns: [],
-      updatedAt: this.services.clock().toISOString(),
+      updatedAt: now.toISOString(),
       ...(reply.thread.topic ? { topic: reply.thread.topic } : {}),
     });
+    if (now.getTime() >= this.nextThreadPrune) {
+      this.nextThreadPrune = now.getTime() + THREAD_PRUNE_EVERY_MS;
+      const before = new Date(now.getTime() - THREAD_MEMORY_MS).toISOString();
+      await this.services.store.pruneThreadContexts(before).catch((error: unknown) => {
+        this.services.logger.warn('could not forget old threads', { error });
+      });
+    }
   }
 
   firstDelivery(keys: readonly string[]): Promise<boolean> {

@@ -53,24 +53,22 @@ export function storySection(card: StoryCard, detail: boolean): ReplySection {
 }
 
 /**
- * Stories among the candidates, newest and most widely reported first, then most on-topic. Recency is
- * measured from the newest candidate, so an archive reads the same as a live feed.
+ * Stories among the candidates, by how on-topic they are times how recent, then how widely reported:
+ * an item only lightly about the topic needs to be that much newer to come first. Recency is measured
+ * from the newest candidate, so an archive reads the same as a live feed.
  */
 function rankStories(hits: readonly ItemHit[], cards: ReadonlyMap<string, StoryCard>): StoryCard[] {
   const newest = Math.max(...[...cards.values()].map((card) => Date.parse(card.newest)));
   const topRelevance = Math.max(...hits.map((hit) => hit.relevance), Number.MIN_VALUE);
   const relevanceOf = new Map<string, number>();
   for (const hit of hits) {
-    const share = hit.relevance / topRelevance;
-    // Relevance in coarse steps: stories about much the same thing are ordered by time and reach.
-    const relevance = share >= 0.5 ? 1 : share;
+    const relevance = hit.relevance / topRelevance;
     relevanceOf.set(hit.item.storyKey, Math.max(relevanceOf.get(hit.item.storyKey) ?? 0, relevance));
   }
   const scored = [...cards.values()].map((card) => {
     const ageDays = (newest - Date.parse(card.newest)) / 86_400_000;
     const score =
-      0.5 ** (ageDays / HALF_LIFE_DAYS) +
-      0.5 * (relevanceOf.get(card.storyId) ?? 0) +
+      (relevanceOf.get(card.storyId) ?? 0) * 0.5 ** (ageDays / HALF_LIFE_DAYS) +
       REACH_WEIGHT * Math.log2(card.outlets.length);
     return { card, score };
   });

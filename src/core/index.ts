@@ -19,6 +19,7 @@ export {
   type RequestDelivery,
   type ThreadMemory,
 } from './delivery.js';
+export { UserError } from './errors.js';
 export type { Logger } from './logger.js';
 export type { AnswerOutcome, CommandOutcome, Metrics } from './metrics.js';
 export type { Platform } from './model.js';

@@ -8,11 +8,19 @@ import { yamlToJs } from './yaml.js';
 /** Tag weights: a name users type for the topic says more than a related word. */
 const NAME_WEIGHT = 2;
 const KEYWORD_WEIGHT = 1;
+/** A keyword of several words ("stock market", "world cup") is more specific than one ("market", "cup"). */
+const PHRASE_FACTOR = 1.5;
 /** Share of a child topic's weight its parent inherits. */
 const PARENT_SHARE = 0.5;
 
 interface Term {
   topic: string;
+  weight: number;
+}
+
+/** What a text says of one topic: how many times its terms occur, and their summed weight. */
+export interface Mentions {
+  count: number;
   weight: number;
 }
 
@@ -70,6 +78,7 @@ export class TopicCatalogue {
     }
     this.ensureNoCycles();
     this.keepMostSpecificTerms();
+    this.weighBySpecificity();
     const folded = [...this.terms.keys()].filter((term) => term === term.toLowerCase());
     const exact = [...this.terms.keys()].filter((term) => term !== term.toLowerCase());
     this.foldedPattern = alternation(folded, 'gi');
@@ -119,17 +128,26 @@ export class TopicCatalogue {
    * topics assigned by the document's author four times. Sorted strongest first.
    */
   directTags(text: string, assigned: readonly string[] = []): Map<string, number> {
-    const weights = new Map<string, number>();
-    const add = (slug: string, weight: number) => weights.set(slug, (weights.get(slug) ?? 0) + weight);
+    const weights = new Map([...this.mentions(text)].map(([slug, { weight }]) => [slug, weight]));
+    for (const slug of assigned)
+      if (this.bySlug.has(slug)) weights.set(slug, (weights.get(slug) ?? 0) + NAME_WEIGHT * 2);
+    return sortedByWeight(weights);
+  }
+
+  /** Each topic the text names or uses a keyword of, with how often and how specifically. */
+  mentions(text: string): Map<string, Mentions> {
+    const found = new Map<string, Mentions>();
     for (const pattern of [this.foldedPattern, this.exactPattern]) {
       if (!pattern) continue;
       for (const match of text.matchAll(pattern)) {
         const key = pattern === this.exactPattern ? match[1] : match[1]?.toLowerCase();
-        for (const term of this.terms.get(key ?? '') ?? []) add(term.topic, term.weight);
+        for (const term of this.terms.get(key ?? '') ?? []) {
+          const seen = found.get(term.topic) ?? { count: 0, weight: 0 };
+          found.set(term.topic, { count: seen.count + 1, weight: seen.weight + term.weight });
+        }
       }
     }
-    for (const slug of assigned) if (this.bySlug.has(slug)) add(slug, NAME_WEIGHT * 2);
-    return sortedByWeight(weights);
+    return found;
   }
 
   /** Direct tags plus what parents inherit: each topic passes half its weight up, halving again per level. */
@@ -198,6 +216,18 @@ export class TopicCatalogue {
     for (const [key, list] of this.terms) {
       const specific = list.filter((term) => !list.some((other) => this.isAncestor(term.topic, other.topic)));
       this.terms.set(key, specific);
+    }
+  }
+
+  /**
+   * A keyword shared by several topics says less about each; a phrase says more than a single word.
+   * Names keep their weight: a user typed them to mean the topic.
+   */
+  private weighBySpecificity(): void {
+    for (const [key, list] of this.terms) {
+      const phrase = /\s/.test(key.trim()) ? PHRASE_FACTOR : 1;
+      for (const term of list)
+        if (term.weight < NAME_WEIGHT) term.weight = (term.weight * phrase) / list.length;
     }
   }
 

@@ -21,6 +21,7 @@ import {
   type DigestMark,
   type PostedMessage,
   postReply,
+  UserError,
 } from '../../core/index.js';
 import { createLogger } from '../../logging.js';
 import type { Reply } from '../../reply.js';
@@ -28,7 +29,7 @@ import { SlackDelivery, webApiFindDigest, webApiSend } from './delivery.js';
 import type { MessageEventPayload, SlashCommandPayload } from './events.js';
 import { SlackHandlers } from './handlers.js';
 import { slackCommandSyntax } from './hints.js';
-import { type PacingOptions, PostPacer } from './post.js';
+import { type PacingOptions, PostPacer, slackErrorCode } from './post.js';
 import type { SlackConfig, SlackLogger, SlackRetryConfig } from './types.js';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
@@ -115,6 +116,48 @@ function retryOptions(retry: SlackRetryConfig | undefined): webApi.RetryOptions 
 function apiUrl(url: string | undefined): string {
   const base = url?.trim() || DEFAULT_SLACK_API_URL;
   return base.endsWith('/') ? base : `${base}/`;
+}
+
+/** Token errors auth.test answers: the token, not the network, is wrong. */
+const REFUSED_TOKEN = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+]);
+
+/**
+ * One auth.test with no retries before Bolt starts: Bolt's own would retry an unreachable API for
+ * minutes with nothing listening, and a refused token would be a stack trace. Either is one message.
+ */
+async function checkSlack(config: SlackConfig, clientOptions: webApi.WebClientOptions): Promise<void> {
+  const url = clientOptions.slackApiUrl ?? DEFAULT_SLACK_API_URL;
+  // Its own quiet client: the failure becomes the one message below, not a warning before it too.
+  const client = new webApi.WebClient(config.botToken, {
+    slackApiUrl: url,
+    ...(clientOptions.timeout ? { timeout: clientOptions.timeout } : {}),
+    retryConfig: { retries: 0 },
+    logLevel: LogLevel.ERROR,
+  });
+  try {
+    await client.auth.test();
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (code && REFUSED_TOKEN.has(code)) {
+      throw new UserError(
+        `SLACK_BOT_TOKEN: Slack refused it (${code}): copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page`,
+      );
+    }
+    const failed = error as { code?: string; original?: { message?: string }; statusCode?: number };
+    if (failed.code === 'slack_webapi_request_error' || failed.code === 'slack_webapi_http_error') {
+      const why = failed.statusCode ? `HTTP ${failed.statusCode}` : (failed.original?.message ?? 'no answer');
+      throw new UserError(
+        `SLACK_API_URL ${url}: Slack's Web API cannot be reached (${why}): check the URL (leave it empty for ${DEFAULT_SLACK_API_URL}) and the network`,
+      );
+    }
+    throw error;
+  }
 }
 
 function checkConfig(config: SlackConfig): void {
@@ -294,6 +337,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     address: () => bound,
     async start() {
       if (started) return;
+      await checkSlack(config, clientOptions);
       await app.init();
       if (config.mode === 'socket') {
         await app.start();

@@ -22,6 +22,8 @@ const MAGNITUDES =
   /^(?:hundred|thousand|million|billion|trillion|dozen|hundreds|thousands|millions|billions|dozens|bn|m|k|percent|per|cent|%)$/i;
 const NUMBER_WORDS =
   /^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|dozens?|hundreds|thousands|millions)$/i;
+/** A sum of money: a currency sign or name beside the number. */
+const MONEY = /[$£€¥]|\b(?:dollars?|pounds?|euros?|yen|yuan|francs?|pence|cents?|USD|GBP|EUR)\b/i;
 /** An answer must sit this close (in words) to what the question asks about. */
 const NEAR = 8;
 /** Words that join the names of a list: "Egypt, Qatar, and the United States". */
@@ -75,6 +77,7 @@ export function extractAnswer(
           fit: focusFit(question, sentence, span),
         })),
       );
+    case 'said':
     case 'open':
       return { text: sentence.text, quality: 0.5 };
   }
@@ -225,6 +228,7 @@ function coveredByQuestion(question: Question, tokens: readonly Token[], span: S
  * United States").
  */
 function names(question: Question, tokens: readonly Token[]): Span[] {
+  const names = new Set(question.names);
   const asked = new Set([...question.stems, ...question.names]);
   const runs: Span[] = [];
   let index = 0;
@@ -245,7 +249,11 @@ function names(question: Question, tokens: readonly Token[]): Span[] {
     const run = tokens.slice(index, to + 1);
     const next = tokens[to + 1];
     const modifier = next && /^[a-z]/.test(next.text) && (next.pos === 'NOUN' || next.pos === 'ADJ');
-    const named = run.every((word) => asked.has(word.stem) || word.text === 'of');
+    // A run that holds a name the question gives is that name's part ("the IAAF Council" for "the
+    // IAAF"), not another name that could answer it.
+    const named =
+      run.some((word) => names.has(word.stem)) ||
+      run.every((word) => asked.has(word.stem) || word.text === 'of');
     if (!named && !(modifier && run.length === 1)) runs.push({ from: index, to });
     index = to + 1;
   }
@@ -300,6 +308,13 @@ function quantity(question: Question, sentence: AnalysedSentence, published: str
       to++;
       if (tokens[to]?.pos === 'NOUN' && !lowercaseNoun(tokens[to + 1], false)) break;
     }
+    if (
+      question.money &&
+      !MONEY.test(
+        verbatim(sentence, { from: Math.max(0, from - 1), to: Math.min(to + 1, tokens.length - 1) }),
+      )
+    )
+      return;
     if (question.counted) {
       const around = tokens.slice(Math.max(0, from - 3), to + 3);
       if (!around.some((candidate) => family(candidate.stem) === family(question.counted ?? ''))) return;
@@ -342,6 +357,7 @@ function when(question: Question, sentence: AnalysedSentence, published: string)
   let winner: { mention: DateMention; quality: number } | undefined;
   for (const mention of mentions) {
     if (given.has(mention.text.trim().replace(DATE_PREPOSITIONS, ''))) continue;
+    if (question.future && mention.precision === 'day' && mention.date && mention.date < published) continue;
     const span = mentionSpan(sentence, mention.index, mention.text.length);
     const quality = closeness(question, sentence.tokens, span) || (question.stems.length === 0 ? 1 : 0);
     if (quality > 0 && (!winner || quality > winner.quality)) winner = { mention, quality };

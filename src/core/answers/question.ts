@@ -1,10 +1,10 @@
 import { analyse, contentStems, type Token } from '../ingest/text.js';
 
 /**
- * What a question asks for. `what` wants a noun phrase; `open` ("why", "what did X say") is answered
- * by the sentence itself.
+ * What a question asks for. `what` wants a noun phrase; `said` ("what did X say about Y") and `open`
+ * ("why", "how", "what did X do") are answered by the sentence itself.
  */
-export type QuestionType = 'who' | 'when' | 'quantity' | 'where' | 'what' | 'open';
+export type QuestionType = 'who' | 'when' | 'quantity' | 'where' | 'what' | 'said' | 'open';
 
 export interface Question {
   text: string;
@@ -23,6 +23,10 @@ export interface Question {
   numbers: string[];
   /** "Who did not ...", "what is never ...": a sentence that says it plainly does not answer it. */
   negated: boolean;
+  /** "How much did X pay": the answer is an amount of money, not any number. */
+  money: boolean;
+  /** "When will ...": a day the report already looks back on does not answer it. */
+  future: boolean;
 }
 
 /** Words that only say what kind of question it is; a supporting sentence need not contain them. */
@@ -70,6 +74,11 @@ const FOCUS_TYPES: Record<string, QuestionType> = {
 };
 const NEGATION = /\b(?:not|never|no|none|neither|nor|without|n't|cannot)\b|n't\b/i;
 
+/** "How much did it cost", "how much was paid for": questions whose answer is a sum of money. */
+const MONEY_QUESTION =
+  /\bhow much\b[^?]*\b(?:pay|paid|pays|paying|cost|costs|spend|spent|spends|earn|earned|earns|charge|charged|charges|worth|price|sell|sold|buy|bought|raise|raised|owe|owed|fund|funded)\b/;
+const FUTURE_QUESTION = /\bwhen (?:will|shall|is [^?]* going to|are [^?]* going to)\b/;
+
 /** Openers of a follow-up that leans on the question before it ("and in the north?"). */
 const ELLIPTICAL = /^(?:and|what about|how about|and what about|also|then)\b/i;
 
@@ -84,10 +93,10 @@ function typeOf(lower: string): { type: QuestionType; focus?: string } {
   if (/\bwho\b|\bwhom\b|\bwhose\b/.test(lower)) return { type: 'who' };
   if (/\bwhere\b/.test(lower)) return { type: 'where' };
   if (
-    /\bwhy\b|\bhow\b|\bwhat (?:did|does|do|has|have|was|were|is) [^?]* (?:say|said|think|mean|do|happen)\b/.test(
-      lower,
-    )
+    /\bwhat (?:did|does|do|has|have|was|were|is) [^?]* (?:say|said|think|tell|told|claim|argue)\b/.test(lower)
   )
+    return { type: 'said' };
+  if (/\bwhy\b|\bhow\b|\bwhat (?:did|does|do|has|have|was|were|is) [^?]* (?:mean|do|happen)\b/.test(lower))
     return { type: 'open' };
   if (focus) {
     const typed = FOCUS_TYPES[focus];
@@ -154,6 +163,8 @@ export function readQuestion(text: string, previous?: string): Question {
     names: [...new Set(names)],
     numbers: [...new Set(numbers)],
     negated: NEGATION.test(text),
+    money: type === 'quantity' && MONEY_QUESTION.test(lower),
+    future: type === 'when' && FUTURE_QUESTION.test(lower),
     ...(counted ? { counted } : {}),
     ...(focus ? { focus } : {}),
   };

@@ -151,28 +151,46 @@ export async function gatherCandidates(
   return candidates;
 }
 
+/** How often a sentence holds a stem: itself, or (counting less) through its family. */
+function frequencies(sentence: AnalysedSentence | undefined): Matcher {
+  const stems = new Map<string, number>();
+  const families = new Map<string, number>();
+  for (const token of sentence?.tokens ?? []) {
+    stems.set(token.stem, (stems.get(token.stem) ?? 0) + 1);
+    const kin = family(token.stem);
+    families.set(kin, (families.get(kin) ?? 0) + 1);
+  }
+  return (stem) => stems.get(stem) ?? FAMILY_MATCH * (families.get(family(stem)) ?? 0);
+}
+
 /** Okapi BM25 over the candidate sentences, with word families and the sentence before as context. */
 function rank(question: Question, candidates: Candidate[]): void {
   const n = Math.max(candidates.length, 1);
   const matchers = candidates.map((candidate) => matcherOf([candidate.sentence]));
-  const contexts = candidates.map((candidate) => matcherOf([candidate.before]));
-  const lengths = candidates.map((candidate) => contentStems(candidate.sentence.tokens).length);
-  const average = lengths.reduce((sum, length) => sum + length, 0) / n;
+  const lengthOf = (sentence: AnalysedSentence | undefined) =>
+    sentence ? contentStems(sentence.tokens).length : 0;
+  const lengths = candidates.map((candidate) => lengthOf(candidate.sentence));
+  const average = lengths.reduce((sum, length) => sum + length, 0) / n || 1;
   const idf = new Map<string, number>();
   for (const stem of question.stems) {
     const df = matchers.filter((match) => match(stem) > 0).length;
     idf.set(stem, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
   }
+  const term = (stem: string, tf: number, length: number) => {
+    const norm = K1 * (1 - B + (B * length) / average);
+    return (idf.get(stem) ?? 0) * (question.emphasis.get(stem) ?? 1) * ((tf * (K1 + 1)) / (tf + norm));
+  };
   candidates.forEach((candidate, i) => {
-    const match = matchers[i] as Matcher;
-    const context = contexts[i] as Matcher;
-    const norm = K1 * (1 - B + (B * (lengths[i] ?? 0)) / (average || 1));
+    const match = frequencies(candidate.sentence);
+    const context = frequencies(candidate.before);
+    const beforeLength = lengthOf(candidate.before);
     let relevance = 0;
     for (const stem of question.stems) {
-      const tf = Math.max(match(stem), CONTEXT_MATCH * context(stem));
-      if (tf === 0) continue;
-      relevance +=
-        (idf.get(stem) ?? 0) * (question.emphasis.get(stem) ?? 1) * ((tf * (K1 + 1)) / (tf + norm));
+      const own = match(stem);
+      // A word only the sentence before has scores there, at its length: a short "Amongst them were
+      // 200 clergy." must not outrank the sentence that says it all.
+      if (own > 0) relevance += term(stem, own, lengths[i] ?? 0);
+      else if (context(stem) > 0) relevance += CONTEXT_MATCH * term(stem, context(stem), beforeLength);
     }
     candidate.relevance = relevance * (candidate.shown ? SHOWN_BOOST : 1);
   });
@@ -204,8 +222,8 @@ export function stemWeights(question: Question, candidates: readonly Candidate[]
   const matchers = candidates.map((candidate) => matcherOf([candidate.sentence]));
   for (const stem of question.stems) {
     const df = matchers.filter((match) => match(stem) > 0).length;
-    // A word no candidate has tells them nothing apart: it weighs as an ordinary word, not the most.
-    weights.set(stem, df === 0 ? 1 : Math.log(1 + n / df));
+    // A word no sentence has is what the briefings lack: it weighs as much as the rarest word found.
+    weights.set(stem, Math.log(1 + n / Math.max(df, 1)));
   }
   return weights;
 }

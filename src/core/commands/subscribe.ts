@@ -9,7 +9,12 @@ import {
   timeZoneSchema,
   topicListSchema,
 } from '../digests/subscription-options.js';
+import { UserError } from '../errors.js';
+import { topicsKey } from '../store/subscriptions.js';
 import { defineCommand } from './command.js';
+
+/** Digests one channel may have: each is a message a day, and the list must stay readable. */
+export const MAX_CHANNEL_SUBSCRIPTIONS = 50;
 
 export default defineCommand<{ topics: string[]; time: string; timezone: string; quiet: boolean }>({
   name: 'subscribe',
@@ -40,6 +45,17 @@ export default defineCommand<{ topics: string[]; time: string; timezone: string;
   async run(services, caller, options) {
     ensureMaySubscribe(services, caller);
     const topics = resolveTopics(services, options.topics);
+    const existing = await services.store.listSubscriptions({
+      platform: caller.platform,
+      channelId: caller.channelId,
+    });
+    // Changing the time of a subscription the channel has is always allowed.
+    const update = existing.some((s) => topicsKey(s.topics) === topicsKey(topics));
+    if (!update && existing.length >= MAX_CHANNEL_SUBSCRIPTIONS) {
+      throw new UserError(
+        `This channel has ${existing.length} digests, the most one channel may have. Stop one first with {/unsubscribe <topic>} (see them with {/subscriptions}).`,
+      );
+    }
     const now = services.clock();
     const { subscription, created } = await services.store.saveSubscription({
       id: randomUUID(),

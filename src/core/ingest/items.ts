@@ -6,8 +6,12 @@ import { segment } from './segment.js';
 import { sentenceRarity, summarise } from './summarise.js';
 import { analyse, properNames } from './text.js';
 
-/** Weight below which a topic match is taken as a passing mention, not what the item is about. */
-const MIN_TOPIC_WEIGHT = 1;
+/** Terms of a topic in the item's text that make it a tag without the title or lead naming it. */
+const BODY_MATCHES = 2;
+/** The title and lead say what the item is about: a term there counts this many times its weight. */
+const LEAD_FACTOR = 2;
+/** What the document as a whole is about counts for each of its items at this share. */
+const DOCUMENT_SHARE = 0.5;
 const MAX_ENTITIES = 12;
 
 /**
@@ -44,16 +48,10 @@ export function buildItems(
     ...(parsed.url ? { url: parsed.url } : {}),
   };
   const ids = new Set<string>();
+  const about = documentTopics(catalogue, parsed);
   const items = drafts.map(({ group, summary }, position): Item => {
     const text = group.map((sentence) => sentence.text).join(' ');
-    // The headline and summary say what the item is about: their topics count twice.
-    const lead = `${summary.headline} ${summary.summary}`;
-    const weights = catalogue.withParents(
-      mergeWeights(catalogue.directTags(text, parsed.topics), catalogue.directTags(lead)),
-    );
-    const strong = [...weights].filter(([, weight]) => weight >= MIN_TOPIC_WEIGHT).map(([slug]) => slug);
-    // An item about Rafah is an item about Gaza, however lightly it says so.
-    const topics = [...new Set([...strong, ...strong.flatMap((slug) => catalogue.ancestors(slug))])];
+    const topics = itemTopics(catalogue, parsed, about, text, `${summary.headline} ${summary.summary}`);
     const entities = rankByFrequency(properNames(group)).slice(0, MAX_ENTITIES);
     return {
       id: itemId(document.id, text, ids),
@@ -76,7 +74,7 @@ export function buildItems(
 }
 
 /** Bump when segmentation, summaries or tagging change, so stored documents are built again. */
-const PIPELINE_VERSION = 5;
+const PIPELINE_VERSION = 6;
 
 /** From the document and the item's text; a repeated passage in one document gets the next free id. */
 function itemId(documentId: string, text: string, taken: Set<string>): string {
@@ -91,10 +89,40 @@ export function documentFingerprint(parsed: ParsedDocument, catalogue: TopicCata
   return contentHash(`${parsed.id}\n${catalogue.fingerprint}\n${PIPELINE_VERSION}`);
 }
 
-function mergeWeights(a: Map<string, number>, b: Map<string, number>): Map<string, number> {
-  const merged = new Map(a);
-  for (const [slug, weight] of b) merged.set(slug, (merged.get(slug) ?? 0) + weight);
-  return merged;
+/** What the whole document is about: topics its title names, or its text names at least twice. */
+function documentTopics(catalogue: TopicCatalogue, parsed: ParsedDocument): Map<string, number> {
+  const inTitle = catalogue.mentions(parsed.title ?? '');
+  const topics = new Map<string, number>();
+  for (const [slug, { count, weight }] of catalogue.mentions(parsed.body))
+    if (count >= BODY_MATCHES || inTitle.has(slug)) topics.set(slug, weight);
+  return topics;
+}
+
+/**
+ * The topics an item is about, strongest first: those its document was assigned, those its title or lead
+ * (headline and summary) names, and those its text names at least twice; an item that names none is about
+ * what its document is. A single passing mention in the body ("a former world No. 1", "Olympic Airlines")
+ * does not make a tag. Strength is the terms' specificity weights, lead terms counting double; an item
+ * about Rafah is also about Gaza, through the parent.
+ */
+function itemTopics(
+  catalogue: TopicCatalogue,
+  parsed: ParsedDocument,
+  about: ReadonlyMap<string, number>,
+  text: string,
+  lead: string,
+): string[] {
+  const inLead = catalogue.mentions(`${parsed.title ?? ''}\n${lead}`);
+  const strength = new Map<string, number>();
+  const add = (slug: string, weight: number) => strength.set(slug, (strength.get(slug) ?? 0) + weight);
+  for (const [slug, { count, weight }] of catalogue.mentions(text))
+    if (count >= BODY_MATCHES || inLead.has(slug)) add(slug, weight);
+  for (const [slug, { weight }] of inLead) add(slug, LEAD_FACTOR * weight);
+  // An item that names no topic itself (a quote, a detail) is about what its document is about.
+  if (strength.size === 0) for (const [slug, weight] of about) add(slug, DOCUMENT_SHARE * weight);
+  for (const [slug, weight] of catalogue.directTags('', parsed.topics)) add(slug, weight);
+  const strong = [...catalogue.withParents(strength).keys()];
+  return [...new Set([...strong, ...strong.flatMap((slug) => catalogue.ancestors(slug))])];
 }
 
 function rankByFrequency(names: string[]): string[] {

@@ -36,6 +36,28 @@ const CALENDAR_WORDS = new Set(
   ),
 );
 
+/** `<!here>`, `<@U123>`, `<#C1|general>`, `<https://example.com|a link>`: chat markup pasted into a briefing. */
+const MARKUP = /<[^<>\s][^<>\n]{0,200}>/g;
+
+/**
+ * Joins sentences the splitter ended inside chat markup (wink ends one at the `!` of `<!here>`), so a
+ * sentence is never cut into "...<!" and "here> ...".
+ */
+function joinSplitMarkup(text: string, sentences: AnalysedSentence[]): AnalysedSentence[] {
+  const spans = [...text.matchAll(MARKUP)].map((match) => [match.index, match.index + match[0].length]);
+  if (spans.length === 0) return sentences;
+  const joined: AnalysedSentence[] = [];
+  for (const sentence of sentences) {
+    const previous = joined[joined.length - 1];
+    if (previous && spans.some(([from = 0, to = 0]) => from < previous.end && previous.end < to)) {
+      previous.tokens.push(...sentence.tokens);
+      previous.end = sentence.end;
+      previous.text = text.slice(previous.start, previous.end);
+    } else joined.push(sentence);
+  }
+  return joined;
+}
+
 /**
  * News-aware sentence splitting ("U.S.", "Oct. 7", "1.5 million", quotes) with character offsets
  * into `text`, so every sentence an item keeps can be cited exactly.
@@ -81,7 +103,7 @@ export function analyse(text: string): AnalysedSentence[] {
       tokens,
     });
   }
-  return sentences;
+  return joinSplitMarkup(text, sentences);
 }
 
 // The lite model ships a Porter stemmer among its add-ons; wink's types leave it untyped.
@@ -96,7 +118,8 @@ const STEM_CACHE_LIMIT = 100_000;
 export function stemOf(word: string): string {
   const cached = stemCache.get(word);
   if (cached !== undefined) return cached;
-  const stem = stemWord(word);
+  // A number is its own stem: Porter reads "1643" as a word ending in a suffix and makes it "164i".
+  const stem = /^[\d.,]+$/.test(word) ? word : stemWord(word);
   if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear();
   stemCache.set(word, stem);
   return stem;

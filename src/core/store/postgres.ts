@@ -740,6 +740,11 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
     );
   }
 
+  async pruneThreadContexts(before: string): Promise<number> {
+    const { rowCount } = await this.pool.query('DELETE FROM thread_contexts WHERE updated_at < $1', [before]);
+    return rowCount ?? 0;
+  }
+
   async claimDelivery(claim: DeliveryClaim): Promise<boolean> {
     const { keys, values } = claimDeliveryValues(claim);
     const { rowCount } = await this.pool.query(

@@ -884,6 +884,10 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       );
   }
 
+  async pruneThreadContexts(before: string): Promise<number> {
+    return this.statement('DELETE FROM thread_contexts WHERE updated_at < ?').run(before).changes;
+  }
+
   async claimDelivery(claim: DeliveryClaim): Promise<boolean> {
     const { keys, values } = claimDeliveryValues(claim);
     const taken = this.statement(claimDeliverySql(keys.length, () => '?')).all(...values);

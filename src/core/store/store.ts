@@ -89,6 +89,8 @@ export interface ThreadKey {
 export interface ThreadStore {
   getThreadContext(key: ThreadKey): Promise<ThreadContext | undefined>;
   saveThreadContext(context: ThreadContext): Promise<void>;
+  /** Forgets threads with no post or question since `before` (ISO 8601); returns how many. */
+  pruneThreadContexts(before: string): Promise<number>;
 }
 
 /** Stories: items from different outlets about one development, kept across restarts and instances. */

@@ -1,22 +1,53 @@
 import { cosine, type Vector } from '../ingest/vectors.js';
 import { type StoryInput, type StorySignature, signatureOf } from './signature.js';
 
-/**
- * When an item joins a story. Fitted on the development split of allsides-probe by
- * `npm run bench -- stories` (docs/performance.md has the sweep that chose them).
- */
-export interface StoryThresholds {
+/** The bars an item must clear to join a story, for one length of text. */
+export interface JoinBars {
   /** TF-IDF cosine to the story's centroid above which an item from a new outlet joins it. */
   merge: number;
   /** Lower bar when the item and the story share a proper name or a number. */
   confirmed: number;
   /** Bar for an item from an outlet already in the story: a revision is nearly the same text. */
   revision: number;
+}
+
+/**
+ * When an item joins a story. A headline shares fewer words with its story than an article does, so
+ * the bars depend on the item's length: `short` at SHORT_TERMS distinct terms or fewer, the main bars
+ * at LONG_TERMS or more, and in between they move linearly in the logarithm of the length. Fitted on
+ * the development split of allsides-probe, whole and titles only, by `npm run bench -- stories`
+ * (docs/performance.md has the sweep that chose them).
+ */
+export interface StoryThresholds extends JoinBars {
+  short: JoinBars;
   /** Stories whose dates lie this many days or more from the item's are not candidates. */
   windowDays: number;
 }
 
-export const STORY_THRESHOLDS: StoryThresholds = { merge: 0.5, confirmed: 0.3, revision: 0.5, windowDays: 3 };
+export const STORY_THRESHOLDS: StoryThresholds = {
+  merge: 0.3,
+  confirmed: 0.3,
+  revision: 0.5,
+  short: { merge: 0.3, confirmed: 0.3, revision: 0.5 },
+  windowDays: 3,
+};
+
+/** Distinct terms of a headline-only item, at most. */
+export const SHORT_TERMS = 10;
+/** Distinct terms from which an item counts as an article. */
+export const LONG_TERMS = 40;
+
+/** The bars for an item of `terms` distinct terms. */
+export function barsFor(thresholds: StoryThresholds, terms: number): JoinBars {
+  const span = Math.log(LONG_TERMS) - Math.log(SHORT_TERMS);
+  const along = Math.min(1, Math.max(0, (Math.log(Math.max(terms, 1)) - Math.log(SHORT_TERMS)) / span));
+  const between = (short: number, long: number) => short + (long - short) * along;
+  return {
+    merge: between(thresholds.short.merge, thresholds.merge),
+    confirmed: between(thresholds.short.confirmed, thresholds.confirmed),
+    revision: between(thresholds.short.revision, thresholds.revision),
+  };
+}
 
 /** Rare terms of the item looked up in the story index: enough to find its story, few enough to be cheap. */
 const PROBE_TERMS = 12;
@@ -112,9 +143,9 @@ export function storyFit(
 }
 
 /** The bar an item must clear to join a candidate. */
-export function joinThreshold(thresholds: StoryThresholds, sameOutlet: boolean, shared: number): number {
-  if (sameOutlet) return thresholds.revision;
-  return shared > 0 ? thresholds.confirmed : thresholds.merge;
+export function joinThreshold(bars: JoinBars, sameOutlet: boolean, shared: number): number {
+  if (sameOutlet) return bars.revision;
+  return shared > 0 ? bars.confirmed : bars.merge;
 }
 
 /**
@@ -154,11 +185,12 @@ export async function assignStory(
     for (const [term, count] of (await index.termFrequencies(missing)).counts) all.set(term, count);
   }
   const idf = idfOf(all);
+  const bars = barsFor(thresholds, signature.terms.size);
   let best: { candidate: StoryCandidate; similarity: number } | undefined;
   for (const candidate of candidates) {
     const fit = storyFit(signature, vector, candidate, idf);
     const sameOutlet = candidate.outlets.includes(input.outlet);
-    if (fit.similarity < joinThreshold(thresholds, sameOutlet, fit.shared)) continue;
+    if (fit.similarity < joinThreshold(bars, sameOutlet, fit.shared)) continue;
     if (!best || fit.similarity > best.similarity) best = { candidate, similarity: fit.similarity };
   }
   const own = unit(signature.terms);
