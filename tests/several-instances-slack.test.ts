@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SlackEmulator } from './emulators/slack/server.js';
 import { eventCallback, FORM, JSON_TYPE, postSigned, slashCommandForm } from './emulators/slack/sign.js';
 import { briefingsFolder } from './support/core.js';
+import { schemaUrl } from './support/pg-url.js';
 import { freePort, type Started, startBotProcess } from './support/process.js';
 import { PG_URL, scratchSchema } from './support/stores.js';
 
@@ -22,13 +23,6 @@ afterEach(async () => {
   emulator = undefined;
   pool = undefined;
 });
-
-/** The test database URL with its connections kept in `schema`. */
-function schemaUrl(url: string, schema: string): string {
-  const parsed = new URL(url);
-  parsed.searchParams.set('options', `-c search_path=${schema}`);
-  return parsed.toString();
-}
 
 interface Instance {
   name: string;

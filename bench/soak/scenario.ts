@@ -11,6 +11,7 @@ import { PostgresStore } from '../../src/core/store/postgres.js';
 import { DiscordEmulator } from '../../tests/emulators/discord/server.js';
 import { SlackEmulator } from '../../tests/emulators/slack/server.js';
 import { eventCallback, JSON_TYPE, postSigned } from '../../tests/emulators/slack/sign.js';
+import { schemaUrl } from '../../tests/support/pg-url.js';
 import { freePort, type Started, startBotProcess } from '../../tests/support/process.js';
 import { repoRoot } from '../paths.js';
 
@@ -53,12 +54,6 @@ export interface SoakResult {
 
 const SECRET = 'soak-signing-secret';
 const FOLLOW_UP_WAIT_MS = 30_000;
-
-function schemaUrl(url: string, schema: string): string {
-  const parsed = new URL(url);
-  parsed.searchParams.set('options', `-c search_path=${schema}`);
-  return parsed.toString();
-}
 
 /** A news file dated today, so every digest has something new to carry. */
 function todaysBriefing(today: string): string {

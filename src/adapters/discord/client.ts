@@ -178,7 +178,12 @@ export async function postMessage(
     ...(nonce ? { nonce, enforceNonce: true } : {}),
   });
   // Such a channel is not cached, so the message cannot find its guild through it: the channel says.
-  return { message, guildId: message.guildId ?? ('guildId' in channel ? channel.guildId : null) };
+  return { message, guildId: message.guildId ?? guildIdOf(channel) };
+}
+
+/** The guild id a channel object carries, also when it was fetched without its guild. */
+export function guildIdOf(channel: object | undefined): string | null {
+  return channel && 'guildId' in channel && typeof channel.guildId === 'string' ? channel.guildId : null;
 }
 
 /** Pages of 100 messages read before giving up on telling whether a digest is out. */

@@ -15,16 +15,13 @@ import type {
 import type { CommandSyntax, Reply } from '../../reply.js';
 import {
   findReferencedMessage,
+  guildIdOf,
   type InteractionResponder,
   openThread,
   postMessage,
   threadIdOf,
 } from './client.js';
 import { renderReply, threadName } from './render.js';
-
-function guildIdOf(channel: object | undefined): string | null {
-  return channel && 'guildId' in channel && typeof channel.guildId === 'string' ? channel.guildId : null;
-}
 
 /** `discord:<guild>:<channel>:<thread>` -> its parts. */
 export function parseDiscordThreadId(
