@@ -267,6 +267,7 @@ export class DigestDelivery {
         composed.versions,
         clock().toISOString(),
       )
+      .then(() => this.composer.shown(subscription.platform, subscription.channelId, composed.versions))
       .catch((error: unknown) =>
         logger.warn('could not record the stories a digest showed', { ...log, error }),
       );

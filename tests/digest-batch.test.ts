@@ -164,4 +164,25 @@ describe('DigestComposer', () => {
     expect(reads).toEqual([]);
     expect(composer.cardsBuilt).toBe(1);
   });
+
+  it("reads a channel's views once a batch, and knows what it then posts there without reading", async () => {
+    const { store } = countingStore(items);
+    const asked: string[][] = [];
+    const views = Object.assign(store, {
+      async seenVersionDigests(_platform: string, _channel: string, storyIds: readonly string[]) {
+        asked.push([...storyIds]);
+        return new Map<string, string>();
+      },
+    });
+    const composer = new DigestComposer({ store: views, catalogue });
+    const first = await composer.compose(subscription('4', ['gaza']), window);
+    composer.shown('slack', 'C4', first!.versions);
+    const second = await composer.compose({ ...subscription('5', ['gaza', 'aid']), channelId: 'C4' }, window);
+    expect(asked).toEqual([['story:a']]);
+    // The story went out to C4 a moment ago as it stands: not repeated.
+    expect(second?.reply.title).toMatch(/^No new developments on Gaza, Aid/);
+    composer.clear();
+    await composer.compose({ ...subscription('6', ['gaza']), channelId: 'C4' }, window);
+    expect(asked).toHaveLength(2);
+  });
 });

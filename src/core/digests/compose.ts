@@ -1,6 +1,6 @@
 import type { Reply, ReplySection } from '../../reply.js';
 import { sourceOf, storySection } from '../briefing.js';
-import type { Item } from '../model.js';
+import type { Item, Platform } from '../model.js';
 import type { ItemStore, StoredItem, StoryStore } from '../store/store.js';
 import type { StoryViewStore } from '../store/story-views.js';
 import type { Subscription } from '../store/subscriptions.js';
@@ -264,6 +264,8 @@ function isStored(item: Item): item is StoredItem {
 const SHARED_COMPOSITIONS = 2_048;
 /** Story cards kept for sharing across topic sets: a day's stories, with room to spare. */
 const SHARED_STORIES = 4_096;
+/** Channels whose views are kept: more than a minute's digests go to, so a round of them never thrashes. */
+const SHARED_CHANNELS = 4_096;
 
 function remember<V>(memo: Map<string, V>, key: string, value: V, cap = SHARED_COMPOSITIONS): void {
   memo.set(key, value);
@@ -297,6 +299,12 @@ export class DigestComposer {
   private readonly cards = new Map<string, SharedStory>();
   /** What is new in a story (`storyKey|until|seen version`) for channels shown that version. */
   private readonly deltas = new Map<string, Promise<StoryDelta | undefined>>();
+  /**
+   * What each channel (`platform:channel`) was shown of the stories asked about so far: each read
+   * from the store once a batch, then kept up to date as this instance records what it posts there.
+   * Null: never shown. Views another instance records in the same batch are seen from the next one.
+   */
+  private readonly views = new Map<string, Map<string, string | null>>();
   /** How many compositions actually ran (the rest were shared): for tests and logs. */
   composed = 0;
   /** How many story cards were built (the rest were shared): for tests and logs. */
@@ -315,9 +323,8 @@ export class DigestComposer {
       remember(this.stories, storiesKey, stories);
     }
     const found = await stories;
-    const seen = await this.deps.store.seenVersionDigests(
-      subscription.platform,
-      subscription.channelId,
+    const seen = await this.seenBy(
+      subscription,
       found.map((story) => story.card.storyId),
     );
     // Channels that were shown the same versions (most often: none of these stories) share a reply.
@@ -398,8 +405,39 @@ export class DigestComposer {
     return delta;
   }
 
+  /** The version digest of each of these stories that the subscription's channel was shown. */
+  private async seenBy(
+    subscription: Subscription,
+    storyIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const { platform, channelId } = subscription;
+    let known = this.views.get(`${platform}:${channelId}`);
+    if (!known) {
+      known = new Map();
+      remember(this.views, `${platform}:${channelId}`, known, SHARED_CHANNELS);
+    }
+    const unknown = storyIds.filter((storyId) => !known.has(storyId));
+    if (unknown.length > 0) {
+      const read = await this.deps.store.seenVersionDigests(platform, channelId, unknown);
+      for (const storyId of unknown) known.set(storyId, read.get(storyId) ?? null);
+    }
+    return new Map(
+      storyIds.flatMap((storyId) => {
+        const digest = known.get(storyId);
+        return digest ? [[storyId, digest] as const] : [];
+      }),
+    );
+  }
+
+  /** The channel was shown these versions, as recorded in the store: later digests of the batch know. */
+  shown(platform: Platform, channelId: string, versions: readonly StoryVersion[]): void {
+    const known = this.views.get(`${platform}:${channelId}`);
+    if (known) for (const version of versions) known.set(version.storyId, versionDigest(version));
+  }
+
   /** Ends the batch: later compositions read the store afresh. */
   clear(): void {
+    this.views.clear();
     this.memo.clear();
     this.stories.clear();
     this.cards.clear();

@@ -889,22 +889,20 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   }
 
   async saveThreadContext(context: ThreadContext): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO thread_contexts (platform, channel_id, thread_id, topic, item_ids, turns, updated_at)
+    this.statement(
+      `INSERT INTO thread_contexts (platform, channel_id, thread_id, topic, item_ids, turns, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (platform, channel_id, thread_id) DO UPDATE SET
            topic = excluded.topic, item_ids = excluded.item_ids, turns = excluded.turns, updated_at = excluded.updated_at`,
-      )
-      .run(
-        context.platform,
-        context.channelId,
-        context.threadId,
-        context.topic ?? null,
-        JSON.stringify(context.itemIds),
-        JSON.stringify(context.turns),
-        context.updatedAt,
-      );
+    ).run(
+      context.platform,
+      context.channelId,
+      context.threadId,
+      context.topic ?? null,
+      JSON.stringify(context.itemIds),
+      JSON.stringify(context.turns),
+      context.updatedAt,
+    );
   }
 
   async pruneThreadContexts(before: string): Promise<number> {
