@@ -78,6 +78,11 @@ export class Limiter {
   /** Most tasks that ever ran at once (for tests). */
   peak = 0;
 
+  /** Tasks waiting for a turn. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   constructor(
     private readonly limit: number,
     /** Called whenever the last running task ends with none waiting. */
@@ -236,8 +241,8 @@ export class DigestDelivery {
     const composed = await this.composing.run(async () => {
       // The store answers at once, so compositions handed on from one to the next would all run in
       // one turn of the event loop, and a minute's first wave (one per channel) would be composed
-      // before the first post could leave. Each waits for a turn of its own.
-      await setImmediate();
+      // before the first post could leave. When others wait, each waits for a turn of its own.
+      if (this.composing.queued > 0) await setImmediate();
       return this.composer.compose(subscription, window);
     });
     if (!composed) {
