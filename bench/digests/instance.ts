@@ -74,6 +74,8 @@ export type Report =
       finishedMs: number;
       states: StateRows;
       maxRssMb: number;
+      /** CPU time (user + system) this process spent from firing until done, ms. */
+      cpuMs: number;
     }
   | { type: 'error'; message: string };
 
@@ -166,6 +168,7 @@ async function child(args: InstanceArgs): Promise<void> {
 
   const fire = async () => {
     clock.set(DUE);
+    const cpuAtFire = process.cpuUsage();
     const firedAtWall = Date.now();
     firedAt = performance.now();
     const fired = cron.fire(DUE) - 1;
@@ -197,6 +200,7 @@ async function child(args: InstanceArgs): Promise<void> {
       finishedMs,
       states: runStates(args.file),
       maxRssMb: process.resourceUsage().maxRSS / 1024,
+      cpuMs: ((used) => (used.user + used.system) / 1000)(process.cpuUsage(cpuAtFire)),
     });
     process.exit(0);
   };

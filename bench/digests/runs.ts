@@ -105,6 +105,8 @@ export interface DeliveryResult {
   states: StateRows;
   /** Peak resident memory of the busiest instance (MB), NaN if none reported. */
   maxRssMb: number;
+  /** CPU the instances spent from firing until done (ms, all together), NaN if one did not report. */
+  cpuMs: number;
   instances: {
     id: string;
     fired: number;
@@ -180,6 +182,7 @@ export async function runDelivery(
       cutoffMs: options.cutoffMs,
       states,
       maxRssMb: Math.max(...dones.map((d) => d?.maxRssMb ?? Number.NaN)),
+      cpuMs: dones.reduce((sum, d) => sum + (d?.cpuMs ?? Number.NaN), 0),
       instances: ids.map((id, i) => {
         const done = dones[i];
         return done
