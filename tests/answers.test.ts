@@ -134,7 +134,9 @@ describe('follow-up questions after a briefing', () => {
       'Who founded the company?',
     );
     expect(made?.sections[0]?.heading).toBe('silver');
-    expect(quoted(made!)).toBe('The parliamentary mace, which is made from silver, sits in front of the desk.');
+    expect(quoted(made!)).toBe(
+      'The parliamentary mace, which is made from silver, sits in front of the desk.',
+    );
     expect(founded?.sections[0]?.heading).toBe('Anna Berg');
     expect(quoted(founded!)).toContain('founded in 1901 by Anna Berg');
   });

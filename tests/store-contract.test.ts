@@ -262,7 +262,12 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         });
         await store.replaceDocument(document, [item], T0);
         const hits = await store.searchSentences(['said', 'broadband'], 30);
-        expect(hits.slice(0, 2).map((hit) => hit.index).sort((a, b) => a - b)).toEqual([5_000, 10_201]);
+        expect(
+          hits
+            .slice(0, 2)
+            .map((hit) => hit.index)
+            .sort((a, b) => a - b),
+        ).toEqual([5_000, 10_201]);
       });
 
       it('removes a document with all its items, and says whether there was one', async () => {
