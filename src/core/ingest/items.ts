@@ -3,7 +3,7 @@ import type { TopicCatalogue } from '../topics.js';
 import { IngestLimitError } from './limits.js';
 import { contentHash, type ParsedDocument } from './parse.js';
 import { segment } from './segment.js';
-import { sentenceRarity, summarise } from './summarise.js';
+import { documentWeights, summarise } from './summarise.js';
 import { analyse, properNames } from './text.js';
 
 /** Terms of a topic in the item's text that make it a tag without the title or lead naming it. */
@@ -32,8 +32,8 @@ export function buildItems(
     );
   }
   const groups = segment(parsed.body, sentences, catalogue);
-  const rarity = sentenceRarity(sentences);
-  const drafts = groups.map((group) => ({ group, summary: summarise(group, rarity) }));
+  const weights = documentWeights(sentences);
+  const drafts = groups.map((group) => ({ group, summary: summarise(group, weights) }));
   const title = parsed.title ?? drafts[0]?.summary.headline ?? parsed.source;
   const document: SourceDocument = {
     id: documentIdentity(sourceId, parsed.origin),
@@ -74,7 +74,7 @@ export function buildItems(
 }
 
 /** Bump when segmentation, summaries or tagging change, so stored documents are built again. */
-const PIPELINE_VERSION = 6;
+const PIPELINE_VERSION = 7;
 
 /** From the document and the item's text; a repeated passage in one document gets the next free id. */
 function itemId(documentId: string, text: string, taken: Set<string>): string {
