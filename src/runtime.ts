@@ -13,7 +13,6 @@ import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
 import type { Metrics } from './core/metrics.js';
 import { SourceReports } from './core/sources/reports.js';
-import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
@@ -109,8 +108,9 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
   const sourcesPath = join(options.briefingsDir, SOURCES_FILE);
   const topicsText = await readTopics(topicsPath);
   const catalogue = parseTopicCatalogue(topicsText, topicsPath, limits.maxYamlAliases);
+  // pg is loaded only when DATABASE_URL asks for it, so a bot on SQLite starts without it.
   const store: Store = options.databaseUrl
-    ? await PostgresStore.open(options.databaseUrl)
+    ? await (await import('./core/store/postgres.js')).PostgresStore.open(options.databaseUrl)
     : new SqliteStore(options.databasePath);
   let feedSpecs: FeedSourceSpec[];
   let identity: InstanceIdentity;
