@@ -869,9 +869,9 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
     });
 
     describe('stories', () => {
-      /** One outlet's document with one item about the evacuation of eastern Rafah. */
+      /** One outlet's document with one item, titled by its first sentence as an article is by its headline. */
       function outletReport(origin: string, outlet: string, published: string, sentences: string[]) {
-        const document = { ...makeDocument(origin, published), source: outlet };
+        const document = { ...makeDocument(origin, published), source: outlet, title: sentences[0] ?? '' };
         const item = makeItem(document, {
           key: 'rafah',
           headline: sentences[0] ?? '',
@@ -916,6 +916,24 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         );
         expect(await store.countStories({ topics: ['rafah'] })).toBe(2);
         expect(await store.countItems({ topics: ['rafah'] })).toBe(3);
+      });
+
+      it("a document's own items stay in stories of their own, however alike", async () => {
+        const store = await open();
+        const report = outletReport('a.md', 'Reuters', '2024-05-06', EVACUATION);
+        const sibling = makeItem(report.document, {
+          key: 'rafah-2',
+          headline: SAME_NEWS[0] ?? '',
+          topics: ['rafah'],
+          sentences: SAME_NEWS,
+          position: 1,
+        });
+        await store.replaceDocument(report.document, [report.item, sibling], T0);
+        const [first, second] = await clusterItems(store, [report.item, sibling], T0);
+        expect(second?.storyId).not.toBe(first?.storyId);
+        // The same text from another outlet does join.
+        const other = await cluster(store, outletReport('b.md', 'AP', '2024-05-06', SAME_NEWS));
+        expect(other?.created).toBe(false);
       });
 
       it('the same news a week later is not a candidate: stories are looked up within their dates', async () => {

@@ -33,6 +33,7 @@ async function clusterOurs(
       store,
       {
         itemId: `a${i}`,
+        documentId: `a${i}`,
         outlet: article.outlet,
         published: article.published,
         title: article.title,

@@ -129,6 +129,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
   // 8: items join stories by their likeness to members, as in the SQLite store's migration 9.
   `ALTER TABLE story_members ADD COLUMN terms JSONB NOT NULL DEFAULT '{}';
    UPDATE story_members AS m SET terms = s.centroid FROM stories AS s WHERE s.id = m.story_id;
+   ALTER TABLE story_members ADD COLUMN document_id TEXT NOT NULL DEFAULT '';
+   UPDATE story_members AS m SET document_id = i.document_id FROM items AS i WHERE i.id = m.item_id;
    ${storyMemberTermsTable('postgres')}
    INSERT INTO story_member_terms (term, published, item_id)
      SELECT t.term, m.published, m.item_id FROM story_terms AS t JOIN story_members AS m ON m.story_id = t.story_id;

@@ -563,12 +563,13 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
     if (probe.terms.length === 0) return [];
     const members = await this.pool.query<{
       item_id: string;
+      document_id: string;
       story_id: string;
       outlet: string;
       published: string;
       terms: Record<string, number>;
     }>(
-      `SELECT m.item_id, m.story_id, m.outlet, m.published, m.terms
+      `SELECT m.item_id, m.document_id, m.story_id, m.outlet, m.published, m.terms
        FROM (SELECT item_id, count(*) AS shared FROM story_member_terms
              WHERE term = ANY($1::text[]) AND published BETWEEN $2 AND $3
              GROUP BY item_id ORDER BY shared DESC, item_id LIMIT $4) AS c
@@ -593,6 +594,7 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
       members.rows.map((row) => ({
         storyId: row.story_id,
         itemId: row.item_id,
+        documentId: row.document_id,
         outlet: row.outlet,
         published: row.published,
         terms: new Map(Object.entries(row.terms)),
@@ -630,12 +632,13 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
         ],
       );
       await client.query(
-        `INSERT INTO story_members (item_id, story_id, outlet, published, added_at, terms)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (item_id) DO UPDATE SET story_id = excluded.story_id, outlet = excluded.outlet,
-           published = excluded.published, terms = excluded.terms`,
+        `INSERT INTO story_members (item_id, document_id, story_id, outlet, published, added_at, terms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (item_id) DO UPDATE SET document_id = excluded.document_id, story_id = excluded.story_id,
+           outlet = excluded.outlet, published = excluded.published, terms = excluded.terms`,
         [
           input.itemId,
+          input.documentId,
           member.storyId,
           input.outlet,
           input.published,

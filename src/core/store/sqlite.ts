@@ -201,6 +201,8 @@ export const SQLITE_MIGRATIONS: string[] = [
   // and is indexed under them. Members stored before stand in with their story's old centroid.
   `ALTER TABLE story_members ADD COLUMN terms TEXT NOT NULL DEFAULT '{}';
    UPDATE story_members SET terms = (SELECT centroid FROM stories WHERE stories.id = story_members.story_id);
+   ALTER TABLE story_members ADD COLUMN document_id TEXT NOT NULL DEFAULT '';
+   UPDATE story_members SET document_id = coalesce((SELECT document_id FROM items WHERE items.id = item_id), '');
    ${storyMemberTermsTable('sqlite')}
    INSERT INTO story_member_terms (term, published, item_id)
      SELECT t.term, m.published, m.item_id FROM story_terms AS t JOIN story_members AS m ON m.story_id = t.story_id;
@@ -731,13 +733,14 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   ): Promise<StoryCandidate[]> {
     if (probe.terms.length === 0) return [];
     const members = this.statement(
-      `SELECT m.item_id, m.story_id, m.outlet, m.published, m.terms
+      `SELECT m.item_id, m.document_id, m.story_id, m.outlet, m.published, m.terms
        FROM (SELECT item_id, count(*) AS shared FROM story_member_terms
              WHERE term IN (SELECT value FROM json_each(?)) AND published BETWEEN ? AND ?
              GROUP BY item_id ORDER BY shared DESC, item_id LIMIT ?) AS c
        JOIN story_members AS m ON m.item_id = c.item_id ORDER BY c.shared DESC, m.item_id`,
     ).all(JSON.stringify(probe.terms), probe.from, probe.to, limit) as {
       item_id: string;
+      document_id: string;
       story_id: string;
       outlet: string;
       published: string;
@@ -760,6 +763,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       members.map((row) => ({
         storyId: row.story_id,
         itemId: row.item_id,
+        documentId: row.document_id,
         outlet: row.outlet,
         published: row.published,
         terms: new Map(Object.entries(JSON.parse(row.terms) as Record<string, number>)),
@@ -794,11 +798,13 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
         JSON.stringify(member.numbers),
       );
       this.statement(
-        `INSERT INTO story_members (item_id, story_id, outlet, published, added_at, terms) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (item_id) DO UPDATE SET story_id = excluded.story_id, outlet = excluded.outlet,
-           published = excluded.published, terms = excluded.terms`,
+        `INSERT INTO story_members (item_id, document_id, story_id, outlet, published, added_at, terms)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (item_id) DO UPDATE SET document_id = excluded.document_id, story_id = excluded.story_id,
+           outlet = excluded.outlet, published = excluded.published, terms = excluded.terms`,
       ).run(
         input.itemId,
+        input.documentId,
         member.storyId,
         input.outlet,
         input.published,

@@ -74,6 +74,7 @@ const MAX_FACTS = 80;
 /** A stored member as the clusterer compares it. */
 export interface MemberVector {
   itemId: string;
+  documentId: string;
   outlet: string;
   /** YYYY-MM-DD */
   published: string;
@@ -196,6 +197,8 @@ export async function assignStory(
   const bars = barsFor(thresholds, signature.terms.size);
   let best: { candidate: StoryCandidate; fit: number; similarities: number[] } | undefined;
   for (const candidate of candidates) {
+    // Segmentation cut the document where its developments change: its items never share a story.
+    if (candidate.members.some((member) => member.documentId === input.documentId)) continue;
     const similarities = candidate.members.map(
       (member) =>
         cosine(vector, tfidf(member.terms)) -
