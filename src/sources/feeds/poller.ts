@@ -253,12 +253,19 @@ export class FeedPoller {
       ),
     );
     const counts = { added: 0, updated: 0 };
+    const failures: unknown[] = [];
+    const batch = this.options.ingest.batch(source.id);
     for (const [index, { parsed, stored, current }] of documents.entries()) {
       if (current) continue;
       const body = bodies[index] ?? parsed.body;
-      const { outcome } = await this.options.ingest.put(source.id, { ...parsed, body }, stored);
-      if (outcome !== 'unchanged') counts[outcome]++;
+      await batch.put({ ...parsed, body }, stored, (result) => {
+        if (!result.ok) failures.push(result.error);
+        else if (result.outcome !== 'unchanged') counts[result.outcome]++;
+      });
     }
+    await batch.flush();
+    // The entries that could be stored are; the poll still fails, naming the first that could not.
+    if (failures.length > 0) throw failures[0];
     return counts;
   }
 
