@@ -704,6 +704,33 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
       const LATER = '2024-05-01T08:10:00.000Z';
       const periods = Array.from({ length: 12 }, (_, day) => `2024-05-${String(day + 1).padStart(2, '0')}`);
 
+      it('two instances adding to a channel at once never pass its cap; changing one it has is always allowed', async () => {
+        const { store, another } = await factory.create();
+        const other = await another();
+        const inChannel = (id: string, topic: string): Subscription => ({
+          ...subscription(id),
+          channelId: 'C-full',
+          topics: [topic],
+        });
+        for (let i = 0; i < 8; i++) await store.saveSubscription(inChannel(`old-${i}`, `topic-${i}`), 10);
+        // Connections open first, so the saves below meet in the store and not one by one as each connects.
+        await Promise.all([store, other, store, other, store, other].map((s) => s.listSubscriptions()));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            (i % 2 ? other : store).saveSubscription(inChannel(`new-${i}`, `late-${i}`), 10),
+          ),
+        );
+        expect(results.filter((result) => result.created)).toHaveLength(2);
+        expect(
+          results.filter((result) => result.channelFull !== undefined).map((r) => r.channelFull),
+        ).toEqual(Array(18).fill(10));
+        expect(await other.listSubscriptions({ platform: 'discord', channelId: 'C-full' })).toHaveLength(10);
+        const changed = await other.saveSubscription({ ...inChannel('again', 'topic-3'), time: '17:00' }, 10);
+        expect(changed).toMatchObject({ created: false, subscription: { id: 'old-3', time: '17:00' } });
+        // Another channel has its own count.
+        expect((await store.saveSubscription(subscription('elsewhere'), 10)).created).toBe(true);
+      });
+
       it('two instances claiming the same runs at once: exactly one wins each', async () => {
         const { store, another } = await factory.create();
         const other = await another();

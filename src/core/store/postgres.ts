@@ -141,7 +141,7 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
       this.pool = source;
       this.ownsPool = false;
     }
-    this.subscriptions = new PostgresSubscriptions(this.pool);
+    this.subscriptions = new PostgresSubscriptions(this.pool, (work) => this.transaction(work));
   }
 
   /** Connects and migrates; safe for several instances starting at once. */

@@ -259,7 +259,10 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
-    this.subscriptions = new SqliteSubscriptions((sql) => this.statement(sql));
+    this.subscriptions = new SqliteSubscriptions(
+      (sql) => this.statement(sql),
+      (work) => this.db.transaction(work).immediate(),
+    );
   }
 
   /**
