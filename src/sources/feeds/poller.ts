@@ -138,8 +138,11 @@ export class FeedPoller {
     if (result.kind === 'failed') next = this.failed(state, result, intervalMs, now);
     else {
       this.metrics.feedPoll(result.kind === 'not-modified' ? 'not_modified' : 'fetched');
-      if (result.kind === 'not-modified') report.notModified++;
-      else {
+      if (result.kind === 'not-modified') {
+        report.notModified++;
+        // Nothing new to parse, but the catalogue may have changed since these entries were built.
+        for (const source of sources) await this.options.ingest.rebuildStale(source.id);
+      } else {
         const parsed = parseFeedBytes(
           result.bytes,
           state.url,
@@ -249,7 +252,10 @@ export class FeedPoller {
       const body = bodies[index] ?? parsed.body;
       const { outcome } = await this.options.ingest.put(source.id, { ...parsed, body }, stored);
       if (outcome !== 'unchanged') counts[outcome]++;
+      known.delete(parsed.origin);
     }
+    // Entries the feed no longer lists, or lists unchanged: tagged with today's catalogue too.
+    await this.options.ingest.rebuildStale(source.id, known);
     return counts;
   }
 
