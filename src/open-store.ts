@@ -1,5 +1,4 @@
 import { UserError } from './core/errors.js';
-import { PostgresStore } from './core/store/postgres.js';
 import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
 
@@ -30,6 +29,8 @@ const REFUSED: Record<string, string> = {
 export async function openStore(databaseUrl: string | undefined, databasePath: string): Promise<Store> {
   if (!databaseUrl) return openSqlite(databasePath);
   try {
+    // pg is loaded only when DATABASE_URL asks for it, so a bot on SQLite starts without it.
+    const { PostgresStore } = await import('./core/store/postgres.js');
     return await PostgresStore.open(databaseUrl);
   } catch (error) {
     const failed = error as Error & { code?: unknown; errno?: unknown; severity?: unknown };

@@ -54,11 +54,12 @@ describe('topics.yaml edited while the bot runs', () => {
     expect(logger.warnings.length).toBe(said);
   });
 
-  it("a feed answering 304 is tagged with the new catalogue all the same, its items keeping their ids and first-seen times", async () => {
+  it('a feed answering 304 is tagged with the new catalogue all the same, its items keeping their ids and first-seen times', async () => {
     server = await startFeedServer();
     const feedUrl = `${server.base}/feeds/sample-feeds-real-world/sky-news.xml`;
     const dir = briefingsFolder({ 'sources.yaml': `feeds:\n  - url: ${feedUrl}\n    every: 10m\n` }, false);
-    const ukraine = 'topics:\n  - slug: ukraine\n    label: Ukraine\n    aliases: [Kyiv]\n    keywords: [Ukraine, Ukrainian]\n';
+    const ukraine =
+      'topics:\n  - slug: ukraine\n    label: Ukraine\n    aliases: [Kyiv]\n    keywords: [Ukraine, Ukrainian]\n';
     writeFileSync(join(dir, 'topics.yaml'), ukraine);
     let now = new Date('2022-04-06T08:00:00.000Z');
     const core = await startCore(dir, undefined, () => now);

@@ -1,4 +1,5 @@
-import * as chrono from 'chrono-node';
+// English only: the whole package loads every locale, hundreds of modules at start-up.
+import * as chrono from 'chrono-node/en';
 
 export interface DateMention {
   /** As written: "on Sunday", "October 7", "by 2007". */

@@ -9,7 +9,7 @@ import type { ArticleExtractor } from '../articles/extractor.js';
 import { fetchFullText, isTeaser } from '../articles/full-text.js';
 import { type FeedSourceSpec, feedSource } from '../sources-file.js';
 import { DEFAULT_FETCH_LIMITS, type FetchLimits, type FetchResult, fetchFeed } from './fetch.js';
-import { type FeedEntry, parseFeedBytes } from './parse.js';
+import type { FeedEntry } from './parse.js';
 
 /** Longest wait between polls of a failing feed. */
 const MAX_BACKOFF_MS = 6 * 3_600_000;
@@ -17,6 +17,14 @@ const MAX_BACKOFF_MS = 6 * 3_600_000;
 const CLAIM_MS = 2 * 60_000;
 /** Feeds claimed per pass: bounds what one instance takes on at once. */
 const CLAIM_BATCH = 500;
+
+// feedsmith and linkedom are hundreds of modules: a bot without feeds never loads them, and one with
+// feeds loads them at its first fetched feed, after start-up.
+let feedParser: Promise<typeof import('./parse.js')> | undefined;
+const loadFeedParser = () => {
+  feedParser ??= import('./parse.js');
+  return feedParser;
+};
 
 export interface FeedPollerOptions {
   store: FeedPollStore;
@@ -143,6 +151,7 @@ export class FeedPoller {
         // Nothing new to parse, but the catalogue may have changed since these entries were built.
         for (const source of sources) await this.options.ingest.rebuildStale(source.id);
       } else {
+        const { parseFeedBytes } = await loadFeedParser();
         const parsed = parseFeedBytes(
           result.bytes,
           state.url,
