@@ -5,6 +5,7 @@ export type TargetId =
   | 'brief-p99'
   | 'brief-ack'
   | 'ingest-rate'
+  | 'ingest-speedup'
   | 'digest-first'
   | 'digest-span'
   | 'digest-rss'
@@ -53,6 +54,13 @@ export const TARGETS: Record<TargetId, Target> = {
     op: '>=',
     limit: 200,
     unit: 'docs/s/core',
+  },
+  'ingest-speedup': {
+    id: 'ingest-speedup',
+    text: 'ingest in a pool of worker threads at least 1.7x the one-thread wall-time throughput on 2 cores',
+    op: '>=',
+    limit: 1.7,
+    unit: 'x one thread',
   },
   'digest-first': {
     id: 'digest-first',

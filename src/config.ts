@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { DiscordConfig } from './adapters/discord/types.js';
@@ -170,7 +170,13 @@ const EnvSchema = z.object({
   LLM_API_KEY: optionalText,
   LLM_TIMEOUT: durationAtLeast(1, '10s', 'must be more than 0: a model call needs time to answer'),
 
-  INGEST_WORKERS: wholeNumber(0, 64, 'a number of threads from 0 (the main thread) to 64', 1),
+  // The main thread writes and files stories while the workers build: together they use every core.
+  INGEST_WORKERS: wholeNumber(
+    0,
+    64,
+    'a number of threads from 0 (the main thread) to 64',
+    Math.max(1, availableParallelism() - 1),
+  ),
   INGEST_MAX_FILE_SIZE: byteSize,
   INGEST_MAX_SENTENCES: wholeNumber(
     1,

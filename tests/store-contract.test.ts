@@ -291,6 +291,40 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         expect(await store.searchSentences(['Cairo'], 10)).toHaveLength(1);
       });
 
+      it('a batch of documents is stored whole, or not at all when one of them cannot be', async () => {
+        const store = await open();
+        const { documents, items } = corpus();
+        await store.replaceDocuments(
+          [
+            { document: documents.monday, items: [items.talks, items.aid] },
+            { document: documents.tuesday, items: [items.famine] },
+          ],
+          T0,
+        );
+        expect([...(await store.sourceDocuments(WIRE)).keys()].sort()).toEqual(['monday.md', 'tuesday.md']);
+        expect(await store.countItems({})).toBe(3);
+        const clash = makeItem(documents.wednesday, {
+          key: 'rafah',
+          headline: 'Clash',
+          topics: ['gaza'],
+          sentences: ['Clash.'],
+        });
+        const edited = { ...documents.monday, fingerprint: 'monday.md#v2' };
+        await expect(
+          store.replaceDocuments(
+            [
+              { document: edited, items: [items.talks] },
+              { document: documents.wednesday, items: [clash, clash] },
+            ],
+            T1,
+          ),
+        ).rejects.toThrow();
+        // Neither the edit nor the new document: Monday keeps both items.
+        expect((await store.sourceDocuments(WIRE)).get('monday.md')).toBe(documents.monday.fingerprint);
+        expect((await store.sourceDocuments(WIRE)).has('wednesday.md')).toBe(false);
+        expect(await store.countItems({})).toBe(3);
+      });
+
       it('a document may have no items', async () => {
         const store = await open();
         const { documents } = corpus();

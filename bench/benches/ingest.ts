@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_SIZES, type Fixture, fixture } from '../fixture.js';
 import { growthTables } from '../growth.js';
 import type { MemoryReading } from '../memory.js';
+import { ingestThroughPipeline, type PipelineRecord } from '../pipeline.js';
 import { summarise } from '../stats.js';
 import { checkTarget, type TargetCheck } from '../targets.js';
 import type { Bench, Cell } from '../types.js';
@@ -57,6 +58,40 @@ export const ingestBench: Bench = {
       });
       targets.push(checkTarget('ingest-rate', rate, { corpusSize: size, detail: `${size} documents` }));
     }
+    // The bot's own path, on the smallest size: the main thread alone against INGEST_WORKERS' default,
+    // a worker per core but one, the main thread writing and filing stories on that one.
+    const pipelineSize = Math.min(...sizes);
+    const cores = os.availableParallelism();
+    const poolSize = Math.max(1, cores - 1);
+    const pipeline: PipelineRecord[] = [];
+    for (const workers of [0, poolSize]) {
+      ctx.log(`ingesting ${pipelineSize} documents through SourceIngest, ${workers} worker threads`);
+      pipeline.push(await ingestThroughPipeline(pipelineSize, ctx.seed, workers));
+    }
+    const [oneThread, pooled] = pipeline as [PipelineRecord, PipelineRecord];
+    const speedup = oneThread.wallMs / pooled.wallMs;
+    const pipelineRows = pipeline.map((record) => ({
+      threads: record.workers === 0 ? 'main thread only' : `${record.workers} workers + main`,
+      docs: record.docs,
+      items: record.items,
+      failed: record.failed,
+      seconds: record.wallMs / 1000,
+      wallRate: record.docs / (record.wallMs / 1000),
+      cpuSeconds: record.cpuMs / 1000,
+      rate: record.docs / (record.cpuMs / 1000),
+      speedup: oneThread.wallMs / record.wallMs,
+      rss: record.rssMb,
+    }));
+    targets.push(
+      checkTarget('ingest-rate', pooled.docs / (pooled.cpuMs / 1000), {
+        corpusSize: pipelineSize,
+        detail: `the bot's path with ${poolSize} workers, story clustering included`,
+      }),
+      checkTarget('ingest-speedup', speedup, {
+        corpusSize: pipelineSize,
+        detail: `${poolSize} workers and the main thread against the main thread alone, on ${cores} cores`,
+      }),
+    );
     const largest = fixtures.at(-1)!;
     targets.push(
       checkTarget('memory-rss', largest.ingest.memory.rssMb, {
@@ -71,7 +106,8 @@ export const ingestBench: Bench = {
       corpusSizes: sizes,
       tables: [
         {
-          title: 'Ingest into a fresh temp-file SqliteStore, one document at a time on one thread',
+          title:
+            'Building and storing only (buildItems + replaceDocument) into a fresh temp-file SqliteStore, one document at a time on one thread',
           columns: [
             { key: 'docs', label: 'docs' },
             { key: 'items', label: 'items' },
@@ -90,6 +126,23 @@ export const ingestBench: Bench = {
           ],
           rows,
         },
+        {
+          title:
+            "The bot's ingest path (SourceIngest batches: build, batched write transactions, story clustering), one thread vs a pool",
+          columns: [
+            { key: 'threads', label: 'threads' },
+            { key: 'docs', label: 'docs' },
+            { key: 'items', label: 'items' },
+            { key: 'failed', label: 'failed' },
+            { key: 'seconds', label: 'wall s', digits: 1 },
+            { key: 'wallRate', label: 'docs/s', digits: 1 },
+            { key: 'cpuSeconds', label: 'cpu s', digits: 1 },
+            { key: 'rate', label: 'docs/cpu-s', digits: 1 },
+            { key: 'speedup', label: 'x one thread (wall)', digits: 2 },
+            { key: 'rss', label: 'rss MB', digits: 1 },
+          ],
+          rows: pipelineRows,
+        },
         ...growthTables('documents', [
           { measure: 'cpu ms per document', points: points((f) => f.ingest.cpuMs / f.ingest.docs) },
           { measure: 'rss after ingest, MB', points: points((f) => f.ingest.memory.rssMb) },
@@ -99,6 +152,8 @@ export const ingestBench: Bench = {
       ],
       targets,
       notes: [
+        "the bot's path: a warm-up document per thread first, untimed; docs/cpu-s counts every thread's CPU; " +
+          'x one thread = wall time on the main thread alone over wall time with the pool',
         'docs/s/core = documents per CPU-second of the process (user + system, all threads, so V8 helper ' +
           'threads count against it); one thread ingests, like BriefingsFolder.sync; docs/s is per wall second',
         `load average ${load[0]!.toFixed(1)} before, ${os.loadavg()[0]!.toFixed(1)} after, on ` +
@@ -108,7 +163,10 @@ export const ingestBench: Bench = {
         'rss MB: this process right after ingest, after a gc, with the harness and every store of the run open; ' +
           'serving rss MB: a fresh bot process over the same store after 35 briefs (bench/serve-probe.ts)',
       ],
-      data: { ingest: fixtures.map((f, i) => ({ size: f.size, ...f.ingest, serving: serving[i] })) },
+      data: {
+        ingest: fixtures.map((f, i) => ({ size: f.size, ...f.ingest, serving: serving[i] })),
+        pipeline,
+      },
     };
   },
 };

@@ -23,7 +23,15 @@ function features(signals: Signals): number[] {
 /** Batch gradient descent with a little L2 (not on the bias), enough for ~1,500 answers and 11 weights. */
 export function fitConfidence(examples: readonly Example[], steps = 4_000, rate = 0.5): ConfidenceWeights {
   const rows = examples.map((example) => ({ x: features(example.signals), y: example.right ? 1 : 0 }));
-  const width = features({ sentence: 0, window: 0, fit: 0, rank: 0, type: 'who' }).length;
+  const width = features({
+    sentence: 0,
+    window: 0,
+    fit: 0,
+    rank: 0,
+    missing: 0,
+    unmatched: 0,
+    type: 'who',
+  }).length;
   const w: number[] = new Array(width).fill(0);
   const lambda = 1e-3;
   for (let step = 0; step < steps && rows.length > 0; step++) {
@@ -47,4 +55,60 @@ export function fitConfidence(examples: readonly Example[], steps = 4_000, rate 
     TYPES.map((type, i) => [type, round(w[1 + NUMERIC_SIGNALS.length + i])]),
   ) as Record<QuestionType, number>;
   return { bias: round(w[0]), ...numeric, types };
+}
+
+/** One sentence's candidate spans for the ranker: their features and how well each answers (token F1). */
+export interface SpanExample {
+  features: number[][];
+  f1: number[];
+}
+
+/**
+ * Fits the span ranker (src/core/answers/spans.ts) as a softmax over each sentence's candidates whose
+ * target is the candidates' F1 against the gold answer, sharpened so the best spans carry the weight;
+ * Adam with a little L2, a few hundred full passes.
+ */
+export function fitSpanRanker(examples: readonly SpanExample[], steps = 300, rate = 0.05): number[] {
+  const width = examples[0]?.features[0]?.length ?? 0;
+  const w: number[] = new Array(width).fill(0);
+  const m: number[] = new Array(width).fill(0);
+  const v: number[] = new Array(width).fill(0);
+  const lambda = 1e-3;
+  const targets = examples.map(({ f1 }) => {
+    const sharpened = f1.map((value) => value ** 2);
+    const sum = sharpened.reduce((a, b) => a + b, 0);
+    return sum > 0 ? sharpened.map((value) => value / sum) : undefined;
+  });
+  for (let step = 1; step <= steps; step++) {
+    const gradient: number[] = new Array(width).fill(0);
+    let used = 0;
+    examples.forEach(({ features, f1 }, e) => {
+      const target = targets[e];
+      if (!target) return;
+      used++;
+      const scores = features.map((x) => x.reduce((sum, value, i) => sum + value * (w[i] ?? 0), 0));
+      const top = Math.max(...scores);
+      const exp = scores.map((score) => Math.exp(score - top));
+      const z = exp.reduce((a, b) => a + b, 0);
+      const expected = features.reduce((sum, _, j) => sum + ((exp[j] ?? 0) / z) * (f1[j] ?? 0), 0);
+      features.forEach((x, j) => {
+        const p = (exp[j] ?? 0) / z;
+        // Cross-entropy to the sharpened F1, plus the expected F1 of the pick itself.
+        const error = p - (target[j] ?? 0) - p * ((f1[j] ?? 0) - expected);
+        if (error === 0) return;
+        x.forEach((value, i) => {
+          gradient[i] = (gradient[i] ?? 0) + error * value;
+        });
+      });
+    });
+    for (let i = 0; i < width; i++) {
+      const g = (gradient[i] ?? 0) / Math.max(used, 1) + lambda * (w[i] ?? 0);
+      m[i] = 0.9 * (m[i] ?? 0) + 0.1 * g;
+      v[i] = 0.999 * (v[i] ?? 0) + 0.001 * g * g;
+      const mHat = (m[i] ?? 0) / (1 - 0.9 ** step);
+      const vHat = (v[i] ?? 0) / (1 - 0.999 ** step);
+      w[i] = (w[i] ?? 0) - (rate * mHat) / (Math.sqrt(vHat) + 1e-8);
+    }
+  }
+  return w.map((value) => Math.round(value * 100) / 100);
 }

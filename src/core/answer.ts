@@ -2,7 +2,14 @@ import type { Reply } from '../reply.js';
 import { confidenceOf, type Signals } from './answers/confidence.js';
 import { type Extraction, extractAnswer } from './answers/extract.js';
 import { type Question, readQuestion } from './answers/question.js';
-import { type Candidate, coverage, gatherCandidates, matcherOf, stemWeights } from './answers/retrieve.js';
+import {
+  type Candidate,
+  coverage,
+  gatherCandidates,
+  type Matcher,
+  matcherOf,
+  stemWeights,
+} from './answers/retrieve.js';
 import type { Sentence, ThreadContext } from './model.js';
 import type { ItemStore } from './store/store.js';
 
@@ -113,14 +120,37 @@ function attempt(
   if (cause) return { candidate, confidence: 0, cause };
   const extraction = extractAnswer(question, candidate.sentence, candidate.item.published);
   if (!extraction) return { candidate, confidence: 0, cause: 'no-answer-type' };
+  const window = matcherOf([candidate.before, candidate.sentence, candidate.after]);
   const signals: Signals = {
     sentence: coverage(question, matcherOf([candidate.sentence]), weights),
-    window: coverage(question, matcherOf([candidate.before, candidate.sentence, candidate.after]), weights),
+    window: coverage(question, window, weights),
     fit: extraction.quality,
     rank: candidate.relevance / top,
+    ...lacking(question, window, weights),
     type: question.type,
   };
   return { candidate, confidence: confidenceOf(signals), signals, extraction };
+}
+
+/**
+ * What the question asks that the sentences lack: an unanswerable question often swaps one word of an
+ * answerable one ("easiest" for "hardest"), which coverage alone averages away.
+ */
+function lacking(question: Question, match: Matcher, weights: Map<string, number>) {
+  let heaviest = 0;
+  let missing = 0;
+  let unmatched = 0;
+  for (const stem of question.stems) {
+    const weight = weights.get(stem) ?? 1;
+    heaviest = Math.max(heaviest, weight);
+    if (match(stem) > 0) continue;
+    unmatched++;
+    missing = Math.max(missing, weight);
+  }
+  return {
+    missing: heaviest === 0 ? 0 : missing / heaviest,
+    unmatched: question.stems.length === 0 ? 0 : unmatched / question.stems.length,
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { extname, join, relative, resolve, sep } from 'node:path';
 import { type FSWatcher, watch } from 'chokidar';
 import { DEFAULT_INGEST_LIMITS, IngestLimitError, type IngestLimits } from '../core/ingest/limits.js';
 import { BRIEFING_EXTENSIONS, oversize, type ParseProblem, parseBriefing } from '../core/ingest/parse.js';
-import type { SourceIngest } from '../core/ingest/source-ingest.js';
+import type { IngestBatch, SourceIngest } from '../core/ingest/source-ingest.js';
 import type { Logger } from '../core/logger.js';
 import type { Metrics } from '../core/metrics.js';
 import type { Source } from '../core/model.js';
@@ -55,6 +55,23 @@ export interface FolderWatchOptions {
 }
 
 const DEFAULT_RESCAN_MS = 60_000;
+
+/** What one pass did with one file. */
+type FileOutcome =
+  | 'gone'
+  | 'unchanged'
+  | { problem: ParseProblem }
+  | { origin: string; outcome: 'added' | 'updated'; items: number };
+
+/** A file that could not be built or stored, named with its first line. */
+function buildProblem(origin: string, error: unknown): ParseProblem {
+  const message = (error as Error).message;
+  return {
+    origin,
+    line: 1,
+    message: error instanceof IngestLimitError ? message : `could not be ingested: ${message}`,
+  };
+}
 
 function describeProblem(problem: ParseProblem): string {
   return `${problem.origin}:${problem.line}: ${problem.message}`;
@@ -162,17 +179,17 @@ export class BriefingsFolder {
     this.progress = { done: 0, total: files.length };
     const started = Date.now();
     let reported = started;
-    for (const origin of files) {
-      const outcome = await this.ingestFile(sourceId, origin, known.get(origin));
+    const batch = this.ingest.batch(sourceId);
+    const record = (outcome: FileOutcome) => {
       this.progress.done++;
-      if (outcome === 'gone') continue;
+      if (outcome === 'gone') return;
       if (outcome === 'unchanged') report.unchanged++;
       else if ('problem' in outcome) {
         report.problems.push(outcome.problem);
         this.logger.warn(`skipped ${describeProblem(outcome.problem)}`);
       } else {
         report.items += outcome.items;
-        report[outcome.outcome].push(origin);
+        report[outcome.outcome].push(outcome.origin);
       }
       if (Date.now() - reported >= this.progressEveryMs) {
         reported = Date.now();
@@ -181,7 +198,9 @@ export class BriefingsFolder {
           seconds: Math.round((reported - started) / 1000),
         });
       }
-    }
+    };
+    for (const origin of files) await this.ingestFile(batch, origin, known.get(origin), record);
+    await batch.flush();
     const present = new Set(files);
     for (const origin of known.keys()) {
       if (!present.has(origin) && (await this.ingest.remove(sourceId, origin))) report.removed.push(origin);
@@ -202,43 +221,39 @@ export class BriefingsFolder {
 
   /**
    * One file inside its own boundary: unreadable, too big, malformed or failing to build, it is a
-   * problem named with its file and line, and the files after it are ingested all the same.
+   * problem named with its file and line, and the files after it are ingested all the same. Resolves
+   * once the batch can take the next file; `record` hears the outcome when it is known.
    */
   private async ingestFile(
-    sourceId: string,
+    batch: IngestBatch,
     origin: string,
     stored: string | undefined,
-  ): Promise<
-    'gone' | 'unchanged' | { problem: ParseProblem } | { outcome: 'added' | 'updated'; items: number }
-  > {
+    record: (outcome: FileOutcome) => void,
+  ): Promise<void> {
     const path = join(this.dir, origin);
     try {
       const { size } = await stat(path);
       // Checked before reading, so a 20 MB file is never held in memory.
       const tooBig = oversize(origin, size, this.limits);
-      if (tooBig) return { problem: tooBig };
+      if (tooBig) return record({ problem: tooBig });
       const parsed = parseBriefing(origin, await readFile(path), this.limits);
-      if (!parsed.ok) return { problem: parsed.problem };
-      const { outcome, items } = await this.ingest.put(sourceId, parsed.document, stored);
-      if (outcome === 'unchanged') return 'unchanged';
-      // Said when the file is read anew (new, edited, or the catalogue changed), not on every pass.
-      const unknown = this.ingest.unknownTopics(parsed.document.topics);
-      if (unknown.length > 0)
-        this.logger.warn(
-          `${origin}:${parsed.document.topicsLine ?? 1}: ${unknown.map((slug) => `topic "${slug}"`).join(', ')} not in topics.yaml: add ${unknown.length === 1 ? 'it' : 'them'} there, or correct the name (the document is tagged by its text meanwhile)`,
-        );
-      return { outcome, items };
+      if (!parsed.ok) return record({ problem: parsed.problem });
+      const { document } = parsed;
+      await batch.put(document, stored, (result) => {
+        if (!result.ok) return record({ problem: buildProblem(origin, result.error) });
+        if (result.outcome === 'unchanged') return record('unchanged');
+        // Said when the file is read anew (new, edited, or the catalogue changed), not on every pass.
+        const unknown = this.ingest.unknownTopics(document.topics);
+        if (unknown.length > 0)
+          this.logger.warn(
+            `${origin}:${document.topicsLine ?? 1}: ${unknown.map((slug) => `topic "${slug}"`).join(', ')} not in topics.yaml: add ${unknown.length === 1 ? 'it' : 'them'} there, or correct the name (the document is tagged by its text meanwhile)`,
+          );
+        record({ origin, outcome: result.outcome, items: result.items });
+      });
     } catch (error) {
       // Deleted between listing and reading: the next pass removes it.
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-      const message = (error as Error).message;
-      return {
-        problem: {
-          origin,
-          line: 1,
-          message: error instanceof IngestLimitError ? message : `could not be ingested: ${message}`,
-        },
-      };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return record('gone');
+      record({ problem: buildProblem(origin, error) });
     }
   }
 

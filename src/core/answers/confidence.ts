@@ -10,6 +10,10 @@ export interface Signals {
   fit: number;
   /** The sentence's relevance over the best one's. */
   rank: number;
+  /** The weight of the heaviest question word the sentence and its neighbours lack, over the heaviest one's. */
+  missing: number;
+  /** Share of the question's words the sentence and its neighbours lack altogether. */
+  unmatched: number;
 
   type: QuestionType;
 }
@@ -21,10 +25,12 @@ export interface ConfidenceWeights {
   window: number;
   fit: number;
   rank: number;
+  missing: number;
+  unmatched: number;
   types: Record<QuestionType, number>;
 }
 
-export const NUMERIC_SIGNALS = ['sentence', 'window', 'fit', 'rank'] as const;
+export const NUMERIC_SIGNALS = ['sentence', 'window', 'fit', 'rank', 'missing', 'unmatched'] as const;
 
 /**
  * A logistic model of "this answer is right", fitted on the SQuAD 2.0 development articles (answers
@@ -37,6 +43,8 @@ export const FITTED: ConfidenceWeights = {
   window: 0.37,
   fit: 0.08,
   rank: 1.55,
+  missing: 0,
+  unmatched: 0,
   // SQuAD asks almost nothing in reported speech ("what did X say about Y"), so `said` has no fitted
   // weight of its own: the sentence is the answer, and coverage and rank alone say how sure it is.
   types: { who: 0.03, when: 0.88, quantity: 0.56, where: -0.06, what: -0.61, said: 0, open: -1.02 },

@@ -2,6 +2,7 @@ import type { AnalysedSentence, Token } from '../ingest/text.js';
 import { type DateMention, dateMentions, describeMention } from './dates.js';
 import type { Question } from './question.js';
 import { family } from './retrieve.js';
+import { rankSpans, type Span } from './spans.js';
 
 export interface Extraction {
   /** Verbatim from the sentence. */
@@ -26,20 +27,10 @@ const NUMBER_WORDS =
 const MONEY = /[$£€¥]|\b(?:dollars?|pounds?|euros?|yen|yuan|francs?|pence|cents?|USD|GBP|EUR)\b/i;
 /** An answer must sit this close (in words) to what the question asks about. */
 const NEAR = 8;
-/** Words that join the names of a list: "Egypt, Qatar, and the United States". */
-const LIST_GLUE = /^(?:,|and|or|the|&)$/i;
-/** Prepositions a place or date is introduced by; the answer is what follows them. */
-const PLACE_PREPOSITIONS = /^(?:in|at|from|near|to|into|on|across|throughout|within)$/i;
+/** Prepositions a date is introduced by; the answer is what follows them. */
 const DATE_PREPOSITIONS = /^(?:in|on|by|since|until|till|from|before|after|during|around|at|of)\s+/i;
 const YEAR_OR_CENTURY =
   /\b(?:(?:early|late|mid)[- ])?(?:1\d{3}|20\d\d|\d{3})s?\b(?:\s?(?:BC|AD|BCE|CE))?|\b\d{1,2}(?:st|nd|rd|th) century\b/g;
-/** What a name-like answer (who, where) may be when no capitalised name fits: a lesser fit. */
-const FALLBACK = 0.6;
-
-interface Span {
-  from: number;
-  to: number;
-}
 
 /**
  * The part of a supporting sentence that answers the question, verbatim, or undefined when the
@@ -56,38 +47,19 @@ export function extractAnswer(
     case 'when':
       return when(question, sentence, published);
     case 'who':
-      return best(question, sentence, [
-        ...names(question, sentence.tokens).map((span) => ({ span, fit: 1 })),
-        ...nounPhrases(question, sentence.tokens).map((span) => ({ span, fit: FALLBACK })),
-      ]);
     case 'where':
-      return best(question, sentence, [
-        ...names(question, sentence.tokens).map((span) => ({
-          span,
-          fit: PLACE_PREPOSITIONS.test(sentence.tokens[span.from - 1]?.text ?? '') ? 1 : 0.8,
-        })),
-        ...nounPhrases(question, sentence.tokens).map((span) => ({ span, fit: FALLBACK * 0.8 })),
-      ]);
     case 'what':
-      return best(
-        question,
-        sentence,
-        nounPhrases(question, sentence.tokens).map((span) => ({
-          span,
-          fit: focusFit(question, sentence, span),
-        })),
-      );
+      return ranked(question, sentence);
     case 'said':
     case 'open':
       return { text: sentence.text, quality: 0.5 };
   }
 }
 
-/** "What tax ...": a phrase that is (or ends in) a tax fits best. */
-function focusFit(question: Question, sentence: AnalysedSentence, span: Span): number {
-  if (!question.focus) return 1;
-  const words = sentence.tokens.slice(span.from, span.to + 2).map((token) => family(token.stem));
-  return words.includes(family(question.focus)) ? 1.2 : 0.9;
+/** The phrase the span ranker prefers; its quality is the ranker's share of belief in it. */
+function ranked(question: Question, sentence: AnalysedSentence): Extraction | undefined {
+  const top = rankSpans(question, sentence.tokens);
+  return top && { text: verbatim(sentence, top.span), quality: top.share };
 }
 
 /** Where the question's words sit in the sentence, by stem: the answer is looked for near them. */
@@ -129,146 +101,11 @@ function closeness(question: Question, tokens: readonly Token[], span: Span): nu
   return total === 0 ? 0 : sum / total;
 }
 
-/** Drops the question's own words from a span's edges; undefined when nothing else is left. */
-function trimmed(question: Question, tokens: readonly Token[], span: Span): Span | undefined {
-  const asked = new Set([...question.stems, ...question.names].map(family));
-  const isAsked = (token: Token | undefined) => !!token && asked.has(family(token.stem));
-  const glue = (token: Token | undefined) =>
-    !!token && (token.pos === 'DET' || token.pos === 'ADP' || token.pos === 'CCONJ' || token.pos === 'PUNCT');
-  let { from, to } = span;
-  while (from <= to && (isAsked(tokens[from]) || glue(tokens[from]))) from++;
-  while (to >= from && (isAsked(tokens[to]) || glue(tokens[to]) || tokens[to]?.pos === 'PART')) to--;
-  // What is left must still be a phrase with a head: not "Other" of "Other complexity measures".
-  while (to >= from && !HEADS.has(tokens[to]?.pos ?? '')) to--;
-  return from <= to ? { from, to } : undefined;
-}
-
-/** Share of a span's words the question does not already have: an answer tells what it lacks. */
-function novelty(question: Question, tokens: readonly Token[], span: Span): number {
-  const asked = new Set(question.stems.map(family));
-  const words = tokens.slice(span.from, span.to + 1).filter((token) => token.pos !== 'PUNCT' && !token.stop);
-  if (words.length === 0) return 0;
-  return words.filter((token) => !asked.has(family(token.stem))).length / words.length;
-}
-
-function best(
-  question: Question,
-  sentence: AnalysedSentence,
-  spans: { span: Span; fit: number }[],
-): Extraction | undefined {
-  let winner: { span: Span; quality: number } | undefined;
-  for (const { span: raw, fit } of spans) {
-    const span = trimmed(question, sentence.tokens, raw);
-    if (!span) continue;
-    const quality = Math.min(
-      1,
-      closeness(question, sentence.tokens, span) * fit * novelty(question, sentence.tokens, span),
-    );
-    if (quality > 0 && (!winner || quality > winner.quality)) winner = { span, quality };
-  }
-  if (!winner) return undefined;
-  return { text: verbatim(sentence, winner.span), quality: winner.quality };
-}
-
 function verbatim(sentence: AnalysedSentence, span: Span): string {
   const from = sentence.tokens[span.from];
   const to = sentence.tokens[span.to];
   if (!from || !to) return '';
   return sentence.text.slice(from.start - sentence.start, to.start + to.text.length - sentence.start);
-}
-
-const NOMINAL = new Set(['NOUN', 'PROPN', 'NUM', 'ADJ']);
-const HEADS = new Set(['NOUN', 'PROPN', 'NUM']);
-
-/**
- * Noun phrases: a run of adjectives, numbers and nouns ending in a noun or number, joined through
- * "of" to the next ("the number of gates in a circuit" keeps "number of gates").
- */
-function nounPhrases(question: Question, tokens: readonly Token[]): Span[] {
-  const phrases: Span[] = [];
-  let index = 0;
-  while (index < tokens.length) {
-    const token = tokens[index];
-    if (!token || !(NOMINAL.has(token.pos) || token.pos === 'DET')) {
-      index++;
-      continue;
-    }
-    let to = index;
-    const extend = () => {
-      while (
-        to + 1 < tokens.length &&
-        (NOMINAL.has(tokens[to + 1]?.pos ?? '') ||
-          tokens[to + 1]?.text === '-' ||
-          (tokens[to + 1]?.pos === 'PART' && /^'s$/i.test(tokens[to + 1]?.text ?? '')))
-      )
-        to++;
-    };
-    extend();
-    while (
-      tokens[to + 1]?.text.toLowerCase() === 'of' &&
-      (NOMINAL.has(tokens[to + 2]?.pos ?? '') || tokens[to + 2]?.pos === 'DET')
-    ) {
-      to += 2;
-      extend();
-    }
-    while (to > index && !['NOUN', 'PROPN', 'NUM'].includes(tokens[to]?.pos ?? '')) to--;
-    if (['NOUN', 'PROPN', 'NUM'].includes(tokens[to]?.pos ?? '')) phrases.push({ from: index, to });
-    index = to + 1;
-  }
-  return phrases.filter((span) => !coveredByQuestion(question, tokens, span));
-}
-
-function coveredByQuestion(question: Question, tokens: readonly Token[], span: Span): boolean {
-  return trimmed(question, tokens, span) === undefined;
-}
-
-/**
- * Runs of capitalised proper nouns, less those the question itself names and those that only
- * modify a noun ("Danish supermodel"), widened to the list they stand in ("Egypt, Qatar, and the
- * United States").
- */
-function names(question: Question, tokens: readonly Token[]): Span[] {
-  const names = new Set(question.names);
-  const asked = new Set([...question.stems, ...question.names]);
-  const runs: Span[] = [];
-  let index = 0;
-  while (index < tokens.length) {
-    const token = tokens[index];
-    if (token?.pos !== 'PROPN' || !/^[A-Z]/.test(token.text)) {
-      index++;
-      continue;
-    }
-    let to = index;
-    while (
-      (tokens[to + 1]?.pos === 'PROPN' && /^[A-Z]/.test(tokens[to + 1]?.text ?? '')) ||
-      (tokens[to + 1]?.text === 'of' &&
-        tokens[to + 2]?.pos === 'PROPN' &&
-        /^[A-Z]/.test(tokens[to + 2]?.text ?? ''))
-    )
-      to += tokens[to + 1]?.text === 'of' ? 2 : 1;
-    const run = tokens.slice(index, to + 1);
-    const next = tokens[to + 1];
-    const modifier = next && /^[a-z]/.test(next.text) && (next.pos === 'NOUN' || next.pos === 'ADJ');
-    // A run that holds a name the question gives is that name's part ("the IAAF Council" for "the
-    // IAAF"), not another name that could answer it.
-    const named =
-      run.some((word) => names.has(word.stem)) ||
-      run.every((word) => asked.has(word.stem) || word.text === 'of');
-    if (!named && !(modifier && run.length === 1)) runs.push({ from: index, to });
-    index = to + 1;
-  }
-  const glued = (a: Span | undefined, b: Span | undefined) =>
-    !!a && !!b && tokens.slice(a.to + 1, b.from).every((token) => LIST_GLUE.test(token.text));
-  const lists: Span[] = [];
-  for (let i = 0; i < runs.length; i++) {
-    let last = i;
-    while (glued(runs[last], runs[last + 1])) last++;
-    const first = runs[i];
-    const end = runs[last];
-    if (first && end) lists.push({ from: first.from, to: end.to });
-    i = last;
-  }
-  return lists;
 }
 
 function isNumber(token: Token | undefined): boolean {

@@ -9,6 +9,8 @@ import type { BuiltDocument } from './source-ingest.js';
 export interface BuildTask {
   parsed: ParsedDocument;
   topics: readonly Topic[];
+  /** The catalogue's fingerprint, so a thread builds its catalogue only when the topics change. */
+  catalogue: string;
   sourceId: string;
   maxSentences: number;
 }
@@ -21,9 +23,8 @@ export type BuildOutcome =
 let cached: TopicCatalogue | undefined;
 
 /** The catalogue a task names, built once per catalogue rather than once per file. */
-function catalogueOf(topics: readonly Topic[]): TopicCatalogue {
-  const candidate = new TopicCatalogue(topics);
-  if (cached?.fingerprint !== candidate.fingerprint) cached = candidate;
+function catalogueOf(task: BuildTask): TopicCatalogue {
+  if (cached?.fingerprint !== task.catalogue) cached = new TopicCatalogue(task.topics);
   return cached;
 }
 
@@ -32,7 +33,7 @@ export function buildTask(task: BuildTask): BuildOutcome {
   try {
     return {
       kind: 'built',
-      ...buildItems(task.parsed, catalogueOf(task.topics), task.sourceId, task.maxSentences),
+      ...buildItems(task.parsed, catalogueOf(task), task.sourceId, task.maxSentences),
     };
   } catch (error) {
     return { kind: 'failed', message: (error as Error).message, limit: error instanceof IngestLimitError };

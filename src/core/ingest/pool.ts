@@ -15,7 +15,15 @@ interface Job {
 interface Slot {
   worker: Worker;
   job: Job | undefined;
+  /** Set while the thread waits for work: it ends when this fires. */
+  idle?: NodeJS.Timeout | undefined;
 }
+
+/**
+ * An idle thread ends after this long: each holds its own language model (about 60 MB), which a bot
+ * that has finished ingesting should not keep; the next document starts a thread again.
+ */
+const IDLE_MS = 30_000;
 
 function startBuildWorker(): Worker {
   return startWorker(new URL('./worker.js', import.meta.url));
@@ -37,7 +45,13 @@ export class IngestPool {
     private readonly logger: Logger,
     /** INGEST_MAX_SENTENCES: a longer document is refused with an IngestLimitError. */
     private readonly maxSentences = DEFAULT_INGEST_LIMITS.maxSentences,
+    private readonly idleMs = IDLE_MS,
   ) {}
+
+  /** Threads running now, busy or idle. */
+  get threads(): number {
+    return this.slots.length;
+  }
 
   /**
    * Builds one source's parsed document (an ItemBuilder, as SourceIngest takes). Rejects with what
@@ -48,7 +62,13 @@ export class IngestPool {
     catalogue: TopicCatalogue,
     sourceId: string,
   ): Promise<BuiltDocument> => {
-    const task: BuildTask = { parsed, topics: catalogue.topics, sourceId, maxSentences: this.maxSentences };
+    const task: BuildTask = {
+      parsed,
+      topics: catalogue.topics,
+      catalogue: catalogue.fingerprint,
+      sourceId,
+      maxSentences: this.maxSentences,
+    };
     const outcome = await this.run(task);
     if (outcome.kind === 'built') return { document: outcome.document, items: outcome.items };
     throw outcome.limit ? new IngestLimitError(outcome.message) : new Error(outcome.message);
@@ -66,6 +86,7 @@ export class IngestPool {
   async close(): Promise<void> {
     this.closed = true;
     const slots = this.slots.splice(0);
+    for (const slot of slots) clearTimeout(slot.idle);
     const unfinished = [...this.queue.splice(0), ...slots.flatMap((slot) => slot.job ?? [])];
     for (const job of unfinished) job.resolve(failed('ingest is shutting down'));
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
@@ -76,10 +97,20 @@ export class IngestPool {
       const slot = this.slots.find((candidate) => !candidate.job) ?? this.spawn();
       if (!slot) return;
       const job = this.queue.shift() as Job;
+      clearTimeout(slot.idle);
+      slot.idle = undefined;
       slot.job = job;
       slot.worker.ref();
       slot.worker.postMessage(job.task);
     }
+  }
+
+  /** Ends a thread that has had nothing to do for idleMs. */
+  private retire(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0 || slot.job) return;
+    this.slots.splice(index, 1);
+    void slot.worker.terminate();
   }
 
   private spawn(): Slot | undefined {
@@ -93,11 +124,13 @@ export class IngestPool {
       worker.unref();
       job?.resolve(outcome);
       this.dispatch();
+      if (!slot.job) slot.idle = setTimeout(() => this.retire(slot), this.idleMs).unref();
     });
     const fail = (reason: string) => {
       const index = this.slots.indexOf(slot);
       if (index < 0) return;
       this.slots.splice(index, 1);
+      clearTimeout(slot.idle);
       const job = slot.job;
       slot.job = undefined;
       if (job) {

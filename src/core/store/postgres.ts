@@ -17,6 +17,7 @@ import { type InstanceRecord, type InstanceRow, instanceSql, toInstance } from '
 import { migratePostgres } from './postgres-migrations.js';
 import { PostgresSubscriptions } from './postgres-subscriptions.js';
 import {
+  type DocumentItems,
   type ItemHit,
   type ItemQuery,
   LEGACY_SOURCE_ID,
@@ -201,134 +202,148 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
     return rows[0] ? toDocument(rows[0]) : undefined;
   }
 
-  async replaceDocument(document: SourceDocument, items: Item[], now: string): Promise<void> {
+  replaceDocument(document: SourceDocument, items: Item[], now: string): Promise<void> {
+    return this.replaceDocuments([{ document, items }], now);
+  }
+
+  async replaceDocuments(batch: readonly DocumentItems[], now: string): Promise<void> {
     await this.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [ORIGIN_LOCK_CLASS, document.id]);
-      const previous = await client.query<{
-        id: string;
-        ingested_at: Date;
-        updated_at: Date;
-        sentences: Item['sentences'];
-      }>('SELECT id, ingested_at, updated_at, sentences FROM items WHERE document_id = $1', [document.id]);
-      const times = reviseItemTimes(
-        previous.rows.map((row) => ({
-          id: row.id,
-          ingestedAt: row.ingested_at.toISOString(),
-          updatedAt: row.updated_at.toISOString(),
-          text: row.sentences.map((sentence) => sentence.text).join(' '),
-        })),
-        items,
-        now,
-      );
-      // Items that an edit changes leave their stories; unchanged ones stay.
-      await client.query(
-        'DELETE FROM story_members WHERE item_id = ANY($1::text[]) AND NOT item_id = ANY($2::text[])',
-        [previous.rows.map((row) => row.id), items.map((item) => item.id)],
-      );
-      await client.query('DELETE FROM items WHERE document_id = $1', [document.id]);
-      await client.query(
-        `INSERT INTO documents (id, source_id, origin, fingerprint, title, source, url, published, body, topics,
-           first_seen, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
-         ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, title = excluded.title,
-           source = excluded.source, url = excluded.url, published = excluded.published, body = excluded.body,
-           topics = excluded.topics,
-           updated_at = CASE WHEN documents.fingerprint = excluded.fingerprint THEN documents.updated_at
-                             ELSE excluded.updated_at END`,
-        [
-          document.id,
-          document.sourceId,
-          document.origin,
-          document.fingerprint,
-          document.title,
-          document.source,
-          document.url ?? null,
-          document.published,
-          document.body,
-          JSON.stringify(document.topics),
-          now,
-        ],
-      );
-      if (items.length === 0) return;
-      // One statement per table, whatever the number of items: arrays in, unnest in SQL.
-      const inserted = await client.query<{ pk: string; id: string }>(
-        `INSERT INTO items (id, document_id, story_key, position, headline, summary, key_points, topics,
-           entities, published, source, url, document_title, sentences, ingested_at, updated_at, search)
-         SELECT i.id, $1, i.story_key, i.position, i.headline, i.summary, i.key_points::jsonb,
-           i.topics::jsonb, i.entities::jsonb, i.published, i.source, i.url, i.document_title, i.sentences::jsonb,
-           i.ingested_at::timestamptz, i.updated_at::timestamptz,
-           setweight(to_tsvector('english', i.headline), 'A') || setweight(to_tsvector('english', i.summary), 'B')
-             || setweight(to_tsvector('english', i.body), 'D')
-         FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
-           $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-           $17::text[])
-           AS i(id, story_key, position, headline, summary, key_points, topics, entities, published,
-             source, url, document_title, sentences, ingested_at, updated_at, body)
-         RETURNING pk, id`,
-        [
-          document.id,
-          items.map((item) => item.id),
-          items.map((item) => item.storyKey),
-          items.map((item) => item.position),
-          items.map((item) => item.headline),
-          items.map((item) => item.summary),
-          items.map((item) => JSON.stringify(item.keyPoints)),
-          items.map((item) => JSON.stringify(item.topics)),
-          items.map((item) => JSON.stringify(item.entities)),
-          items.map((item) => item.published),
-          items.map((item) => item.source),
-          items.map((item) => item.url ?? null),
-          items.map((item) => item.documentTitle),
-          items.map((item) => JSON.stringify(item.sentences)),
-          items.map((item) => times.get(item.id)?.ingestedAt ?? now),
-          items.map((item) => times.get(item.id)?.updatedAt ?? now),
-          items.map((item) => item.sentences.map((sentence) => sentence.text).join(' ')),
-        ],
-      );
-      await client.query(
-        `UPDATE items SET story_key = m.story_id FROM story_members AS m
-         WHERE items.document_id = $1 AND m.item_id = items.id`,
-        [document.id],
-      );
-      const pkOf = new Map(inserted.rows.map((row) => [row.id, row.pk]));
-      // Topics are listed strongest first; the weight keeps that order for ranking.
-      const topics = items.flatMap((item) =>
-        item.topics.map((topic, rank) => ({
-          topic,
-          pk: pkOf.get(item.id),
-          weight: 1 / (1 + rank),
-          published: item.published,
-        })),
-      );
-      if (topics.length > 0) {
-        await client.query(
-          `INSERT INTO item_topics (topic, item_pk, weight, published)
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::real[], $4::text[])
-           ON CONFLICT DO NOTHING`,
-          [
-            topics.map((row) => row.topic),
-            topics.map((row) => row.pk),
-            topics.map((row) => row.weight),
-            topics.map((row) => row.published),
-          ],
-        );
-      }
-      const sentences = items.flatMap((item) =>
-        item.sentences.map((sentence, index) => ({ pk: pkOf.get(item.id), index, text: sentence.text })),
-      );
-      if (sentences.length > 0) {
-        await client.query(
-          `INSERT INTO item_sentences (item_pk, idx, search)
-           SELECT s.pk, s.idx, to_tsvector('english', s.text)
-           FROM unnest($1::bigint[], $2::int[], $3::text[]) AS s(pk, idx, text)`,
-          [
-            sentences.map((row) => row.pk),
-            sentences.map((row) => row.index),
-            sentences.map((row) => row.text),
-          ],
-        );
-      }
+      // Every lock first, in one order, so two instances writing overlapping batches cannot deadlock.
+      const ids = [...new Set(batch.map(({ document }) => document.id))].sort();
+      await client.query('SELECT pg_advisory_xact_lock($1, hashtext(id)) FROM unnest($2::text[]) AS id', [
+        ORIGIN_LOCK_CLASS,
+        ids,
+      ]);
+      for (const { document, items } of batch) await this.replaceIn(client, document, items, now);
     });
+  }
+
+  private async replaceIn(
+    client: pg.PoolClient,
+    document: SourceDocument,
+    items: Item[],
+    now: string,
+  ): Promise<void> {
+    const previous = await client.query<{
+      id: string;
+      ingested_at: Date;
+      updated_at: Date;
+      sentences: Item['sentences'];
+    }>('SELECT id, ingested_at, updated_at, sentences FROM items WHERE document_id = $1', [document.id]);
+    const times = reviseItemTimes(
+      previous.rows.map((row) => ({
+        id: row.id,
+        ingestedAt: row.ingested_at.toISOString(),
+        updatedAt: row.updated_at.toISOString(),
+        text: row.sentences.map((sentence) => sentence.text).join(' '),
+      })),
+      items,
+      now,
+    );
+    // Items that an edit changes leave their stories; unchanged ones stay.
+    await client.query(
+      'DELETE FROM story_members WHERE item_id = ANY($1::text[]) AND NOT item_id = ANY($2::text[])',
+      [previous.rows.map((row) => row.id), items.map((item) => item.id)],
+    );
+    await client.query('DELETE FROM items WHERE document_id = $1', [document.id]);
+    await client.query(
+      `INSERT INTO documents (id, source_id, origin, fingerprint, title, source, url, published, body, topics,
+         first_seen, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+       ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint, title = excluded.title,
+         source = excluded.source, url = excluded.url, published = excluded.published, body = excluded.body,
+         topics = excluded.topics,
+         updated_at = CASE WHEN documents.fingerprint = excluded.fingerprint THEN documents.updated_at
+                           ELSE excluded.updated_at END`,
+      [
+        document.id,
+        document.sourceId,
+        document.origin,
+        document.fingerprint,
+        document.title,
+        document.source,
+        document.url ?? null,
+        document.published,
+        document.body,
+        JSON.stringify(document.topics),
+        now,
+      ],
+    );
+    if (items.length === 0) return;
+    // One statement per table, whatever the number of items: arrays in, unnest in SQL.
+    const inserted = await client.query<{ pk: string; id: string }>(
+      `INSERT INTO items (id, document_id, story_key, position, headline, summary, key_points, topics,
+         entities, published, source, url, document_title, sentences, ingested_at, updated_at, search)
+       SELECT i.id, $1, i.story_key, i.position, i.headline, i.summary, i.key_points::jsonb,
+         i.topics::jsonb, i.entities::jsonb, i.published, i.source, i.url, i.document_title, i.sentences::jsonb,
+         i.ingested_at::timestamptz, i.updated_at::timestamptz,
+         setweight(to_tsvector('english', i.headline), 'A') || setweight(to_tsvector('english', i.summary), 'B')
+           || setweight(to_tsvector('english', i.body), 'D')
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
+         $17::text[])
+         AS i(id, story_key, position, headline, summary, key_points, topics, entities, published,
+           source, url, document_title, sentences, ingested_at, updated_at, body)
+       RETURNING pk, id`,
+      [
+        document.id,
+        items.map((item) => item.id),
+        items.map((item) => item.storyKey),
+        items.map((item) => item.position),
+        items.map((item) => item.headline),
+        items.map((item) => item.summary),
+        items.map((item) => JSON.stringify(item.keyPoints)),
+        items.map((item) => JSON.stringify(item.topics)),
+        items.map((item) => JSON.stringify(item.entities)),
+        items.map((item) => item.published),
+        items.map((item) => item.source),
+        items.map((item) => item.url ?? null),
+        items.map((item) => item.documentTitle),
+        items.map((item) => JSON.stringify(item.sentences)),
+        items.map((item) => times.get(item.id)?.ingestedAt ?? now),
+        items.map((item) => times.get(item.id)?.updatedAt ?? now),
+        items.map((item) => item.sentences.map((sentence) => sentence.text).join(' ')),
+      ],
+    );
+    await client.query(
+      `UPDATE items SET story_key = m.story_id FROM story_members AS m
+       WHERE items.document_id = $1 AND m.item_id = items.id`,
+      [document.id],
+    );
+    const pkOf = new Map(inserted.rows.map((row) => [row.id, row.pk]));
+    // Topics are listed strongest first; the weight keeps that order for ranking.
+    const topics = items.flatMap((item) =>
+      item.topics.map((topic, rank) => ({
+        topic,
+        pk: pkOf.get(item.id),
+        weight: 1 / (1 + rank),
+        published: item.published,
+      })),
+    );
+    if (topics.length > 0) {
+      await client.query(
+        `INSERT INTO item_topics (topic, item_pk, weight, published)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::real[], $4::text[])
+         ON CONFLICT DO NOTHING`,
+        [
+          topics.map((row) => row.topic),
+          topics.map((row) => row.pk),
+          topics.map((row) => row.weight),
+          topics.map((row) => row.published),
+        ],
+      );
+    }
+    const sentences = items.flatMap((item) =>
+      item.sentences.map((sentence, index) => ({ pk: pkOf.get(item.id), index, text: sentence.text })),
+    );
+    if (sentences.length > 0) {
+      await client.query(
+        `INSERT INTO item_sentences (item_pk, idx, search)
+         SELECT s.pk, s.idx, to_tsvector('english', s.text)
+         FROM unnest($1::bigint[], $2::int[], $3::text[]) AS s(pk, idx, text)`,
+        [sentences.map((row) => row.pk), sentences.map((row) => row.index), sentences.map((row) => row.text)],
+      );
+    }
   }
 
   async removeDocument(sourceId: string, origin: string): Promise<boolean> {
@@ -631,6 +646,11 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
       );
       await client.query('UPDATE items SET story_key = $1 WHERE id = $2', [member.storyId, input.itemId]);
     });
+  }
+
+  inOneCommit<T>(work: () => Promise<T>): Promise<T> {
+    // Each call takes a pooled connection of its own: there is no one transaction to put them in.
+    return work();
   }
 
   async storyOf(itemId: string): Promise<string | undefined> {

@@ -36,6 +36,7 @@ import {
 } from './instances.js';
 import { SqliteSubscriptions, SUBSCRIPTIONS_MIGRATION } from './sqlite-subscriptions.js';
 import {
+  type DocumentItems,
   type ItemHit,
   type ItemQuery,
   LEGACY_SOURCE_ID,
@@ -333,10 +334,18 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     return row ? toDocument(row) : undefined;
   }
 
-  async replaceDocument(document: SourceDocument, items: Item[], now: string): Promise<void> {
+  replaceDocument(document: SourceDocument, items: Item[], now: string): Promise<void> {
+    return this.replaceDocuments([{ document, items }], now);
+  }
+
+  async replaceDocuments(batch: readonly DocumentItems[], now: string): Promise<void> {
     // IMMEDIATE: a deferred transaction that reads and then writes gets SQLITE_BUSY_SNAPSHOT in WAL
     // when another process wrote in between, and that error does not wait for busy_timeout.
-    this.db.transaction(() => this.replace(document, items, now)).immediate();
+    this.db
+      .transaction(() => {
+        for (const { document, items } of batch) this.replace(document, items, now);
+      })
+      .immediate();
   }
 
   private replace(document: SourceDocument, items: Item[], now: string): void {
@@ -788,6 +797,20 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       for (const term of [ALL_ITEMS_TERM, ...member.itemTerms]) count.run(term);
       this.statement('UPDATE items SET story_key = ? WHERE id = ?').run(member.storyId, input.itemId);
     })();
+  }
+
+  async inOneCommit<T>(work: () => Promise<T>): Promise<T> {
+    // Transactions opened inside (addStoryMember's) become savepoints of this one.
+    if (this.db.inTransaction) return work();
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await work();
+      this.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   async storyOf(itemId: string): Promise<string | undefined> {

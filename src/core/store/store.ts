@@ -42,6 +42,12 @@ export interface StoredItem extends Item {
 /** Source id of documents stored before documents belonged to sources; the folder source adopts them. */
 export const LEGACY_SOURCE_ID = 'legacy';
 
+/** A document and the items cut out of it, as ingest hands them to the store. */
+export interface DocumentItems {
+  document: SourceDocument;
+  items: Item[];
+}
+
 /** Documents, each owned by the source that brought it, and the items cut out of them. */
 export interface ItemStore {
   /** The source's documents: origin -> fingerprint, so unchanged ones are skipped. */
@@ -52,6 +58,11 @@ export interface ItemStore {
    * keeps its first-seen time; items keep theirs by `reviseItemTimes`. `now` stamps what is new or changed.
    */
   replaceDocument(document: SourceDocument, items: Item[], now: string): Promise<void>;
+  /**
+   * `replaceDocument` for each, in one transaction: all are stored or none (ingest writes a batch at
+   * a time, since a commit costs more than a document's rows).
+   */
+  replaceDocuments(batch: readonly DocumentItems[], now: string): Promise<void>;
   /** Removes one of the source's documents; another source's document of the same origin stays. */
   removeDocument(sourceId: string, origin: string): Promise<boolean>;
   /**
@@ -99,6 +110,12 @@ export interface StoryStore extends StoryIndex {
   storyOf(itemId: string): Promise<string | undefined>;
   /** The stored items of each story, oldest first; stories with no stored item left are absent. */
   storyMembers(storyIds: readonly string[]): Promise<Map<string, StoredItem[]>>;
+  /**
+   * Runs `work`, calls on this store, as one commit where the store can: SQLite commits a batch's
+   * story filings once instead of once per item (the commit was most of their cost). `work` must
+   * await only this store, so nothing else runs inside the transaction; PostgreSQL runs it as it is.
+   */
+  inOneCommit<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface Store

@@ -122,9 +122,11 @@ export class FeedPoller {
     );
     await Promise.all(
       claimed.map((state) =>
-        this.polls.run(() => this.pollOne(state, report)).catch((error: unknown) =>
-          this.options.logger.error('feed poll failed', { url: state.url, error }),
-        ),
+        this.polls
+          .run(() => this.pollOne(state, report))
+          .catch((error: unknown) =>
+            this.options.logger.error('feed poll failed', { url: state.url, error }),
+          ),
       ),
     );
     return report;
@@ -265,15 +267,22 @@ export class FeedPoller {
       ),
     );
     const counts = { added: 0, updated: 0 };
+    const failures: unknown[] = [];
+    const batch = this.options.ingest.batch(source.id);
     for (const [index, { parsed, stored, current }] of documents.entries()) {
       if (current) continue;
       const body = bodies[index] ?? parsed.body;
-      const { outcome } = await this.options.ingest.put(source.id, { ...parsed, body }, stored);
-      if (outcome !== 'unchanged') counts[outcome]++;
+      await batch.put({ ...parsed, body }, stored, (result) => {
+        if (!result.ok) failures.push(result.error);
+        else if (result.outcome !== 'unchanged') counts[result.outcome]++;
+      });
       known.delete(parsed.origin);
     }
+    await batch.flush();
     // Entries the feed no longer lists, or lists unchanged: tagged with today's catalogue too.
     await this.options.ingest.rebuildStale(source.id, known);
+    // The entries that could be stored are; the poll still fails, naming the first that could not.
+    if (failures.length > 0) throw failures[0];
     return counts;
   }
 
