@@ -11,7 +11,7 @@ import { POSTGRES_MIGRATIONS } from '../src/core/store/postgres-migrations.js';
 import type { Store } from '../src/core/store/store.js';
 import type { Subscription } from '../src/core/store/subscriptions.js';
 import { clusterItems } from '../src/core/stories/ingest.js';
-import type { StoryVersion } from '../src/core/stories/versions.js';
+import { type StoryVersion, versionDigest } from '../src/core/stories/versions.js';
 import { parseTopicCatalogue } from '../src/core/topics.js';
 import { openCore } from '../src/runtime.js';
 import { briefingsFolder, REPO_BRIEFINGS, SEED_FILE, scratchDir } from './support/core.js';
@@ -1051,6 +1051,18 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         expect(seen.has('s3')).toBe(false);
         expect((await store.storyViews('slack', 'C2', ['s1'])).size).toBe(0);
         expect((await store.storyViews('discord', 'C1', ['s1'])).size).toBe(0);
+      });
+
+      it('a channel names the versions it saw without reading them, and each is read by its name', async () => {
+        const store = await open();
+        const first = version('s1', ['Strikes killed 43 people.']);
+        await store.recordStoryViews('slack', 'C1', [first], T0);
+        const digests = await store.seenVersionDigests('slack', 'C1', ['s1', 's2']);
+        expect([...digests.keys()]).toEqual(['s1']);
+        expect(digests.get('s1')).toBe(versionDigest(first));
+        expect(await store.storyVersion('s1', versionDigest(first))).toEqual(first);
+        expect(await store.storyVersion('s1', 'no-such-digest')).toBeUndefined();
+        expect((await store.seenVersionDigests('slack', 'C2', ['s1'])).size).toBe(0);
       });
 
       it('channels shown the same version share it, and another instance reads what one recorded', async () => {

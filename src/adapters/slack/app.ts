@@ -377,5 +377,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     postToChannel(channelId: string, reply: Reply, mark?: DigestMark): Promise<PostedMessage> {
       return postReply(bot, digests, { platform: 'slack', channelId }, reply, logger, mark);
     },
+    channelTurn: (channelId: string) => pacer.turnSoon(channelId),
   };
 }

@@ -852,12 +852,34 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     return new Map(versions.map((version) => [version.storyId, version]));
   }
 
+  async seenVersionDigests(
+    platform: Platform,
+    channelId: string,
+    storyIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const rows = this.statement(
+      `SELECT story_id, digest FROM story_views
+       WHERE platform = ? AND channel_id = ? AND story_id IN (SELECT value FROM json_each(?))`,
+    ).all(platform, channelId, JSON.stringify(storyIds)) as { story_id: string; digest: string }[];
+    return new Map(rows.map((row) => [row.story_id, row.digest]));
+  }
+
+  async storyVersion(storyId: string, digest: string): Promise<StoryVersion | undefined> {
+    const row = this.statement('SELECT version FROM story_versions WHERE story_id = ? AND digest = ?').get(
+      storyId,
+      digest,
+    ) as { version: string } | undefined;
+    return row ? (JSON.parse(row.version) as StoryVersion) : undefined;
+  }
+
   async recordStoryViews(
     platform: Platform,
     channelId: string,
     versions: readonly StoryVersion[],
     seenAt: string,
   ): Promise<void> {
+    // Most versions are stored already (another channel was shown them): checked before writing.
+    const known = this.statement('SELECT 1 FROM story_versions WHERE story_id = ? AND digest = ?');
     const addVersion = this.statement(
       `INSERT INTO story_versions (story_id, digest, version, created_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (story_id, digest) DO NOTHING`,
@@ -869,7 +891,8 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     this.db.transaction(() => {
       for (const version of versions) {
         const digest = versionDigest(version);
-        addVersion.run(version.storyId, digest, JSON.stringify(version), seenAt);
+        if (!known.get(version.storyId, digest))
+          addVersion.run(version.storyId, digest, JSON.stringify(version), seenAt);
         view.run(platform, channelId, version.storyId, digest, seenAt);
       }
     })();
@@ -892,22 +915,20 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   }
 
   async saveThreadContext(context: ThreadContext): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO thread_contexts (platform, channel_id, thread_id, topic, item_ids, turns, updated_at)
+    this.statement(
+      `INSERT INTO thread_contexts (platform, channel_id, thread_id, topic, item_ids, turns, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (platform, channel_id, thread_id) DO UPDATE SET
            topic = excluded.topic, item_ids = excluded.item_ids, turns = excluded.turns, updated_at = excluded.updated_at`,
-      )
-      .run(
-        context.platform,
-        context.channelId,
-        context.threadId,
-        context.topic ?? null,
-        JSON.stringify(context.itemIds),
-        JSON.stringify(context.turns),
-        context.updatedAt,
-      );
+    ).run(
+      context.platform,
+      context.channelId,
+      context.threadId,
+      context.topic ?? null,
+      JSON.stringify(context.itemIds),
+      JSON.stringify(context.turns),
+      context.updatedAt,
+    );
   }
 
   async pruneThreadContexts(before: string): Promise<number> {
