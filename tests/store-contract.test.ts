@@ -249,6 +249,27 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         expect(ids(await store.findItems({ ingestedSince: T1 }, 10))).toEqual([replacement.id]);
       });
 
+      it('a sentence search finds the rare word among 10,000 sentences that share a common one', async () => {
+        const store = await open();
+        const document = makeDocument('crowd.md', T0);
+        const common = Array.from({ length: 10_200 }, (_, i) => `Officials said nothing new on day ${i}.`);
+        const rare = ['Officials said broadband reached the valley.', 'Broadband said to be slow.'];
+        const item = makeItem(document, {
+          key: 'crowd',
+          headline: 'Crowd',
+          topics: [],
+          sentences: [...common.slice(0, 5_000), rare[0] ?? '', ...common.slice(5_000), rare[1] ?? ''],
+        });
+        await store.replaceDocument(document, [item], T0);
+        const hits = await store.searchSentences(['said', 'broadband'], 30);
+        expect(
+          hits
+            .slice(0, 2)
+            .map((hit) => hit.index)
+            .sort((a, b) => a - b),
+        ).toEqual([5_000, 10_201]);
+      });
+
       it('removes a document with all its items, and says whether there was one', async () => {
         const store = await open();
         const { items, load } = corpus();
