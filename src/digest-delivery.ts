@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Adapter } from './core/bot-api.js';
 import type { DigestMark, PostedMessage } from './core/delivery.js';
 import { DigestComposer, type DigestWindow, digestWindowStart } from './core/digests/compose.js';
@@ -9,7 +10,7 @@ import type { Store } from './core/store/store.js';
 import type { DigestRunKey, Subscription } from './core/store/subscriptions.js';
 import type { TopicCatalogue } from './core/topics.js';
 
-export type Poster = Pick<Adapter, 'platform' | 'postToChannel'>;
+export type Poster = Pick<Adapter, 'platform' | 'postToChannel' | 'channelTurn'>;
 
 export interface RetryPolicy {
   /** Post attempts per digest, counted across instances, before it is marked failed. */
@@ -77,6 +78,11 @@ export class Limiter {
   /** Most tasks that ever ran at once (for tests). */
   peak = 0;
 
+  /** Tasks waiting for a turn. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   constructor(
     private readonly limit: number,
     /** Called whenever the last running task ends with none waiting. */
@@ -99,6 +105,9 @@ export class Limiter {
     }
   }
 }
+
+/** Where a subscription's digests go. */
+export type DigestChannel = Pick<Subscription, 'platform' | 'channelId'>;
 
 /**
  * What became of one attempt to deliver a subscription's digest. Only the instance whose claim
@@ -157,11 +166,14 @@ export class DigestDelivery {
     for (const wake of this.wakers) wake();
   }
 
-  /** The digest of `subscriptionId` that was due at `due`. Never throws: failures are logged. */
-  async deliver(subscriptionId: string, due: Date): Promise<DeliveryOutcome> {
+  /**
+   * The digest of `subscriptionId` that was due at `due`; `channel` saves reading the subscription
+   * before it joins its channel's lane, when the caller knows it. Never throws: failures are logged.
+   */
+  async deliver(subscriptionId: string, due: Date, channel?: DigestChannel): Promise<DeliveryOutcome> {
     this.pending += 1;
     try {
-      return await this.tryDeliver(subscriptionId, due);
+      return await this.tryDeliver(subscriptionId, due, channel);
     } catch (error) {
       // The claim, if any, stays until its lease ends; then the sweep or a restart takes it over.
       this.options.logger.error('digest delivery failed', { subscriptionId, due: due.toISOString(), error });
@@ -171,19 +183,28 @@ export class DigestDelivery {
     }
   }
 
-  private async tryDeliver(subscriptionId: string, due: Date): Promise<DeliveryOutcome> {
-    const found = await this.options.store.getSubscription(subscriptionId);
+  private async tryDeliver(
+    subscriptionId: string,
+    due: Date,
+    channel?: DigestChannel,
+  ): Promise<DeliveryOutcome> {
+    const found = channel ?? (await this.options.store.getSubscription(subscriptionId));
     if (!found) return 'gone';
     const poster = this.posters.get(found.platform);
     if (!poster) return 'no-adapter';
     // Claimed, composed and posted in the channel's turn: a stream, not every digest at once.
-    return this.lanes.run(`${found.platform}:${found.channelId}`, () =>
-      this.inFlight.run(async () => {
+    return this.lanes.run(`${found.platform}:${found.channelId}`, async () => {
+      // Not claimed nor composed while the platform would hold the post: another instance may take it
+      // meanwhile, and this one holds no reply that only waits.
+      await poster.channelTurn?.(found.channelId);
+      // Left unclaimed by a stopping instance: any other takes it, or this one's catch-up at start.
+      if (this.stopping) return 'stopped';
+      return this.inFlight.run(async () => {
         // It may have changed or gone while it waited for its turn.
         const subscription = await this.options.store.getSubscription(subscriptionId);
         return subscription ? this.claimAndPost(subscription, due, poster) : 'gone';
-      }),
-    );
+      });
+    });
   }
 
   private async claimAndPost(
@@ -217,7 +238,13 @@ export class DigestDelivery {
     const since = await digestWindowStart(store, subscription, end);
     const until = since > end.toISOString() ? now.toISOString() : end.toISOString();
     const window: DigestWindow = { since, until, ...(late ? { lateFor: due.toISOString() } : {}) };
-    const composed = await this.composing.run(() => this.composer.compose(subscription, window));
+    const composed = await this.composing.run(async () => {
+      // The store answers at once, so compositions handed on from one to the next would all run in
+      // one turn of the event loop, and a minute's first wave (one per channel) would be composed
+      // before the first post could leave. When others wait, each waits for a turn of its own.
+      if (this.composing.queued > 0) await setImmediate();
+      return this.composer.compose(subscription, window);
+    });
     if (!composed) {
       const outcome = {
         status: 'skipped' as const,
@@ -245,6 +272,7 @@ export class DigestDelivery {
         composed.versions,
         clock().toISOString(),
       )
+      .then(() => this.composer.shown(subscription.platform, subscription.channelId, composed.versions))
       .catch((error: unknown) =>
         logger.warn('could not record the stories a digest showed', { ...log, error }),
       );

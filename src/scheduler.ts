@@ -6,7 +6,13 @@ import type { Metrics } from './core/metrics.js';
 import type { Store } from './core/store/store.js';
 import type { Subscription } from './core/store/subscriptions.js';
 import type { TopicCatalogue } from './core/topics.js';
-import { type DeliveryOutcome, DigestDelivery, type Poster, type RetryPolicy } from './digest-delivery.js';
+import {
+  type DeliveryOutcome,
+  type DigestChannel,
+  DigestDelivery,
+  type Poster,
+  type RetryPolicy,
+} from './digest-delivery.js';
 
 /** A running cron job; `stop` ends it for good. */
 export interface CronJob {
@@ -70,7 +76,7 @@ const SWEEP = '* * * * *';
  * through DigestDelivery, whose claim in the store keeps it exactly-once across instances.
  */
 export class Scheduler implements SubscriptionChanges {
-  private readonly jobs = new Map<string, { spec: string; job: CronJob }>();
+  private readonly jobs = new Map<string, { spec: string; job: CronJob; channel: DigestChannel }>();
   private readonly running = new Map<string, Promise<DeliveryOutcome>>();
   private readonly delivery: DigestDelivery;
   private readonly clock: () => Date;
@@ -171,7 +177,9 @@ export class Scheduler implements SubscriptionChanges {
     const key = `${subscriptionId}|${localDate(due, timezone)}`;
     const current = this.running.get(key);
     if (current) return current;
-    const run = this.delivery.deliver(subscriptionId, due).finally(() => this.running.delete(key));
+    const run = this.delivery
+      .deliver(subscriptionId, due, this.jobs.get(subscriptionId)?.channel)
+      .finally(() => this.running.delete(key));
     this.running.set(key, run);
     return run;
   }
@@ -190,7 +198,11 @@ export class Scheduler implements SubscriptionChanges {
       () => void this.runDue(id, previousOccurrence(time, timezone, this.clock()), timezone),
       this.options.logger,
     );
-    this.jobs.set(id, { spec, job });
+    this.jobs.set(id, {
+      spec,
+      job,
+      channel: { platform: subscription.platform, channelId: subscription.channelId },
+    });
   }
 
   /** Makes the jobs match the store: added, changed and removed subscriptions, whoever changed them. */

@@ -121,6 +121,26 @@ describe('follow-up questions after a briefing', () => {
     expect(chief?.sections[0]?.heading).toBe('Richard Parsons');
   });
 
+  it('a "what" or "who" question gets the short phrase that answers it, with the whole sentence quoted beneath', async () => {
+    const folder = briefingsFolder({
+      '2024-05-06-mace.txt':
+        'date 2024-05-06 The parliamentary mace, which is made from silver, sits in front of the desk. ' +
+        'The company was founded in 1901 by Anna Berg, a chemist from Oslo.',
+    });
+    const [made, founded] = await briefThenAsk(
+      await startCore(folder),
+      'mace',
+      'What is the mace made of?',
+      'Who founded the company?',
+    );
+    expect(made?.sections[0]?.heading).toBe('silver');
+    expect(quoted(made!)).toBe(
+      'The parliamentary mace, which is made from silver, sits in front of the desk.',
+    );
+    expect(founded?.sections[0]?.heading).toBe('Anna Berg');
+    expect(quoted(founded!)).toContain('founded in 1901 by Anna Berg');
+  });
+
   it('a year ending in 3 is found like any other: "Who gained the throne in 1643?"', async () => {
     const folder = briefingsFolder({
       '2024-05-04-louis.txt':

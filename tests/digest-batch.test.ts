@@ -4,7 +4,7 @@ import { DigestComposer, type DigestDeps } from '../src/core/digests/compose.js'
 import type { Item } from '../src/core/model.js';
 import type { ItemHit, StoredItem } from '../src/core/store/store.js';
 import type { Subscription } from '../src/core/store/subscriptions.js';
-import type { StoryVersion } from '../src/core/stories/versions.js';
+import { versionDigest } from '../src/core/stories/versions.js';
 import { parseTopicCatalogue } from '../src/core/topics.js';
 import { Limiter } from '../src/digest-delivery.js';
 
@@ -49,7 +49,7 @@ function countingStore(items: StoredItem[]) {
     async storyMembers(): Promise<Map<string, StoredItem[]>> {
       return new Map();
     },
-    async storyViews(): Promise<Map<string, StoryVersion>> {
+    async seenVersionDigests(): Promise<Map<string, string>> {
       return new Map();
     },
   } as unknown as DigestDeps['store'];
@@ -135,5 +135,54 @@ describe('DigestComposer', () => {
     composer.clear();
     await composer.compose(subscription('8', ['gaza']), window);
     expect(calls.findItems).toBe(4);
+  });
+
+  it('builds each story once for every topic set it turns up under, and repeats none a channel saw as it is', async () => {
+    const { store } = countingStore(items);
+    const viewed = new Map<string, string>();
+    const reads: string[] = [];
+    const views = Object.assign(store, {
+      async seenVersionDigests(): Promise<Map<string, string>> {
+        return new Map(viewed);
+      },
+      async storyVersion(storyId: string): Promise<undefined> {
+        reads.push(storyId);
+        return undefined;
+      },
+    });
+    const composer = new DigestComposer({ store: views, catalogue });
+    const first = await composer.compose(subscription('1', ['gaza']), window);
+    await composer.compose(subscription('2', ['gaza', 'aid']), window);
+    expect(composer.cardsBuilt).toBe(1);
+    expect(composer.composed).toBe(2);
+
+    // The channel of a third subscription was shown exactly this version: nothing is new to it.
+    viewed.set('story:a', versionDigest(first!.versions[0]!));
+    const third = await composer.compose(subscription('3', ['gaza'], 'Asia/Tokyo'), window);
+    expect(third?.reply.title).toMatch(/^No new developments on Gaza/);
+    // Known to be the story as it stands, so no version had to be read.
+    expect(reads).toEqual([]);
+    expect(composer.cardsBuilt).toBe(1);
+  });
+
+  it("reads a channel's views once a batch, and knows what it then posts there without reading", async () => {
+    const { store } = countingStore(items);
+    const asked: string[][] = [];
+    const views = Object.assign(store, {
+      async seenVersionDigests(_platform: string, _channel: string, storyIds: readonly string[]) {
+        asked.push([...storyIds]);
+        return new Map<string, string>();
+      },
+    });
+    const composer = new DigestComposer({ store: views, catalogue });
+    const first = await composer.compose(subscription('4', ['gaza']), window);
+    composer.shown('slack', 'C4', first!.versions);
+    const second = await composer.compose({ ...subscription('5', ['gaza', 'aid']), channelId: 'C4' }, window);
+    expect(asked).toEqual([['story:a']]);
+    // The story went out to C4 a moment ago as it stands: not repeated.
+    expect(second?.reply.title).toMatch(/^No new developments on Gaza, Aid/);
+    composer.clear();
+    await composer.compose({ ...subscription('6', ['gaza']), channelId: 'C4' }, window);
+    expect(asked).toHaveLength(2);
   });
 });

@@ -28,6 +28,25 @@ class HeldPoster {
 
 const TOPICS = [['gaza'], ['rafah'], ['humanitarian-aid'], ['gaza', 'rafah']];
 
+async function subscribe(
+  core: Awaited<ReturnType<typeof openDigestCore>>,
+  channel: string,
+  topics: string[],
+) {
+  const { subscription } = await core.store.saveSubscription({
+    id: `${channel}-${topics.join('+')}`,
+    platform: 'slack',
+    channelId: channel,
+    topics,
+    time: '08:00',
+    timezone: 'UTC',
+    quiet: false,
+    createdBy: 'U1',
+    createdAt: '2024-04-28T00:00:00.000Z',
+  });
+  return subscription!;
+}
+
 describe('a minute with many digests due', () => {
   it('claims and composes each channel’s next digest only once the one before it is posted', async () => {
     const core = await openDigestCore();
@@ -45,7 +64,7 @@ describe('a minute with many digests due', () => {
           createdBy: 'U1',
           createdAt: '2024-04-28T00:00:00.000Z',
         });
-        subscriptions.push(subscription);
+        subscriptions.push(subscription!);
       }
     const poster = new HeldPoster();
     const scheduler = startScheduler(core, [poster]);
@@ -69,5 +88,59 @@ describe('a minute with many digests due', () => {
     expect(poster.posted).toHaveLength(12);
     for (const channel of ['C1', 'C2', 'C3'])
       expect(poster.posted.filter((p) => p.channelId === channel)).toHaveLength(TOPICS.length);
+  });
+
+  it('a digest whose channel is still waiting at the platform is neither claimed nor composed', async () => {
+    const core = await openDigestCore();
+    const subscription = await subscribe(core, 'C1', ['gaza']);
+    const turns: (() => void)[] = [];
+    const poster = Object.assign(new HeldPoster(), {
+      channelTurn: () => new Promise<void>((resolve) => turns.push(resolve)),
+    });
+    const scheduler = startScheduler(core, [poster]);
+    const due = new Date();
+    const run = scheduler.runDue(subscription.id, due, subscription.timezone);
+    await expect.poll(() => turns.length).toBe(1);
+    const key = { subscriptionId: subscription.id, periodKey: due.toISOString().slice(0, 10) };
+    expect(await core.store.getDigestRun(key)).toBeUndefined();
+    turns[0]!();
+    await expect.poll(() => poster.waiting).toBe(1);
+    expect((await core.store.getDigestRun(key))?.status).toBe('claimed');
+    poster.releaseAll();
+    expect(await run).toBe('posted');
+  });
+
+  it('the first digest of a wave leaves for the platform before the rest of the wave is composed', async () => {
+    const core = await openDigestCore();
+    const channels = Array.from({ length: 30 }, (_, i) => `C${i}`);
+    const subscriptions = await Promise.all(channels.map((channel) => subscribe(core, channel, ['gaza'])));
+    // Every composition reads what its channel was shown.
+    let compositions = 0;
+    const store = new Proxy(core.store, {
+      get(target, property, receiver) {
+        if (property === 'seenVersionDigests')
+          return (...args: Parameters<typeof target.seenVersionDigests>) => {
+            compositions += 1;
+            return target.seenVersionDigests(...args);
+          };
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    // What a platform client does: the request is written out on a later turn of the event loop.
+    const composedWhenSent: number[] = [];
+    const poster = {
+      platform: 'slack' as const,
+      async postToChannel(channelId: string): Promise<PostedMessage> {
+        await new Promise((resolve) => setImmediate(resolve));
+        composedWhenSent.push(compositions);
+        return { platform: 'slack', channelId, threadId: `slack:${channelId}:1.0` };
+      },
+    };
+    const scheduler = startScheduler(core, [poster], { store });
+    const due = new Date();
+    const outcomes = await Promise.all(subscriptions.map((s) => scheduler.runDue(s.id, due, s.timezone)));
+    expect(outcomes.every((outcome) => outcome === 'posted')).toBe(true);
+    expect(composedWhenSent[0]).toBeLessThan(channels.length / 2);
   });
 });

@@ -36,4 +36,22 @@ describe('PostPacer', () => {
       'channel_not_found',
     );
   });
+
+  it("says when a channel's next post is about to be free, so the next digest is made just in time", async () => {
+    const pacer = new PostPacer({ perChannelMs: 400 });
+    const started = performance.now();
+    await pacer.turnSoon('C1');
+    // Nothing posted there yet: its turn is now.
+    expect(performance.now() - started).toBeLessThan(100);
+    await pacer.run('C1', async () => 'first');
+    const posted = performance.now();
+    await pacer.turnSoon('C1', 100);
+    const waited = performance.now() - posted;
+    expect(waited).toBeGreaterThanOrEqual(280);
+    expect(waited).toBeLessThan(400);
+    // Another channel is not held by this one.
+    const other = performance.now();
+    await pacer.turnSoon('C2');
+    expect(performance.now() - other).toBeLessThan(100);
+  });
 });

@@ -11,7 +11,7 @@ import { POSTGRES_MIGRATIONS } from '../src/core/store/postgres-migrations.js';
 import type { Store } from '../src/core/store/store.js';
 import type { Subscription } from '../src/core/store/subscriptions.js';
 import { clusterItems } from '../src/core/stories/ingest.js';
-import type { StoryVersion } from '../src/core/stories/versions.js';
+import { type StoryVersion, versionDigest } from '../src/core/stories/versions.js';
 import { parseTopicCatalogue } from '../src/core/topics.js';
 import { openCore } from '../src/runtime.js';
 import { briefingsFolder, REPO_BRIEFINGS, SEED_FILE, scratchDir } from './support/core.js';
@@ -247,6 +247,27 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         expect(await store.searchSentences(['kerem', 'shalom'], 10)).toEqual([]);
         expect(await store.countItems({ topics: ['humanitarian-aid'] })).toBe(2);
         expect(ids(await store.findItems({ ingestedSince: T1 }, 10))).toEqual([replacement.id]);
+      });
+
+      it('a sentence search finds the rare word among 10,000 sentences that share a common one', async () => {
+        const store = await open();
+        const document = makeDocument('crowd.md', T0);
+        const common = Array.from({ length: 10_200 }, (_, i) => `Officials said nothing new on day ${i}.`);
+        const rare = ['Officials said broadband reached the valley.', 'Broadband said to be slow.'];
+        const item = makeItem(document, {
+          key: 'crowd',
+          headline: 'Crowd',
+          topics: [],
+          sentences: [...common.slice(0, 5_000), rare[0] ?? '', ...common.slice(5_000), rare[1] ?? ''],
+        });
+        await store.replaceDocument(document, [item], T0);
+        const hits = await store.searchSentences(['said', 'broadband'], 30);
+        expect(
+          hits
+            .slice(0, 2)
+            .map((hit) => hit.index)
+            .sort((a, b) => a - b),
+        ).toEqual([5_000, 10_201]);
       });
 
       it('removes a document with all its items, and says whether there was one', async () => {
@@ -738,6 +759,33 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
       const LATER = '2024-05-01T08:10:00.000Z';
       const periods = Array.from({ length: 12 }, (_, day) => `2024-05-${String(day + 1).padStart(2, '0')}`);
 
+      it('two instances adding to a channel at once never pass its cap; changing one it has is always allowed', async () => {
+        const { store, another } = await factory.create();
+        const other = await another();
+        const inChannel = (id: string, topic: string): Subscription => ({
+          ...subscription(id),
+          channelId: 'C-full',
+          topics: [topic],
+        });
+        for (let i = 0; i < 8; i++) await store.saveSubscription(inChannel(`old-${i}`, `topic-${i}`), 10);
+        // Connections open first, so the saves below meet in the store and not one by one as each connects.
+        await Promise.all([store, other, store, other, store, other].map((s) => s.listSubscriptions()));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            (i % 2 ? other : store).saveSubscription(inChannel(`new-${i}`, `late-${i}`), 10),
+          ),
+        );
+        expect(results.filter((result) => result.created)).toHaveLength(2);
+        expect(
+          results.filter((result) => result.channelFull !== undefined).map((r) => r.channelFull),
+        ).toEqual(Array(18).fill(10));
+        expect(await other.listSubscriptions({ platform: 'discord', channelId: 'C-full' })).toHaveLength(10);
+        const changed = await other.saveSubscription({ ...inChannel('again', 'topic-3'), time: '17:00' }, 10);
+        expect(changed).toMatchObject({ created: false, subscription: { id: 'old-3', time: '17:00' } });
+        // Another channel has its own count.
+        expect((await store.saveSubscription(subscription('elsewhere'), 10)).created).toBe(true);
+      });
+
       it('two instances claiming the same runs at once: exactly one wins each', async () => {
         const { store, another } = await factory.create();
         const other = await another();
@@ -1042,6 +1090,18 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         expect(seen.has('s3')).toBe(false);
         expect((await store.storyViews('slack', 'C2', ['s1'])).size).toBe(0);
         expect((await store.storyViews('discord', 'C1', ['s1'])).size).toBe(0);
+      });
+
+      it('a channel names the versions it saw without reading them, and each is read by its name', async () => {
+        const store = await open();
+        const first = version('s1', ['Strikes killed 43 people.']);
+        await store.recordStoryViews('slack', 'C1', [first], T0);
+        const digests = await store.seenVersionDigests('slack', 'C1', ['s1', 's2']);
+        expect([...digests.keys()]).toEqual(['s1']);
+        expect(digests.get('s1')).toBe(versionDigest(first));
+        expect(await store.storyVersion('s1', versionDigest(first))).toEqual(first);
+        expect(await store.storyVersion('s1', 'no-such-digest')).toBeUndefined();
+        expect((await store.seenVersionDigests('slack', 'C2', ['s1'])).size).toBe(0);
       });
 
       it('channels shown the same version share it, and another instance reads what one recorded', async () => {

@@ -33,4 +33,9 @@ export interface Adapter {
    * With `mark`, the message names the digest run, and is looked for first when `mark.lookFirst`.
    */
   postToChannel(channelId: string, reply: Reply, mark?: DigestMark): Promise<PostedMessage>;
+  /**
+   * Resolves shortly before a digest posted to the channel now would go out without waiting, where
+   * the adapter paces digests itself: the delivery claims and composes the next one only then.
+   */
+  channelTurn?(channelId: string): Promise<void>;
 }

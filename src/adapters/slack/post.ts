@@ -159,6 +159,9 @@ export interface PacingOptions {
   onRateLimited?: (channel: string, retryAfterS: number) => void;
 }
 
+/** How long before a channel's turn `turnSoon` resolves: time to claim and compose one digest. */
+const TURN_LEAD_MS = 50;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -181,6 +184,16 @@ export class PostPacer {
     const perSecond = options.workspacePerSecond ?? 20;
     this.workspaceGapMs = perSecond > 0 && Number.isFinite(perSecond) ? 1_000 / perSecond : 0;
     this.maxRateLimited = options.maxRateLimited ?? 10;
+  }
+
+  /**
+   * Resolves `leadMs` before the channel may post again (at once when it may now), so the caller can
+   * make its next message just in time rather than hold it while the channel waits.
+   */
+  async turnSoon(channel: string, leadMs = TURN_LEAD_MS): Promise<void> {
+    await this.tails.get(channel);
+    const wait = (this.channelFree.get(channel) ?? 0) - leadMs - Date.now();
+    if (wait > 0) await sleep(wait);
   }
 
   /** Runs `post` in its channel's turn; resolves or rejects as that post does. */

@@ -46,8 +46,7 @@ export function candidateSpans(tokens: readonly Token[]): Span[] {
       if (depth < 0) break;
       if (depth !== 0 || END_EXCLUDED.has(tokens[to]?.pos ?? 'PUNCT') || inName(to, to + 1)) continue;
       // A list is answered whole or by one of its items, not by a part that looks like all of it.
-      if (tokens.slice(from, to + 1).some((token) => token.text === ',') && cutsList(tokens, { from, to }))
-        continue;
+      if (hasComma(tokens, from, to) && cutsList(tokens, { from, to })) continue;
       spans.push({ from, to });
     }
   }
@@ -89,22 +88,77 @@ function cutsListBefore(tokens: readonly Token[], { from }: Span): boolean {
   );
 }
 
+const hasComma = (tokens: readonly Token[], from: number, to: number) => {
+  for (let i = from; i <= to; i++) if (tokens[i]?.text === ',') return true;
+  return false;
+};
+
 const cutsList = (tokens: readonly Token[], span: Span) =>
   cutsListAfter(tokens, span) || cutsListBefore(tokens, span);
 
-/** A sentence as the ranker reads it: each token's question weight, and their running sums. */
+/** What the span features count, token by token: a span's count is read from running sums. */
+const COUNTED = {
+  verb: (token: Token) => token.pos === 'VERB',
+  preposition: (token: Token) => token.pos === 'ADP',
+  comma: (token: Token) => token.text === ',',
+  conjunction: (token: Token) => token.pos === 'CCONJ',
+  stop: (token: Token) => token.stop,
+  content: (token: Token) => !token.stop && token.pos !== 'PUNCT',
+  number: (token: Token) => token.pos === 'NUM' || /\d/.test(token.text),
+  // Names may hold "of", "the", "de": "Battle of Bạch Đằng", "Charles de Gaulle".
+  uncapitalised: (token: Token) => !isCapitalised(token) && !NAME_GLUE.test(token.text),
+  unphrasal: (token: Token) => !isNominal(token) && token.pos !== 'PUNCT',
+} as const;
+const NAME_GLUE = /^(?:of|the|and|or|de|du|la|van|von|,|&)$/;
+
+/** A sentence as the ranker reads it: each token's question weight, running sums, and where they match. */
 export interface Matched {
   weights: number[];
   /** prefix[i] is the weight of tokens before i. */
   prefix: number[];
   total: number;
+  /** Positions of the tokens that match a question word. */
+  at: number[];
+  /** Whether each token is the question's focus noun ("what crop": crop). */
+  focus: boolean[];
+  /** Running counts of each COUNTED kind, and of matched content words. */
+  counts: Record<keyof typeof COUNTED | 'matchedContent', number[]>;
+}
+
+function runningSum(values: readonly number[]): number[] {
+  const sums = [0];
+  for (const value of values) sums.push((sums[sums.length - 1] ?? 0) + value);
+  return sums;
 }
 
 export function matchedWords(question: Question, tokens: readonly Token[]): Matched {
   const weights = questionWeights(question, tokens);
-  const prefix = [0];
-  for (const weight of weights) prefix.push((prefix[prefix.length - 1] ?? 0) + weight);
-  return { weights, prefix, total: prefix[prefix.length - 1] ?? 0 };
+  const prefix = runningSum(weights);
+  const counts = Object.fromEntries(
+    Object.entries(COUNTED).map(([kind, test]) => [
+      kind,
+      runningSum(tokens.map((token) => (test(token) ? 1 : 0))),
+    ]),
+  ) as Matched['counts'];
+  counts.matchedContent = runningSum(
+    tokens.map((token, i) => (COUNTED.content(token) && (weights[i] ?? 0) > 0 ? 1 : 0)),
+  );
+  const at = weights.flatMap((weight, i) => (weight > 0 ? [i] : []));
+  const focus = question.focus ? family(question.focus) : undefined;
+  return {
+    weights,
+    prefix,
+    total: prefix[prefix.length - 1] ?? 0,
+    at,
+    counts,
+    focus: tokens.map((token) => !!focus && family(token.stem) === focus),
+  };
+}
+
+/** How many tokens of a kind [from, to] holds. */
+function count(matched: Matched, kind: keyof Matched['counts'], { from, to }: Span): number {
+  const sums = matched.counts[kind];
+  return (sums[to + 1] ?? 0) - (sums[from] ?? 0);
 }
 
 /** The share of the question's matched weight in tokens [from, to] (clipped to the sentence). */
@@ -119,11 +173,11 @@ function weightIn(matched: Matched, from: number, to: number): number {
 function closeness(matched: Matched, span: Span): number {
   if (matched.total === 0) return 0;
   let sum = 0;
-  matched.weights.forEach((weight, at) => {
-    if (weight === 0 || (at >= span.from && at <= span.to)) return;
+  for (const at of matched.at) {
+    if (at >= span.from && at <= span.to) continue;
     const distance = at < span.from ? span.from - at : at - span.to;
-    sum += weight / (1 + distance / 3);
-  });
+    sum += (matched.weights[at] ?? 0) / (1 + distance / 3);
+  }
   return sum / matched.total;
 }
 
@@ -182,29 +236,18 @@ export function spanFeatures(
 ): number[] {
   const { from, to } = span;
   const length = to - from + 1;
-  const words = tokens.slice(from, to + 1);
   const { weights } = matched;
-  let content = 0;
-  let inside = 0;
-  words.forEach((token, i) => {
-    if (token.stop || token.pos === 'PUNCT') return;
-    content++;
-    if ((weights[from + i] ?? 0) > 0) inside++;
-  });
+  const content = count(matched, 'content', span);
+  const inside = count(matched, 'matchedContent', span);
   const first = tokens[from];
   const last = tokens[to];
   const before = tokens[from - 1];
   const after = tokens[to + 1];
   const near = weightIn(matched, from - 10, from - 1) + weightIn(matched, to + 1, to + 10);
-  const focus = question.focus ? family(question.focus) : undefined;
-  const capitalised = words.every(
-    (token) => isCapitalised(token) || /^(?:of|the|and|or|de|du|la|van|von|,|&)$/.test(token.text),
-  );
-  const number = words.some((token) => token.pos === 'NUM' || /\d/.test(token.text));
+  const capitalised = count(matched, 'uncapitalised', span) === 0;
+  const number = count(matched, 'number', span) > 0;
   const lowercaseHead = !!last && last.pos === 'NOUN' && !isCapitalised(last);
-  const oneHot = (value: string | undefined, options: readonly string[]) =>
-    options.map((option) => (value === option ? 1 : 0));
-  return [
+  const features = [
     1,
     length === 1 ? 1 : 0,
     length === 2 ? 1 : 0,
@@ -224,40 +267,34 @@ export function spanFeatures(
       : 0,
     (weights[to + 1] ?? 0) > 0 || ((weights[to + 2] ?? 0) > 0 && EDGE_EXCLUDED.has(after?.pos ?? '')) ? 1 : 0,
     closeness(matched, span),
-    ...oneHot(first?.pos, START_POS),
-    ...oneHot(last?.pos, END_POS),
-    words.some((token) => token.pos === 'VERB') ? 1 : 0,
-    words.some((token) => token.pos === 'ADP') ? 1 : 0,
-    words.some((token) => token.text === ',') ? 1 : 0,
-    words.some((token) => token.pos === 'CCONJ') ? 1 : 0,
+  ];
+  for (const pos of START_POS) features.push(first?.pos === pos ? 1 : 0);
+  for (const pos of END_POS) features.push(last?.pos === pos ? 1 : 0);
+  features.push(
+    count(matched, 'verb', span) > 0 ? 1 : 0,
+    count(matched, 'preposition', span) > 0 ? 1 : 0,
+    count(matched, 'comma', span) > 0 ? 1 : 0,
+    count(matched, 'conjunction', span) > 0 ? 1 : 0,
     before?.text === ',' ? 1 : 0,
     !after || /^[,.;:)]$/.test(after.text) ? 1 : 0,
-    // "Egypt, Qatar" of "Egypt, Qatar, and the United States": the list goes on past the span.
-    (after?.text === ',' || after?.pos === 'CCONJ') && continuesList(last, tokens.slice(to + 1, to + 5))
-      ? 1
-      : 0,
-    (before?.text === ',' || before?.pos === 'CCONJ') &&
-    continuesList(first, tokens.slice(Math.max(0, from - 4), from).reverse())
-      ? 1
-      : 0,
+    cutsListAfter(tokens, span) ? 1 : 0,
+    cutsListBefore(tokens, span) ? 1 : 0,
     before && NAMING.test(before.text) ? 1 : 0,
     before?.pos === 'ADP' ? 1 : 0,
     after?.pos === 'ADP' ? 1 : 0,
     after?.pos === 'VERB' || after?.pos === 'AUX' ? 1 : 0,
     capitalised ? 1 : 0,
     from === 0 ? 1 : 0,
-    words.filter((token) => token.stop).length / length,
-    !isNominal(before) &&
-    !isNominal(after) &&
-    words.every((token) => isNominal(token) || token.pos === 'PUNCT')
-      ? 1
-      : 0,
-    focus && last && family(last.stem) === focus ? 1 : 0,
-    focus && tokens.slice(Math.max(0, from - 3), from).some((token) => family(token.stem) === focus) ? 1 : 0,
-    ...PHRASE_TYPES.flatMap((type) =>
-      question.type === type ? [capitalised ? 1 : 0, number ? 1 : 0, lowercaseHead ? 1 : 0] : [0, 0, 0],
-    ),
-  ];
+    count(matched, 'stop', span) / length,
+    !isNominal(before) && !isNominal(after) && count(matched, 'unphrasal', span) === 0 ? 1 : 0,
+    matched.focus[to] ? 1 : 0,
+    matched.focus[from - 1] || matched.focus[from - 2] || matched.focus[from - 3] ? 1 : 0,
+  );
+  for (const type of PHRASE_TYPES) {
+    const asked = question.type === type;
+    features.push(asked && capitalised ? 1 : 0, asked && number ? 1 : 0, asked && lowercaseHead ? 1 : 0);
+  }
+  return features;
 }
 
 export interface RankedSpan {

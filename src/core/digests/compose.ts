@@ -1,6 +1,6 @@
 import type { Reply, ReplySection } from '../../reply.js';
 import { sourceOf, storySection } from '../briefing.js';
-import type { Item } from '../model.js';
+import type { Item, Platform } from '../model.js';
 import type { ItemStore, StoredItem, StoryStore } from '../store/store.js';
 import type { StoryViewStore } from '../store/story-views.js';
 import type { Subscription } from '../store/subscriptions.js';
@@ -75,27 +75,58 @@ export async function composeDigest(
   subscription: Subscription,
   window: DigestWindow,
 ): Promise<Reply | undefined> {
-  const stories = await freshStories(deps.store, subscription.topics, window);
+  const stories = await freshStories(deps.store, subscription.topics, window, (members) =>
+    buildStories(deps.store, members, window.until),
+  );
   const seen = await deps.store.storyViews(
     subscription.platform,
     subscription.channelId,
     stories.map((story) => story.card.storyId),
   );
-  return digestFor(deps, subscription, window, stories, seen)?.reply;
+  return digestFor(deps, subscription, window, stories, {
+    before: ({ card }) => {
+      const before = seen.get(card.storyId);
+      return before ? { seen: storyDelta(card, before) } : {};
+    },
+    versionOf: storyVersion,
+  })?.reply;
+}
+
+/** A story as of a window's end: its card, and the members it was built from. */
+interface WindowStory {
+  card: StoryCard;
+  members: readonly StoredItem[];
+}
+
+/** One of the window's stories for a topic set: the newest of its items there, and the story's card. */
+interface FreshStory {
+  item: StoredItem;
+  card: StoryCard;
+}
+
+/**
+ * What a channel was shown of a story before: nothing (`{}`, the story is new to it), or the delta
+ * since (`{ seen }`, undefined when nothing is new, and then the story is left out).
+ */
+type SeenBefore = { seen?: undefined } | { seen: StoryDelta | undefined };
+
+/** What a channel saw of the window's stories, and the version of a card it records once posted. */
+interface ChannelView {
+  before: (story: FreshStory) => SeenBefore;
+  versionOf: (card: StoryCard) => StoryVersion;
 }
 
 function digestFor(
   deps: DigestDeps,
   subscription: Subscription,
   window: DigestWindow,
-  stories: readonly { item: StoredItem; card: StoryCard }[],
-  seen: ReadonlyMap<string, StoryVersion>,
+  stories: readonly FreshStory[],
+  channel: ChannelView,
 ): DigestComposition | undefined {
   const entries: DigestEntry[] = stories.flatMap((story) => {
-    const before = seen.get(story.card.storyId);
-    if (!before) return [story];
-    const delta = storyDelta(story.card, before);
-    return delta ? [{ ...story, delta }] : [];
+    const known = channel.before(story);
+    if (!('seen' in known)) return [story];
+    return known.seen ? [{ ...story, delta: known.seen }] : [];
   });
   const { topics, timezone } = subscription;
   const labels = topicLabels(deps.catalogue, topics);
@@ -154,7 +185,7 @@ function digestFor(
         ...(topics.length === 1 && topics[0] ? { topic: topics[0] } : {}),
       },
     },
-    versions: cards.map(storyVersion),
+    versions: cards.map(channel.versionOf),
   };
 }
 
@@ -181,10 +212,11 @@ function updateSection(card: StoryCard, delta: StoryDelta): ReplySection {
 
 /** The window's new items on the topics, newest first, one per story, each with its story's card. */
 async function freshStories(
-  store: ItemStore & StoryStore,
+  store: ItemStore,
   topics: readonly string[],
   window: DigestWindow,
-): Promise<{ item: StoredItem; card: StoryCard }[]> {
+  storiesOf: (items: readonly StoredItem[]) => Promise<Map<string, WindowStory>>,
+): Promise<FreshStory[]> {
   const hits = await store.findItems({ topics: [...topics], ingestedSince: window.since }, CANDIDATES);
   // The SQLite and PostgreSQL stores return whole stored rows, ingestion time included: read once.
   // A store whose hits lack it has them read again by id.
@@ -194,13 +226,31 @@ async function freshStories(
   // The store filters by ingestion time from below only; the upper bound keeps an item ingested
   // while this digest is composed for the next one rather than in both.
   const fresh = onePerStory(stored.filter((item) => item.ingestedAt < window.until).sort(newestFirst));
-  const members = await store.storyMembers(fresh.map((item) => item.storyKey));
-  return fresh.map((item) => {
-    // Members ingested after the window wait for the next digest, like the items themselves; an item
-    // not clustered (ingested by an older briefbot) is a story of its own.
-    const known = (members.get(item.storyKey) ?? []).filter((member) => member.ingestedAt < window.until);
-    return { item, card: buildStoryCard(item.storyKey, known.length > 0 ? known : [item]) };
+  const stories = await storiesOf(fresh);
+  return fresh.flatMap((item) => {
+    const story = stories.get(item.storyKey);
+    if (!story) return [];
+    // The story's own copy of the row, so a topic set's list holds no rows of its own.
+    return [{ item: story.members.find((member) => member.id === item.id) ?? item, card: story.card }];
   });
+}
+
+/** The stories of `items` as of `until`, each card built from its members ingested before then. */
+async function buildStories(
+  store: StoryStore,
+  items: readonly StoredItem[],
+  until: string,
+): Promise<Map<string, WindowStory>> {
+  const members = await store.storyMembers(items.map((item) => item.storyKey));
+  return new Map(
+    items.map((item) => {
+      // Members ingested after the window wait for the next digest, like the items themselves; an item
+      // not clustered (ingested by an older briefbot) is a story of its own.
+      const known = (members.get(item.storyKey) ?? []).filter((member) => member.ingestedAt < until);
+      const story = known.length > 0 ? known : [item];
+      return [item.storyKey, { card: buildStoryCard(item.storyKey, story), members: story }];
+    }),
+  );
 }
 
 function isStored(item: Item): item is StoredItem {
@@ -212,26 +262,53 @@ function isStored(item: Item): item is StoredItem {
  * together; the cap keeps a firing of thousands of different topic sets from holding every reply.
  */
 const SHARED_COMPOSITIONS = 2_048;
+/** Story cards kept for sharing across topic sets: a day's stories, with room to spare. */
+const SHARED_STORIES = 4_096;
+/** Channels whose views are kept: more than a minute's digests go to, so a round of them never thrashes. */
+const SHARED_CHANNELS = 4_096;
 
-function remember<V>(memo: Map<string, V>, key: string, value: V): void {
+function remember<V>(memo: Map<string, V>, key: string, value: V, cap = SHARED_COMPOSITIONS): void {
   memo.set(key, value);
-  if (memo.size > SHARED_COMPOSITIONS) {
+  if (memo.size > cap) {
     const oldest = memo.keys().next().value;
     if (oldest !== undefined) memo.delete(oldest);
   }
 }
 
+/** Names a story as of a window's end. */
+const cardKey = (storyKey: string, until: string) => `${storyKey}|${until}`;
+
+/** A shared story, and the version a channel records once shown it, named by its content. */
+interface SharedStory extends WindowStory {
+  version: StoryVersion;
+  digest: string;
+}
+
 /**
- * Shares compositions among the subscriptions of one firing: those with the same topics, window,
- * zone and quiet flag get the same reply object (posting stays per channel), composed once. Entries
- * are kept while any composition is under way and dropped once the batch is over (`clear`).
+ * Shares work among the subscriptions of one firing. Each story's card is built once per window end,
+ * whatever topic sets it turns up under, and so is its delta from each version a channel saw. Those
+ * with the same topics, window, zone and quiet flag, whose channels were shown the same versions, get
+ * the same reply object (posting stays per channel), composed once. Entries are kept while any
+ * composition is under way and dropped once the batch is over (`clear`).
  */
 export class DigestComposer {
   private readonly memo = new Map<string, Promise<DigestComposition | undefined>>();
   /** The stories of a topics+window with their cards, shared across channels, zones and quiet flags. */
-  private readonly stories = new Map<string, Promise<{ item: StoredItem; card: StoryCard }[]>>();
+  private readonly stories = new Map<string, Promise<FreshStory[]>>();
+  /** Each story as of a window end (`storyKey|until`), shared across topic sets. */
+  private readonly cards = new Map<string, SharedStory>();
+  /** What is new in a story (`storyKey|until|seen version`) for channels shown that version. */
+  private readonly deltas = new Map<string, Promise<StoryDelta | undefined>>();
+  /**
+   * What each channel (`platform:channel`) was shown of the stories asked about so far: each read
+   * from the store once a batch, then kept up to date as this instance records what it posts there.
+   * Null: never shown. Views another instance records in the same batch are seen from the next one.
+   */
+  private readonly views = new Map<string, Map<string, string | null>>();
   /** How many compositions actually ran (the rest were shared): for tests and logs. */
   composed = 0;
+  /** How many story cards were built (the rest were shared): for tests and logs. */
+  cardsBuilt = 0;
 
   constructor(private readonly deps: DigestDeps) {}
 
@@ -239,14 +316,15 @@ export class DigestComposer {
     const storiesKey = JSON.stringify([subscription.topics, window.since, window.until]);
     let stories = this.stories.get(storiesKey);
     if (!stories) {
-      stories = freshStories(this.deps.store, subscription.topics, window);
+      stories = freshStories(this.deps.store, subscription.topics, window, (items) =>
+        this.sharedStories(items, window.until),
+      );
       stories.catch(() => this.stories.delete(storiesKey));
       remember(this.stories, storiesKey, stories);
     }
     const found = await stories;
-    const seen = await this.deps.store.storyViews(
-      subscription.platform,
-      subscription.channelId,
+    const seen = await this.seenBy(
+      subscription,
       found.map((story) => story.card.storyId),
     );
     // Channels that were shown the same versions (most often: none of these stories) share a reply.
@@ -255,21 +333,115 @@ export class DigestComposer {
       window.lateFor ?? null,
       subscription.timezone,
       subscription.quiet,
-      [...seen.values()].map((version) => [version.storyId, versionDigest(version)]).sort(),
+      [...seen].sort(),
     ]);
     let composition = this.memo.get(key);
     if (!composition) {
       this.composed += 1;
-      composition = Promise.resolve(digestFor(this.deps, subscription, window, found, seen));
+      composition = this.composition(subscription, window, found, seen);
+      composition.catch(() => this.memo.delete(key));
       remember(this.memo, key, composition);
     }
     return composition;
   }
 
+  private async composition(
+    subscription: Subscription,
+    window: DigestWindow,
+    found: readonly FreshStory[],
+    seen: ReadonlyMap<string, string>,
+  ): Promise<DigestComposition | undefined> {
+    const deltas = new Map<string, StoryDelta | undefined>();
+    for (const { card } of found) {
+      const digest = seen.get(card.storyId);
+      if (digest !== undefined) deltas.set(card.storyId, await this.delta(card, window.until, digest));
+    }
+    return digestFor(this.deps, subscription, window, found, {
+      before: ({ card }) => (deltas.has(card.storyId) ? { seen: deltas.get(card.storyId) } : {}),
+      versionOf: (card) => this.cards.get(cardKey(card.storyId, window.until))?.version ?? storyVersion(card),
+    });
+  }
+
+  /** The stories of `items` as of `until`: cards already built are shared, the rest read and built. */
+  private async sharedStories(
+    items: readonly StoredItem[],
+    until: string,
+  ): Promise<Map<string, WindowStory>> {
+    const missing = items.filter((item) => !this.cards.has(cardKey(item.storyKey, until)));
+    for (const [storyKey, story] of await buildStories(this.deps.store, missing, until)) {
+      this.cardsBuilt += 1;
+      const version = storyVersion(story.card);
+      remember(
+        this.cards,
+        cardKey(storyKey, until),
+        { ...story, version, digest: versionDigest(version) },
+        SHARED_STORIES,
+      );
+    }
+    return new Map(
+      items.flatMap((item) => {
+        const story = this.cards.get(cardKey(item.storyKey, until));
+        return story ? [[item.storyKey, story] as const] : [];
+      }),
+    );
+  }
+
+  /**
+   * What is new in `card` since the version `digest` names: nothing when it is that version, else
+   * worked out once per version seen, reading that version from the store.
+   */
+  private delta(card: StoryCard, until: string, digest: string): Promise<StoryDelta | undefined> {
+    const key = cardKey(card.storyId, until);
+    if (this.cards.get(key)?.digest === digest) return Promise.resolve(undefined);
+    let delta = this.deltas.get(`${key}|${digest}`);
+    if (!delta) {
+      // A version the store no longer has counts as never shown: the story is shown whole again.
+      delta = this.deps.store
+        .storyVersion(card.storyId, digest)
+        .then((before) => (before ? storyDelta(card, before) : undefined));
+      delta.catch(() => this.deltas.delete(`${key}|${digest}`));
+      remember(this.deltas, `${key}|${digest}`, delta, SHARED_STORIES);
+    }
+    return delta;
+  }
+
+  /** The version digest of each of these stories that the subscription's channel was shown. */
+  private async seenBy(
+    subscription: Subscription,
+    storyIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const { platform, channelId } = subscription;
+    let known = this.views.get(`${platform}:${channelId}`);
+    if (!known) {
+      known = new Map();
+      remember(this.views, `${platform}:${channelId}`, known, SHARED_CHANNELS);
+    }
+    const unknown = storyIds.filter((storyId) => !known.has(storyId));
+    if (unknown.length > 0) {
+      const read = await this.deps.store.seenVersionDigests(platform, channelId, unknown);
+      for (const storyId of unknown) known.set(storyId, read.get(storyId) ?? null);
+    }
+    return new Map(
+      storyIds.flatMap((storyId) => {
+        const digest = known.get(storyId);
+        return digest ? [[storyId, digest] as const] : [];
+      }),
+    );
+  }
+
+  /** The channel was shown these versions, as recorded in the store: later digests of the batch know. */
+  shown(platform: Platform, channelId: string, versions: readonly StoryVersion[]): void {
+    const known = this.views.get(`${platform}:${channelId}`);
+    if (known) for (const version of versions) known.set(version.storyId, versionDigest(version));
+  }
+
   /** Ends the batch: later compositions read the store afresh. */
   clear(): void {
+    this.views.clear();
     this.memo.clear();
     this.stories.clear();
+    this.cards.clear();
+    this.deltas.clear();
   }
 }
 

@@ -84,9 +84,26 @@ function itemId(documentId: string, text: string, taken: Set<string>): string {
   return id;
 }
 
-/** Same text, catalogue and pipeline: nothing to do. Any of them changed: the items are built again. */
+/**
+ * Same text, catalogue and pipeline: nothing to do. Any of them changed: the items are built again.
+ * Written `text:build`, so a document built with an older catalogue or pipeline can be found and
+ * built again from what is stored, keeping the text part (`storedContentId`).
+ */
 export function documentFingerprint(parsed: ParsedDocument, catalogue: TopicCatalogue): string {
-  return contentHash(`${parsed.id}\n${catalogue.fingerprint}\n${PIPELINE_VERSION}`);
+  return `${parsed.id}:${buildFingerprint(catalogue)}`;
+}
+
+/** The catalogue and pipeline part of a document's fingerprint. */
+export function buildFingerprint(catalogue: TopicCatalogue): string {
+  return contentHash(`${catalogue.fingerprint}\n${PIPELINE_VERSION}`);
+}
+
+/**
+ * The text part of a stored fingerprint: the id of the parsed document it was built from. A
+ * fingerprint of the older one-hash form has none; the fingerprint itself stands in.
+ */
+export function storedContentId(fingerprint: string): string {
+  return fingerprint.split(':')[0] ?? fingerprint;
 }
 
 /** What the whole document is about: topics its title names, or its text names at least twice. */

@@ -142,7 +142,7 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
       this.pool = source;
       this.ownsPool = false;
     }
-    this.subscriptions = new PostgresSubscriptions(this.pool);
+    this.subscriptions = new PostgresSubscriptions(this.pool, (work) => this.transaction(work));
   }
 
   /** Connects and migrates; safe for several instances starting at once. */
@@ -759,6 +759,27 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
       [platform, channelId, [...storyIds]],
     );
     return new Map(rows.map((row) => [row.version.storyId, row.version]));
+  }
+
+  async seenVersionDigests(
+    platform: Platform,
+    channelId: string,
+    storyIds: readonly string[],
+  ): Promise<Map<string, string>> {
+    const { rows } = await this.pool.query<{ story_id: string; digest: string }>(
+      `SELECT story_id, digest FROM story_views
+       WHERE platform = $1 AND channel_id = $2 AND story_id = ANY($3::text[])`,
+      [platform, channelId, [...storyIds]],
+    );
+    return new Map(rows.map((row) => [row.story_id, row.digest]));
+  }
+
+  async storyVersion(storyId: string, digest: string): Promise<StoryVersion | undefined> {
+    const { rows } = await this.pool.query<{ version: StoryVersion }>(
+      'SELECT version FROM story_versions WHERE story_id = $1 AND digest = $2',
+      [storyId, digest],
+    );
+    return rows[0]?.version;
   }
 
   async recordStoryViews(

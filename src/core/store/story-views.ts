@@ -13,6 +13,17 @@ export interface StoryViewStore {
     channelId: string,
     storyIds: readonly string[],
   ): Promise<Map<string, StoryVersion>>;
+  /**
+   * The digest (`versionDigest`) of the version of each story the channel was last shown, reading no
+   * version: a digest compares these with the stories now and reads a version only when one differs.
+   */
+  seenVersionDigests(
+    platform: Platform,
+    channelId: string,
+    storyIds: readonly string[],
+  ): Promise<Map<string, string>>;
+  /** A stored version, by its story and digest. */
+  storyVersion(storyId: string, digest: string): Promise<StoryVersion | undefined>;
   /** Records that the channel was shown these versions (at `seenAt`, ISO 8601), replacing earlier views. */
   recordStoryViews(
     platform: Platform,

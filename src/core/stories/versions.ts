@@ -86,13 +86,24 @@ export function storyVersion(card: StoryCard): StoryVersion {
   };
 }
 
-/** Names a version by its content: two channels shown the same story share one stored version. */
+/** Digests of versions named already: a firing of digests shares version objects across channels. */
+const digests = new WeakMap<StoryVersion, string>();
+
+/**
+ * Names a version by its content: two channels shown the same story share one stored version.
+ * Versions are never changed once made, so each object is hashed once.
+ */
 export function versionDigest(version: StoryVersion): string {
-  const { outlets, sentences, figures } = version;
-  return createHash('sha256')
-    .update(JSON.stringify([outlets, sentences, figures]))
-    .digest('hex')
-    .slice(0, 16);
+  let digest = digests.get(version);
+  if (digest === undefined) {
+    const { outlets, sentences, figures } = version;
+    digest = createHash('sha256')
+      .update(JSON.stringify([outlets, sentences, figures]))
+      .digest('hex')
+      .slice(0, 16);
+    digests.set(version, digest);
+  }
+  return digest;
 }
 
 /** Two figures count the same thing and differ, by no more than a factor of three (see figures.ts). */
