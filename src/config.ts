@@ -64,6 +64,28 @@ const userIds = optionalText.transform((text) =>
     .filter(Boolean),
 );
 
+/** The URL's port and form, checked here: pg would throw a bare "Invalid URL" with a stack. Never echoes a password. */
+function checkPostgresUrl(url: string, context: z.RefinementCtx): void {
+  const authority = url.replace(/^[^/]*\/\//, '').split(/[/?#]/)[0] ?? '';
+  const hostAndPort = authority.slice(authority.lastIndexOf('@') + 1);
+  const port = /^(?:\[[^\]]*\]|[^:]*):(.*)$/.exec(hostAndPort)?.[1];
+  if (
+    port !== undefined &&
+    port !== '' &&
+    !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65_535)
+  ) {
+    context.addIssue({
+      code: 'custom',
+      message: `port ${port.slice(0, 12)} is not a port: write one from 1 to 65535 (PostgreSQL's is 5432), or none`,
+    });
+  } else if (!URL.canParse(url)) {
+    context.addIssue({
+      code: 'custom',
+      message: 'is not a URL: postgres://user:password@host:5432/db (percent-encode @ : / in the password)',
+    });
+  }
+}
+
 const EnvSchema = z.object({
   BRIEFINGS_DIR: z.string().trim().min(1).default('./briefings'),
   DATABASE_PATH: z.string().trim().min(1).default('./data/briefbot.db'),
@@ -71,6 +93,7 @@ const EnvSchema = z.object({
     z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL: postgres://user:password@host/db')
+      .superRefine(checkPostgresUrl)
       .optional(),
   ),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),

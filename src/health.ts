@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { UserError } from './core/errors.js';
 import type { Logger } from './core/logger.js';
 
 /** What /readyz checks; main fills it in as start-up goes on. */
@@ -66,7 +67,16 @@ export async function startHealthServer(options: {
     answer(404, 'text/plain', 'Try /healthz, /readyz or /metrics\n');
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: Error & { code?: string }) =>
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES'
+          ? new UserError(
+              `HEALTH_PORT ${options.port}: cannot listen there (${error.code}): choose a free port, or 0 for any`,
+              { cause: error },
+            )
+          : error,
+      ),
+    );
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;

@@ -16,6 +16,7 @@ import { Scheduler } from './scheduler.js';
 async function main(): Promise<void> {
   loadDotEnv();
   const config = loadConfig();
+  debug = config.logLevel === 'debug';
   const consoleMode = !config.slack && !config.discord;
   const interactive = consoleMode && Boolean(process.stdin.isTTY && process.stdout.isTTY);
   // At a terminal the conversation owns the screen: logs go to a file and only warnings are shown,
@@ -163,4 +164,7 @@ function fileSink(path: string, show: (line: string) => void): LogSink {
   };
 }
 
-main().catch(exitOnFatal);
+/** LOG_LEVEL=debug: a start-up failure shows what caused it below its message. */
+let debug = false;
+
+main().catch((error: unknown) => exitOnFatal(error, debug));

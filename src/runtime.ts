@@ -13,10 +13,10 @@ import type { ChatModel } from './core/llm.js';
 import type { Logger } from './core/logger.js';
 import type { Metrics } from './core/metrics.js';
 import { SourceReports } from './core/sources/reports.js';
-import { SqliteStore } from './core/store/sqlite.js';
 import type { Store } from './core/store/store.js';
 import { parseTopicCatalogue, type TopicCatalogue } from './core/topics.js';
 import { adoptInstanceId, type InstanceIdentity } from './instance.js';
+import { openStore } from './open-store.js';
 import { ArticleExtractor } from './sources/articles/extractor.js';
 import { Sources } from './sources/directory.js';
 import { FeedPoller } from './sources/feeds/poller.js';
@@ -108,10 +108,7 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
   const sourcesPath = join(options.briefingsDir, SOURCES_FILE);
   const topicsText = await readTopics(topicsPath);
   const catalogue = parseTopicCatalogue(topicsText, topicsPath, limits.maxYamlAliases);
-  // pg is loaded only when DATABASE_URL asks for it, so a bot on SQLite starts without it.
-  const store: Store = options.databaseUrl
-    ? await (await import('./core/store/postgres.js')).PostgresStore.open(options.databaseUrl)
-    : new SqliteStore(options.databasePath);
+  const store = await openStore(options.databaseUrl, options.databasePath);
   let feedSpecs: FeedSourceSpec[];
   let identity: InstanceIdentity;
   let sourcesText: string | undefined;

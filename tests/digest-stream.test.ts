@@ -44,7 +44,7 @@ async function subscribe(
     createdBy: 'U1',
     createdAt: '2024-04-28T00:00:00.000Z',
   });
-  return subscription;
+  return subscription!;
 }
 
 describe('a minute with many digests due', () => {
@@ -64,7 +64,7 @@ describe('a minute with many digests due', () => {
           createdBy: 'U1',
           createdAt: '2024-04-28T00:00:00.000Z',
         });
-        subscriptions.push(subscription);
+        subscriptions.push(subscription!);
       }
     const poster = new HeldPoster();
     const scheduler = startScheduler(core, [poster]);

@@ -1,10 +1,14 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SourceIngest } from '../src/core/ingest/source-ingest.js';
+import { silentLogger } from '../src/core/logger.js';
 import { PrometheusMetrics } from '../src/metrics.js';
 import { parseFeedBytes } from '../src/sources/feeds/parse.js';
+import { FeedPoller } from '../src/sources/feeds/poller.js';
 import { parseSourcesFile } from '../src/sources/sources-file.js';
-import { type FeedServer, startFeedServer } from './servers/feed-server.js';
+import { FEEDS_DIR, type FeedServer, startFeedServer } from './servers/feed-server.js';
 import { brief, briefingsFolder, startCore } from './support/core.js';
 
 let server: FeedServer | undefined;
@@ -77,6 +81,49 @@ describe('a feed named in sources.yaml', () => {
     now = new Date(Date.parse(limited!.nextPoll));
     expect(await core.feeds.pollDue()).toMatchObject({ polled: 1, failed: 0, added: 10 });
     expect((await core.store.feedPolls([url]))[0]).toMatchObject({ failures: 0 });
+  });
+});
+
+describe('many feeds due at once', () => {
+  it('are polled a bounded number at a time, whatever their hosts, so memory does not grow with them', async () => {
+    const body = readFileSync(join(FEEDS_DIR, SKY.slice('/feeds/'.length)));
+    let inFlight = 0;
+    let most = 0;
+    const slow = createServer((_request, response) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        response.writeHead(200, { 'content-type': 'application/rss+xml' }).end(body);
+      }, 30);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(slow.address() as { port: number }).port}`;
+    try {
+      const core = await startCore(briefingsFolder({}, false));
+      const feeds = Array.from({ length: 12 }, (_, n) => ({
+        id: `feed:${base}/${n}.xml`,
+        url: `${base}/${n}.xml`,
+        intervalMs: 600_000,
+        topics: [],
+        fullText: false,
+      }));
+      const poller = new FeedPoller({
+        store: core.store,
+        ingest: new SourceIngest(core.store, core.catalogue),
+        feeds,
+        logger: silentLogger,
+        instanceId: 'bounded',
+        userAgent: 'briefbot-test',
+        perHost: 12,
+        pollsAtOnce: 3,
+      });
+      expect(await poller.pollDue()).toMatchObject({ polled: 12, failed: 0 });
+      expect(most).toBe(3);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
   });
 });
 

@@ -5,9 +5,16 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../src/core/logger.js';
+import { type FeedServer, startFeedServer } from './servers/feed-server.js';
 import { brief, briefingsFolder, REPO_BRIEFINGS, startCore } from './support/core.js';
+
+let server: FeedServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
 
 function memoryLogger(): Logger & { warnings: string[] } {
   const warnings: string[] = [];
@@ -45,6 +52,37 @@ describe('topics.yaml edited while the bot runs', () => {
     const said = logger.warnings.length;
     await core.folder.sync();
     expect(logger.warnings.length).toBe(said);
+  });
+
+  it('a feed answering 304 is tagged with the new catalogue all the same, its items keeping their ids and first-seen times', async () => {
+    server = await startFeedServer();
+    const feedUrl = `${server.base}/feeds/sample-feeds-real-world/sky-news.xml`;
+    const dir = briefingsFolder({ 'sources.yaml': `feeds:\n  - url: ${feedUrl}\n    every: 10m\n` }, false);
+    const ukraine =
+      'topics:\n  - slug: ukraine\n    label: Ukraine\n    aliases: [Kyiv]\n    keywords: [Ukraine, Ukrainian]\n';
+    writeFileSync(join(dir, 'topics.yaml'), ukraine);
+    let now = new Date('2022-04-06T08:00:00.000Z');
+    const core = await startCore(dir, undefined, () => now);
+    expect(await core.feeds.pollDue()).toMatchObject({ polled: 1, added: 10 });
+    const times = async () =>
+      (await core.store.getItems((await core.store.findItems({}, 1000)).map(({ item }) => item.id)))
+        .map((item) => `${item.id} ${item.ingestedAt} ${item.updatedAt}`)
+        .sort();
+    const before = await times();
+    expect(await core.store.countItems({ topics: ['russia'] })).toBe(0);
+
+    writeFileSync(
+      join(dir, 'topics.yaml'),
+      `${ukraine}  - slug: russia\n    label: Russia\n    keywords: [Russia, Russian, Kremlin, Moscow]\n`,
+    );
+    await core.folder.sync();
+    now = new Date('2022-04-06T08:11:00.000Z');
+    expect(await core.feeds.pollDue()).toMatchObject({ polled: 1, notModified: 1, added: 0, updated: 0 });
+    expect(server.log.at(-1)?.status).toBe(304);
+    expect(await core.store.countItems({ topics: ['russia'] })).toBeGreaterThan(0);
+    expect((await brief(core, 'russia')).title).toBe('Briefing: Russia');
+    // Re-tagged, not new nor updated: the next digest does not offer them again.
+    expect(await times()).toEqual(before);
   });
 
   it('a front-matter topic the catalogue lacks is named with its file and line', async () => {

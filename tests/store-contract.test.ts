@@ -759,6 +759,33 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
       const LATER = '2024-05-01T08:10:00.000Z';
       const periods = Array.from({ length: 12 }, (_, day) => `2024-05-${String(day + 1).padStart(2, '0')}`);
 
+      it('two instances adding to a channel at once never pass its cap; changing one it has is always allowed', async () => {
+        const { store, another } = await factory.create();
+        const other = await another();
+        const inChannel = (id: string, topic: string): Subscription => ({
+          ...subscription(id),
+          channelId: 'C-full',
+          topics: [topic],
+        });
+        for (let i = 0; i < 8; i++) await store.saveSubscription(inChannel(`old-${i}`, `topic-${i}`), 10);
+        // Connections open first, so the saves below meet in the store and not one by one as each connects.
+        await Promise.all([store, other, store, other, store, other].map((s) => s.listSubscriptions()));
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            (i % 2 ? other : store).saveSubscription(inChannel(`new-${i}`, `late-${i}`), 10),
+          ),
+        );
+        expect(results.filter((result) => result.created)).toHaveLength(2);
+        expect(
+          results.filter((result) => result.channelFull !== undefined).map((r) => r.channelFull),
+        ).toEqual(Array(18).fill(10));
+        expect(await other.listSubscriptions({ platform: 'discord', channelId: 'C-full' })).toHaveLength(10);
+        const changed = await other.saveSubscription({ ...inChannel('again', 'topic-3'), time: '17:00' }, 10);
+        expect(changed).toMatchObject({ created: false, subscription: { id: 'old-3', time: '17:00' } });
+        // Another channel has its own count.
+        expect((await store.saveSubscription(subscription('elsewhere'), 10)).created).toBe(true);
+      });
+
       it('two instances claiming the same runs at once: exactly one wins each', async () => {
         const { store, another } = await factory.create();
         const other = await another();
@@ -924,9 +951,9 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
     });
 
     describe('stories', () => {
-      /** One outlet's document with one item about the evacuation of eastern Rafah. */
+      /** One outlet's document with one item, titled by its first sentence as an article is by its headline. */
       function outletReport(origin: string, outlet: string, published: string, sentences: string[]) {
-        const document = { ...makeDocument(origin, published), source: outlet };
+        const document = { ...makeDocument(origin, published), source: outlet, title: sentences[0] ?? '' };
         const item = makeItem(document, {
           key: 'rafah',
           headline: sentences[0] ?? '',
@@ -971,6 +998,24 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         );
         expect(await store.countStories({ topics: ['rafah'] })).toBe(2);
         expect(await store.countItems({ topics: ['rafah'] })).toBe(3);
+      });
+
+      it("a document's own items stay in stories of their own, however alike", async () => {
+        const store = await open();
+        const report = outletReport('a.md', 'Reuters', '2024-05-06', EVACUATION);
+        const sibling = makeItem(report.document, {
+          key: 'rafah-2',
+          headline: SAME_NEWS[0] ?? '',
+          topics: ['rafah'],
+          sentences: SAME_NEWS,
+          position: 1,
+        });
+        await store.replaceDocument(report.document, [report.item, sibling], T0);
+        const [first, second] = await clusterItems(store, [report.item, sibling], T0);
+        expect(second?.storyId).not.toBe(first?.storyId);
+        // The same text from another outlet does join.
+        const other = await cluster(store, outletReport('b.md', 'AP', '2024-05-06', SAME_NEWS));
+        expect(other?.created).toBe(false);
       });
 
       it('the same news a week later is not a candidate: stories are looked up within their dates', async () => {

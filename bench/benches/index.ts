@@ -14,6 +14,7 @@ import { sourcesBench } from './sources.js';
 import { squadBench } from './squad.js';
 import { startupBench } from './startup.js';
 import { storiesBench } from './stories.js';
+import { storySummariesBench } from './story-summaries.js';
 import { summariesBench } from './summaries.js';
 import { topicsBench } from './topics.js';
 
@@ -28,6 +29,7 @@ export const BENCHES: readonly Bench[] = [
   squadBench,
   digestsBench,
   storiesBench,
+  storySummariesBench,
   startupBench,
   sourcesBench,
   soakBench,

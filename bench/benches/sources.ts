@@ -3,27 +3,21 @@
 // loopback host are polled on one core. Each figure stands beside a plain baseline from the same run:
 // counting <item>/<entry> tags, taking the whole page's text, polling without conditional GET.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { SourceIngest } from '../../src/core/ingest/source-ingest.js';
-import { silentLogger } from '../../src/core/logger.js';
 import { SqliteStore } from '../../src/core/store/sqlite.js';
-import { parseTopicCatalogue } from '../../src/core/topics.js';
 import { extractArticle } from '../../src/sources/articles/extract.js';
 import { parseFeedBytes } from '../../src/sources/feeds/parse.js';
-import { FeedPoller, type PollReport } from '../../src/sources/feeds/poller.js';
 import { htmlToText } from '../../src/sources/html-text.js';
-import type { FeedSourceSpec } from '../../src/sources/sources-file.js';
 import { repoRoot } from '../paths.js';
 import { articlePages, sharedFeeds } from '../sources/feeds.js';
+import { feedSpecs, type PollRoundResult, type PollRoundSettings } from '../sources/poll-round.js';
 import { percentile } from '../stats.js';
 import { checkTarget } from '../targets.js';
 import type { Bench, BenchContext, Cell, Table } from '../types.js';
-
-const MB = 1024 * 1024;
 
 /** The plain baseline of parsing: count item and entry tags (or a JSON items array), no parser. */
 function countTags(bytes: Buffer): number {
@@ -206,69 +200,56 @@ async function startFeedHost(hosts: number): Promise<FeedHost> {
   };
 }
 
+/** One poll round in a fresh process (bench/sources/poll-round.ts): its memory is the poller's own. */
+function pollRound(settings: PollRoundSettings): Promise<PollRoundResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(repoRoot, 'bench/sources/poll-round.ts'), JSON.stringify(settings)],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve(JSON.parse(out) as PollRoundResult);
+      else reject(new Error(`a poll round exited with code ${code}`));
+    });
+  });
+}
+
 async function polling(
   ctx: BenchContext,
   count: number,
 ): Promise<{ table: Table; steady?: Record<string, Cell> }> {
   const host = await startFeedHost(50);
   const dir = mkdtempSync(path.join(tmpdir(), 'briefbot-bench-sources-'));
-  const store = new SqliteStore(path.join(dir, 'bench.db'));
+  const database = path.join(dir, 'bench.db');
+  const topicsPath = path.join(repoRoot, 'briefings/topics.yaml');
   try {
-    const topicsPath = path.join(repoRoot, 'briefings/topics.yaml');
-    const catalogue = parseTopicCatalogue(readFileSync(topicsPath, 'utf8'), topicsPath, 100);
     let now = Date.parse('2022-04-06T08:00:00.000Z');
-    const clock = () => new Date(now);
-    const specs: FeedSourceSpec[] = Array.from({ length: count }, (_, n) => {
-      const url = `${host.bases[n % host.bases.length]}/f/${n}.xml`;
-      return { id: `feed:${url}`, url, intervalMs: 15 * 60_000, topics: [], fullText: false };
-    });
-    const samples: number[] = [];
-    const poller = new FeedPoller({
-      store,
-      ingest: new SourceIngest(store, catalogue, clock),
-      feeds: specs,
-      logger: silentLogger,
-      instanceId: 'bench',
-      userAgent: 'briefbot-bench',
-      clock,
-      reports: {
-        async polled(_state, _sources, ms) {
-          samples.push(ms);
-        },
-      },
-    });
+    const round = (passNow: number) =>
+      pollRound({ database, topicsPath, bases: host.bases, count, now: passNow });
     const rows: Record<string, Cell>[] = [];
     const run = async (label: string, phase: string) => {
       await host.phase(phase);
       now += 20 * 60_000;
-      samples.length = 0;
-      let peak = process.memoryUsage().rss;
-      const sampler = setInterval(() => {
-        peak = Math.max(peak, process.memoryUsage().rss);
-      }, 20);
-      const total: PollReport = { polled: 0, notModified: 0, failed: 0, added: 0, updated: 0 };
-      const started = performance.now();
-      // A pass claims at most 500 feeds: passes until every feed was polled once (bounded).
-      for (let pass = 0; pass < 20 && total.polled < count; pass++) {
-        const report = await poller.pollDue();
-        if (report.polled === 0) break;
-        for (const key of Object.keys(total) as (keyof PollReport)[]) total[key] += report[key];
-      }
-      const seconds = (performance.now() - started) / 1000;
-      clearInterval(sampler);
-      peak = Math.max(peak, process.memoryUsage().rss);
-      ctx.log(`${label}: ${total.polled} feeds in ${seconds.toFixed(1)} s`);
+      const result = await round(now);
+      ctx.log(`${label}: ${result.total.polled} feeds in ${result.seconds.toFixed(1)} s`);
       const row: Record<string, Cell> = {
         poll: label,
-        feeds: total.polled,
-        notModified: total.notModified,
-        failed: total.failed,
-        added: total.added,
-        seconds,
-        rate: total.polled / seconds,
-        p50: percentile(samples, 50),
-        p99: percentile(samples, 99),
-        rssMb: peak / MB,
+        feeds: result.total.polled,
+        notModified: result.total.notModified,
+        failed: result.total.failed,
+        added: result.total.added,
+        seconds: result.seconds,
+        rate: result.total.polled / result.seconds,
+        p50: percentile(result.samples, 50),
+        p99: percentile(result.samples, 99),
+        rssBeforeMb: result.rssBeforeMb,
+        rssMb: result.peakRssMb,
       };
       rows.push(row);
       return row;
@@ -276,13 +257,15 @@ async function polling(
     await run('first poll: every feed new (2 items each, ingest included)', 'warm');
     // Feeds whose answer the ingest of the others held past 15 s were backed off: poll them again
     // (untimed) so the timed polls below start with every feed's items stored.
-    const urls = specs.map((spec) => spec.url);
-    for (let round = 0; round < 5; round++) {
+    const urls = feedSpecs(host.bases, count).map((spec) => spec.url);
+    for (let retry = 0; retry < 5; retry++) {
+      const store = new SqliteStore(database);
       const failing = (await store.feedPolls(urls)).filter((state) => state.failures > 0).length;
+      await store.close();
       if (failing === 0) break;
       ctx.log(`warm-up: polling ${failing} backed-off feeds again`);
       now += 7 * 3_600_000;
-      for (let pass = 0; pass < 20 && (await poller.pollDue()).polled > 0; pass++) now += 1;
+      await round(now);
     }
     const steady = await run('conditional GET: half 304, half 200 with the items already stored', 'steady');
     await run('baseline: unconditional GET, every feed 200 with the items already stored', 'unconditional');
@@ -290,7 +273,7 @@ async function polling(
     return {
       steady,
       table: {
-        title: `Polling ${count} feeds on ${host.bases.length} loopback hosts, one core (the host is another process)`,
+        title: `Polling ${count} feeds on ${host.bases.length} loopback hosts, one core; each round in a fresh polling process (the host is another process)`,
         columns: [
           { key: 'poll', label: 'poll' },
           { key: 'feeds', label: 'feeds' },
@@ -301,6 +284,7 @@ async function polling(
           { key: 'rate', label: 'feeds/s', digits: 0 },
           { key: 'p50', label: 'p50 ms', digits: 1 },
           { key: 'p99', label: 'p99 ms', digits: 1 },
+          { key: 'rssBeforeMb', label: 'RSS before MB', digits: 0 },
           { key: 'rssMb', label: 'peak RSS MB', digits: 0 },
         ],
         rows,
@@ -308,7 +292,6 @@ async function polling(
     };
   } finally {
     host.close();
-    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -17,6 +17,7 @@ import {
   tokenize,
 } from '../rouge.js';
 import { checkTarget, pendingTarget, type TargetCheck } from '../targets.js';
+import { textRank } from '../textrank.js';
 import type { Bench, Cell, Table } from '../types.js';
 
 /** Article in, summary out, one sentence per line (ROUGE-Lsum reads lines as sentences). */
@@ -165,6 +166,10 @@ export function createSummariesBench(options: { ours: () => System[]; articles?:
         const matched = (a: Article) => a.sentences.slice(0, k.get(a.id)).join('\n');
         results.push(
           await score({ name: `lead-k (k = ${system.name} sentences)`, summarise: matched }, articles),
+        );
+        const ranked = (a: Article) => textRank(a.sentences, { sentences: k.get(a.id) ?? 0 }).join('\n');
+        results.push(
+          await score({ name: `TextRank (k = ${system.name} sentences)`, summarise: ranked }, articles),
         );
       }
 

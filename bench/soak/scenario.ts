@@ -117,7 +117,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
           createdBy: 'soak',
           createdAt,
         });
-        channels.push({ ...channel, subscriptionId: subscription.id });
+        channels.push({ ...channel, subscriptionId: subscription!.id });
       }
     } finally {
       await store.close();

@@ -129,3 +129,17 @@ export function uciArticles(): ClusterArticle[] {
     };
   });
 }
+
+/**
+ * A file's clusters dealt alternately into a development half and a held-out half, in the order they
+ * first appear (the roundups are in date order, so both halves span the period).
+ */
+export function splitClusters(articles: readonly ClusterArticle[]): {
+  dev: ClusterArticle[];
+  heldOut: ClusterArticle[];
+} {
+  const order = new Map<string, number>();
+  for (const article of articles) if (!order.has(article.gold)) order.set(article.gold, order.size);
+  const isDev = (article: ClusterArticle) => (order.get(article.gold) ?? 0) % 2 === 0;
+  return { dev: articles.filter(isDev), heldOut: articles.filter((article) => !isDev(article)) };
+}

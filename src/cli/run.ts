@@ -27,12 +27,15 @@ export async function withCore<T>(use: (core: Core) => Promise<T>): Promise<T> {
 
 /**
  * Ends the process on an error nothing caught. A problem the operator can fix (a setting, a missing
- * folder or file, a token Slack refuses, an API it cannot reach) is one message and exit code 2;
- * anything else is a bug: its stack, and exit code 1.
+ * folder or file, a token the platform refuses, an API or database it cannot reach) is one message and
+ * exit code 2, with what caused it below only when `debug` (LOG_LEVEL=debug); anything else is a bug:
+ * its stack, and exit code 1.
  */
-export function exitOnFatal(error: unknown): never {
+export function exitOnFatal(error: unknown, debug = false): never {
   const known = error instanceof ConfigError || (error as Error).name === 'UserError';
-  process.stderr.write(`${known ? (error as Error).message : (error as Error).stack}\n`);
+  const cause = (error as Error).cause;
+  const detail = debug && known && cause instanceof Error ? `\n${cause.stack ?? String(cause)}` : '';
+  process.stderr.write(`${known ? (error as Error).message : (error as Error).stack}${detail}\n`);
   process.exit(known ? 2 : 1);
 }
 

@@ -5,6 +5,7 @@ import { createClient } from './client.js';
 import { discordCommandSyntax } from './commands.js';
 import { DiscordDelivery } from './delivery.js';
 import { DiscordHandlers } from './handlers.js';
+import { logIn } from './login.js';
 import type { DiscordAdapterOptions } from './types.js';
 
 export { buildCommandRegistrations } from './commands.js';
@@ -60,9 +61,6 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
   });
   client.on(Events.Error, (error) => logger.error('discord: client error', { error }));
   client.on(Events.Warn, (message) => logger.warn(`discord: ${message}`));
-  client.on(Events.ShardDisconnect, (event, shardId) =>
-    logger.warn(`discord: shard ${shardId} disconnected for good (${event.code})`),
-  );
   client.on(Events.ShardResume, (shardId) => logger.info(`discord: shard ${shardId} resumed`));
   client.rest.on('rateLimited', (info) => {
     options.metrics?.rateLimited('discord');
@@ -74,9 +72,11 @@ export function createDiscordAdapter(options: DiscordAdapterOptions): DiscordAda
     client,
 
     async start() {
-      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-      await client.login(config.token);
-      await ready;
+      await logIn(client, config.token, config.apiUrl);
+      // Once connected: a shard closed for good while logging in is the one start-up message instead.
+      client.on(Events.ShardDisconnect, (event, shardId) =>
+        logger.warn(`discord: shard ${shardId} disconnected for good (${event.code})`),
+      );
       const shards = [...client.ws.shards.keys()];
       logger.info(
         `discord: connected as ${client.user?.tag ?? 'unknown'} in ${client.guilds.cache.size} guild(s) on shard ${shards.join(', ')} of ${client.options.shardCount ?? 1}`,

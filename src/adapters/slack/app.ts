@@ -343,10 +343,16 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         await app.start();
         logger.info('slack: connected in Socket Mode');
       } else {
-        const server = await app.start({
-          port: config.port ?? 3000,
-          ...(config.host ? { host: config.host } : {}),
-        });
+        const port = config.port ?? 3000;
+        const server = await app
+          .start({ port, ...(config.host ? { host: config.host } : {}) })
+          .catch((error: Error & { code?: string }) => {
+            if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+            throw new UserError(
+              `PORT ${port}: Slack's HTTP receiver cannot listen there (${error.code}): choose a free port`,
+              { cause: error },
+            );
+          });
         const address = server.address() as AddressInfo;
         bound = { host: address.address, port: address.port };
         logger.info('slack: listening (HTTP mode)', {

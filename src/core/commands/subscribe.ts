@@ -10,7 +10,6 @@ import {
   topicListSchema,
 } from '../digests/subscription-options.js';
 import { UserError } from '../errors.js';
-import { topicsKey } from '../store/subscriptions.js';
 import { defineCommand } from './command.js';
 
 /** Digests one channel may have: each is a message a day, and the list must stay readable. */
@@ -45,30 +44,30 @@ export default defineCommand<{ topics: string[]; time: string; timezone: string;
   async run(services, caller, options) {
     ensureMaySubscribe(services, caller);
     const topics = resolveTopics(services, options.topics);
-    const existing = await services.store.listSubscriptions({
-      platform: caller.platform,
-      channelId: caller.channelId,
-    });
-    // Changing the time of a subscription the channel has is always allowed.
-    const update = existing.some((s) => topicsKey(s.topics) === topicsKey(topics));
-    if (!update && existing.length >= MAX_CHANNEL_SUBSCRIPTIONS) {
+    const now = services.clock();
+    // The store counts and inserts in one step, so two instances at once cannot pass the cap together;
+    // changing the time of a subscription the channel has is always allowed.
+    const saved = await services.store.saveSubscription(
+      {
+        id: randomUUID(),
+        platform: caller.platform,
+        ...(caller.workspaceId ? { workspaceId: caller.workspaceId } : {}),
+        channelId: caller.channelId,
+        topics,
+        time: options.time,
+        timezone: options.timezone,
+        quiet: options.quiet,
+        createdBy: caller.userId,
+        createdAt: now.toISOString(),
+      },
+      MAX_CHANNEL_SUBSCRIPTIONS,
+    );
+    if (saved.channelFull !== undefined) {
       throw new UserError(
-        `This channel has ${existing.length} digests, the most one channel may have. Stop one first with {/unsubscribe <topic>} (see them with {/subscriptions}).`,
+        `This channel has ${saved.channelFull} digests, the most one channel may have. Stop one first with {/unsubscribe <topic>} (see them with {/subscriptions}).`,
       );
     }
-    const now = services.clock();
-    const { subscription, created } = await services.store.saveSubscription({
-      id: randomUUID(),
-      platform: caller.platform,
-      ...(caller.workspaceId ? { workspaceId: caller.workspaceId } : {}),
-      channelId: caller.channelId,
-      topics,
-      time: options.time,
-      timezone: options.timezone,
-      quiet: options.quiet,
-      createdBy: caller.userId,
-      createdAt: now.toISOString(),
-    });
+    const { subscription, created } = saved;
     services.subscriptionChanges?.saved(subscription);
     return {
       kind: 'info',

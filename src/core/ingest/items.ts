@@ -3,7 +3,7 @@ import type { TopicCatalogue } from '../topics.js';
 import { IngestLimitError } from './limits.js';
 import { contentHash, type ParsedDocument } from './parse.js';
 import { segment } from './segment.js';
-import { sentenceRarity, summarise } from './summarise.js';
+import { documentWeights, summarise } from './summarise.js';
 import { analyse, properNames } from './text.js';
 
 /** Terms of a topic in the item's text that make it a tag without the title or lead naming it. */
@@ -32,8 +32,8 @@ export function buildItems(
     );
   }
   const groups = segment(parsed.body, sentences, catalogue);
-  const rarity = sentenceRarity(sentences);
-  const drafts = groups.map((group) => ({ group, summary: summarise(group, rarity) }));
+  const weights = documentWeights(sentences);
+  const drafts = groups.map((group) => ({ group, summary: summarise(group, weights) }));
   const title = parsed.title ?? drafts[0]?.summary.headline ?? parsed.source;
   const document: SourceDocument = {
     id: documentIdentity(sourceId, parsed.origin),
@@ -74,7 +74,7 @@ export function buildItems(
 }
 
 /** Bump when segmentation, summaries or tagging change, so stored documents are built again. */
-const PIPELINE_VERSION = 6;
+const PIPELINE_VERSION = 7;
 
 /** From the document and the item's text; a repeated passage in one document gets the next free id. */
 function itemId(documentId: string, text: string, taken: Set<string>): string {
@@ -84,9 +84,26 @@ function itemId(documentId: string, text: string, taken: Set<string>): string {
   return id;
 }
 
-/** Same text, catalogue and pipeline: nothing to do. Any of them changed: the items are built again. */
+/**
+ * Same text, catalogue and pipeline: nothing to do. Any of them changed: the items are built again.
+ * Written `text:build`, so a document built with an older catalogue or pipeline can be found and
+ * built again from what is stored, keeping the text part (`storedContentId`).
+ */
 export function documentFingerprint(parsed: ParsedDocument, catalogue: TopicCatalogue): string {
-  return contentHash(`${parsed.id}\n${catalogue.fingerprint}\n${PIPELINE_VERSION}`);
+  return `${parsed.id}:${buildFingerprint(catalogue)}`;
+}
+
+/** The catalogue and pipeline part of a document's fingerprint. */
+export function buildFingerprint(catalogue: TopicCatalogue): string {
+  return contentHash(`${catalogue.fingerprint}\n${PIPELINE_VERSION}`);
+}
+
+/**
+ * The text part of a stored fingerprint: the id of the parsed document it was built from. A
+ * fingerprint of the older one-hash form has none; the fingerprint itself stands in.
+ */
+export function storedContentId(fingerprint: string): string {
+  return fingerprint.split(':')[0] ?? fingerprint;
 }
 
 /** What the whole document is about: topics its title names, or its text names at least twice. */

@@ -1,7 +1,8 @@
+import { documentIdentity } from '../model.js';
 import type { DocumentItems, ItemStore, StoryStore } from '../store/store.js';
 import { clusterItems } from '../stories/ingest.js';
 import type { TopicCatalogue } from '../topics.js';
-import { buildItems, documentFingerprint } from './items.js';
+import { buildFingerprint, buildItems, documentFingerprint, storedContentId } from './items.js';
 import type { ParsedDocument } from './parse.js';
 
 export type BuiltDocument = DocumentItems;
@@ -78,6 +79,41 @@ export class SourceIngest {
       build: (parsed) => this.build(parsed, this.catalogue, sourceId),
       write: (built) => this.write(built),
     });
+  }
+
+  /**
+   * Builds again, from what is stored, the source's documents that an older topic catalogue or pipeline
+   * built: a feed that answers 304 gives no text to build from, and its items must still be tagged with
+   * the topics of today's catalogue. Keeps each document's text part of the fingerprint, so the entry's
+   * next full answer is recognised as unchanged. Returns how many were built again.
+   */
+  async rebuildStale(sourceId: string, known?: Map<string, string>): Promise<number> {
+    const current = buildFingerprint(this.catalogue);
+    const batch = this.batch(sourceId);
+    const failures: unknown[] = [];
+    let rebuilt = 0;
+    for (const [origin, fingerprint] of known ?? (await this.known(sourceId))) {
+      if (fingerprint.endsWith(`:${current}`)) continue;
+      const stored = await this.store.getDocument(documentIdentity(sourceId, origin));
+      if (!stored) continue;
+      const parsed = {
+        id: storedContentId(fingerprint),
+        origin,
+        title: stored.title,
+        source: stored.source,
+        published: stored.published,
+        body: stored.body,
+        topics: stored.topics,
+        ...(stored.url ? { url: stored.url } : {}),
+      };
+      await batch.put(parsed, fingerprint, (result) => {
+        if (!result.ok) failures.push(result.error);
+        else if (result.outcome !== 'unchanged') rebuilt++;
+      });
+    }
+    await batch.flush();
+    if (failures.length > 0) throw failures[0];
+    return rebuilt;
   }
 
   remove(sourceId: string, origin: string): Promise<boolean> {

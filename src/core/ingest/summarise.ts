@@ -1,3 +1,4 @@
+import { pageRank } from './centrality.js';
 import { type AnalysedSentence, contentStems } from './text.js';
 import { cosine, inverseFrequencies, termCounts, type Vector, weighted } from './vectors.js';
 
@@ -13,10 +14,14 @@ const MAX_KEY_POINTS = 3;
 /** A second summary sentence is added only while the summary stays this short. */
 const SUMMARY_CHARS = 320;
 const HEADLINE_CHARS = 110;
-/** Earlier sentences carry the news in news writing; this is the bonus of the first, fading after. */
-const LEAD_BONUS = 0.3;
-const NOVELTY_BONUS = 0.1;
-const REDUNDANCY_PENALTY = 0.5;
+/**
+ * Earlier sentences carry the news in news writing: the bonus of an item's first sentence, fading
+ * after, when its headline is chosen. The sentences shown get none: on the BBC set a document-level
+ * lead bonus of 0.3 lost 0.008 ROUGE-1 against none (docs/performance.md).
+ */
+const ITEM_LEAD_BONUS = 0.3;
+const NOVELTY_BONUS = 0.05;
+const REDUNDANCY_PENALTY = 0.2;
 
 /** Openers that tie a sentence to the one before; a headline or key point reads better without them. */
 const CONNECTIVE =
@@ -28,27 +33,49 @@ const SUBORDINATE_OPENER =
 const CLAUSE_BREAK =
   /,|;|:| - | — | (?:regarding|amid|while|after|as|which|who|where|since|following|despite|according to|because|with)\b/g;
 
-/** How rare each word is across a document's sentences: computed once, shared by its items. */
-export function sentenceRarity(documentSentences: readonly AnalysedSentence[]): Map<string, number> {
-  return inverseFrequencies(documentSentences.map((sentence) => termCounts(contentStems(sentence.tokens))));
+/** What a document's items are summarised against: computed once over all its sentences. */
+export interface DocumentWeights {
+  /** How rare each word is across the document's sentences. */
+  idf: Map<string, number>;
+  /**
+   * How much each sentence is worth to the whole document: its PageRank over the document's cosine
+   * graph, 1 for the most central, halved for a fragment.
+   */
+  worth: Map<AnalysedSentence, number>;
+}
+
+export function documentWeights(documentSentences: readonly AnalysedSentence[]): DocumentWeights {
+  const counts = documentSentences.map((sentence) => termCounts(contentStems(sentence.tokens)));
+  const idf = inverseFrequencies(counts);
+  const ranks = pageRank(counts.map((vector) => weighted(vector, idf)));
+  const top = Math.max(...ranks, Number.MIN_VALUE);
+  const worth = new Map(
+    documentSentences.map((sentence, index) => {
+      const tooShort = sentence.tokens.length < 6 ? 0.5 : 1;
+      return [sentence, ((ranks[index] ?? 0) / top) * tooShort];
+    }),
+  );
+  return { idf, worth };
 }
 
 /**
- * Extractive summary of one item: sentences ranked by how central they are to the item (similarity
- * to its other sentences) with a bonus for coming early, as news puts the news first.
+ * Extractive summary of one item: the sentences shown are ranked by their worth to the whole document
+ * (see documentWeights), the headline by the item's own centre and lead.
  */
-export function summarise(sentences: readonly AnalysedSentence[], idf: Map<string, number>): ItemSummary {
+export function summarise(sentences: readonly AnalysedSentence[], weights: DocumentWeights): ItemSummary {
   const vectors = sentences.map((sentence) => termCounts(contentStems(sentence.tokens)));
-  const tfidf = vectors.map((vector) => weighted(vector, idf));
-  const scores = tfidf.map((vector, index) => {
+  const tfidf = vectors.map((vector) => weighted(vector, weights.idf));
+  const own = tfidf.map((vector, index) => {
     let centrality = 0;
     tfidf.forEach((other, otherIndex) => {
       if (otherIndex !== index) centrality += cosine(vector, other);
     });
     const normalised = sentences.length > 1 ? centrality / (sentences.length - 1) : 1;
     const tooShort = (sentences[index]?.tokens.length ?? 0) < 6 ? 0.5 : 1;
-    return (normalised + LEAD_BONUS / (1 + index)) * tooShort;
+    return (normalised + ITEM_LEAD_BONUS / (1 + index)) * tooShort;
   });
+  const headlineIndex = own.reduce((best, score, index) => (score > (own[best] ?? 0) ? index : best), 0);
+  const scores = sentences.map((sentence) => weights.worth.get(sentence) ?? 0);
   const ranked = sentences.map((_, index) => index).sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0));
 
   const chosen: number[] = [];
@@ -67,7 +94,7 @@ export function summarise(sentences: readonly AnalysedSentence[], idf: Map<strin
   const keyPoints = pickKeyPoints(sentences, tfidf, scores, chosen)
     .sort((a, b) => a - b)
     .map((index) => withoutConnective(sentences[index]?.text ?? ''));
-  const top = sentences[ranked[0] ?? 0]?.text ?? '';
+  const top = sentences[headlineIndex]?.text ?? '';
   return {
     headline: headlineOf(top),
     summary: summarySentences.map((sentence) => sentence.text).join(' '),

@@ -4,6 +4,7 @@ import { FEED_POLLS_POSTGRES } from './feed-polls.js';
 import { instancesMigration } from './instances.js';
 import { POSTGRES_SUBSCRIPTIONS_MIGRATION } from './postgres-subscriptions.js';
 import { LEGACY_SOURCE_ID } from './store.js';
+import { storyMemberTermsTable } from './story-members.js';
 import { storyViewsMigration } from './story-views.js';
 
 /**
@@ -125,6 +126,16 @@ export const POSTGRES_MIGRATIONS: string[] = [
   storyViewsMigration('postgres'),
   // 7: instance ids, adopted again after a crash (see instances.ts).
   instancesMigration('TIMESTAMPTZ'),
+  // 8: items join stories by their likeness to members, as in the SQLite store's migration 9.
+  `ALTER TABLE story_members ADD COLUMN terms JSONB NOT NULL DEFAULT '{}';
+   UPDATE story_members AS m SET terms = s.centroid FROM stories AS s WHERE s.id = m.story_id;
+   ALTER TABLE story_members ADD COLUMN document_id TEXT NOT NULL DEFAULT '';
+   UPDATE story_members AS m SET document_id = i.document_id FROM items AS i WHERE i.id = m.item_id;
+   ${storyMemberTermsTable('postgres')}
+   INSERT INTO story_member_terms (term, published, item_id)
+     SELECT t.term, m.published, m.item_id FROM story_terms AS t JOIN story_members AS m ON m.story_id = t.story_id;
+   DROP TABLE story_terms;
+   ALTER TABLE stories DROP COLUMN centroid;`,
 ];
 
 /** Advisory lock namespace for briefbot ("bb"); the second key is the schema, so schemas migrate independently. */

@@ -5,6 +5,7 @@ import type {
   DigestOutcome,
   DigestRun,
   DigestRunKey,
+  SavedSubscription,
   Subscription,
   SubscriptionStore,
 } from './subscriptions.js';
@@ -104,33 +105,53 @@ const RUN_KEY = 'subscription_id = $1 AND period_key = $2';
 
 /** SubscriptionStore on the PostgresStore's pool: each method is one statement, atomic on its own. */
 export class PostgresSubscriptions implements SubscriptionStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** Runs `work` on one connection inside BEGIN ... COMMIT (ROLLBACK when it throws). */
+    private readonly transaction: <T>(work: (client: pg.PoolClient) => Promise<T>) => Promise<T>,
+  ) {}
 
-  async saveSubscription(s: Subscription): Promise<{ subscription: Subscription; created: boolean }> {
-    const { rows } = await this.pool.query<SubscriptionRow>(
-      `INSERT INTO subscriptions (id, platform, workspace_id, channel_id, topics, topics_key, local_time,
-         timezone, quiet, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (platform, channel_id, topics_key) DO UPDATE SET
-         topics = excluded.topics, local_time = excluded.local_time, timezone = excluded.timezone,
-         quiet = excluded.quiet, created_by = excluded.created_by, workspace_id = excluded.workspace_id
-       RETURNING *`,
-      [
-        s.id,
-        s.platform,
-        s.workspaceId ?? null,
-        s.channelId,
-        JSON.stringify(s.topics),
-        topicsKey(s.topics),
-        s.time,
-        s.timezone,
-        s.quiet,
-        s.createdBy,
-        s.createdAt,
-      ],
-    );
-    const row = rows[0]!;
-    return { subscription: toSubscription(row), created: row.id === s.id };
+  async saveSubscription(
+    s: Subscription,
+    maxPerChannel = Number.POSITIVE_INFINITY,
+  ): Promise<SavedSubscription> {
+    return this.transaction(async (client) => {
+      // One lock per channel, held to COMMIT: a second instance's count waits for this insert.
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `subscriptions:${s.platform}:${s.channelId}`,
+      ]);
+      const counted = await client.query<{ count: number; same: number }>(
+        `SELECT count(*)::int AS count, count(*) FILTER (WHERE topics_key = $1)::int AS same
+           FROM subscriptions WHERE platform = $2 AND channel_id = $3`,
+        [topicsKey(s.topics), s.platform, s.channelId],
+      );
+      const { count, same } = counted.rows[0]!;
+      if (same === 0 && count >= maxPerChannel) return { channelFull: count };
+      const { rows } = await client.query<SubscriptionRow>(
+        `INSERT INTO subscriptions (id, platform, workspace_id, channel_id, topics, topics_key, local_time,
+           timezone, quiet, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (platform, channel_id, topics_key) DO UPDATE SET
+           topics = excluded.topics, local_time = excluded.local_time, timezone = excluded.timezone,
+           quiet = excluded.quiet, created_by = excluded.created_by, workspace_id = excluded.workspace_id
+         RETURNING *`,
+        [
+          s.id,
+          s.platform,
+          s.workspaceId ?? null,
+          s.channelId,
+          JSON.stringify(s.topics),
+          topicsKey(s.topics),
+          s.time,
+          s.timezone,
+          s.quiet,
+          s.createdBy,
+          s.createdAt,
+        ],
+      );
+      const row = rows[0]!;
+      return { subscription: toSubscription(row), created: row.id === s.id };
+    });
   }
 
   async setSubscriptionTopics(id: string, topics: string[]): Promise<Subscription | undefined> {

@@ -8,7 +8,7 @@ import {
   type StoredDocument,
   type ThreadContext,
 } from '../model.js';
-import type { StoryCandidate, StoryMembership } from '../stories/cluster.js';
+import { candidatesFrom, type StoryCandidate, type StoryMembership } from '../stories/cluster.js';
 import { type StoryVersion, versionDigest } from '../stories/versions.js';
 import { claimDeliverySql, claimDeliveryValues, type DeliveryClaim } from './deliveries.js';
 import { type DocumentRow, toDocument } from './document-rows.js';
@@ -142,7 +142,7 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
       this.pool = source;
       this.ownsPool = false;
     }
-    this.subscriptions = new PostgresSubscriptions(this.pool);
+    this.subscriptions = new PostgresSubscriptions(this.pool, (work) => this.transaction(work));
   }
 
   /** Connects and migrates; safe for several instances starting at once. */
@@ -576,28 +576,52 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
     limit: number,
   ): Promise<StoryCandidate[]> {
     if (probe.terms.length === 0) return [];
-    const { rows } = await this.pool.query<{
+    const members = await this.pool.query<{
+      item_id: string;
+      document_id: string;
+      story_id: string;
+      outlet: string;
+      published: string;
+      terms: Record<string, number>;
+    }>(
+      `SELECT m.item_id, m.document_id, m.story_id, m.outlet, m.published, m.terms
+       FROM (SELECT item_id, count(*) AS shared FROM story_member_terms
+             WHERE term = ANY($1::text[]) AND published BETWEEN $2 AND $3
+             GROUP BY item_id ORDER BY shared DESC, item_id LIMIT $4) AS c
+       JOIN story_members AS m ON m.item_id = c.item_id ORDER BY c.shared DESC, m.item_id`,
+      [[...probe.terms], probe.from, probe.to, limit],
+    );
+    if (members.rows.length === 0) return [];
+    const stories = await this.pool.query<{
       id: string;
-      centroid: Record<string, number>;
       names: string[];
       numbers: string[];
       outlets: string[];
+      in_window: string;
     }>(
-      `SELECT s.id, s.centroid, s.names, s.numbers,
-         ARRAY(SELECT DISTINCT outlet FROM story_members WHERE story_id = s.id) AS outlets
-       FROM (SELECT story_id, count(*) AS shared FROM story_terms
-             WHERE term = ANY($1::text[]) AND last_published >= $2 AND first_published <= $3
-             GROUP BY story_id ORDER BY shared DESC, story_id LIMIT $4) AS c
-       JOIN stories AS s ON s.id = c.story_id ORDER BY c.shared DESC, s.id`,
-      [[...probe.terms], probe.from, probe.to, limit],
+      `SELECT s.id, s.names, s.numbers,
+         ARRAY(SELECT DISTINCT outlet FROM story_members WHERE story_id = s.id) AS outlets,
+         (SELECT count(*) FROM story_members WHERE story_id = s.id AND published BETWEEN $1 AND $2) AS in_window
+       FROM stories AS s WHERE s.id = ANY($3::text[])`,
+      [probe.from, probe.to, [...new Set(members.rows.map((row) => row.story_id))]],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      centroid: new Map(Object.entries(row.centroid)),
-      names: row.names,
-      numbers: row.numbers,
-      outlets: row.outlets,
-    }));
+    return candidatesFrom(
+      members.rows.map((row) => ({
+        storyId: row.story_id,
+        itemId: row.item_id,
+        documentId: row.document_id,
+        outlet: row.outlet,
+        published: row.published,
+        terms: new Map(Object.entries(row.terms)),
+      })),
+      stories.rows.map((row) => ({
+        id: row.id,
+        names: row.names,
+        numbers: row.numbers,
+        outlets: row.outlets,
+        membersInWindow: Number(row.in_window),
+      })),
+    );
   }
 
   async addStoryMember(member: StoryMembership): Promise<void> {
@@ -607,36 +631,41 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
         STORY_LOCK_CLASS,
         member.storyId,
       ]);
-      const { rows } = await client.query<{ first_published: string; last_published: string }>(
-        `INSERT INTO stories (id, first_published, last_published, first_seen, updated_at, centroid, names, numbers)
-         VALUES ($1, $2, $2, $3, $3, $4, $5, $6)
+      await client.query(
+        `INSERT INTO stories (id, first_published, last_published, first_seen, updated_at, names, numbers)
+         VALUES ($1, $2, $2, $3, $3, $4, $5)
          ON CONFLICT (id) DO UPDATE SET
            first_published = least(stories.first_published, excluded.first_published),
            last_published = greatest(stories.last_published, excluded.last_published),
-           updated_at = excluded.updated_at, centroid = excluded.centroid,
-           names = excluded.names, numbers = excluded.numbers
-         RETURNING first_published, last_published`,
+           updated_at = excluded.updated_at, names = excluded.names, numbers = excluded.numbers`,
         [
           member.storyId,
           input.published,
           member.addedAt,
-          JSON.stringify(Object.fromEntries(member.centroid)),
           JSON.stringify(member.names),
           JSON.stringify(member.numbers),
         ],
       );
-      const span = rows[0];
       await client.query(
-        `INSERT INTO story_members (item_id, story_id, outlet, published, added_at) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (item_id) DO UPDATE SET story_id = excluded.story_id, outlet = excluded.outlet,
-           published = excluded.published`,
-        [input.itemId, member.storyId, input.outlet, input.published, member.addedAt],
+        `INSERT INTO story_members (item_id, document_id, story_id, outlet, published, added_at, terms)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (item_id) DO UPDATE SET document_id = excluded.document_id, story_id = excluded.story_id,
+           outlet = excluded.outlet, published = excluded.published, terms = excluded.terms`,
+        [
+          input.itemId,
+          input.documentId,
+          member.storyId,
+          input.outlet,
+          input.published,
+          member.addedAt,
+          JSON.stringify(Object.fromEntries(member.terms)),
+        ],
       );
-      await client.query('DELETE FROM story_terms WHERE story_id = $1', [member.storyId]);
+      await client.query('DELETE FROM story_member_terms WHERE item_id = $1', [input.itemId]);
       await client.query(
-        `INSERT INTO story_terms (term, story_id, first_published, last_published)
-         SELECT term, $2, $3, $4 FROM unnest($1::text[]) AS term`,
-        [member.indexTerms, member.storyId, span?.first_published, span?.last_published],
+        `INSERT INTO story_member_terms (term, published, item_id)
+         SELECT DISTINCT term, $2, $3 FROM unnest($1::text[]) AS term`,
+        [member.indexTerms, input.published, input.itemId],
       );
       // Sorted, so two instances counting overlapping terms lock the rows in the same order.
       await client.query(

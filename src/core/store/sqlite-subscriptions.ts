@@ -5,6 +5,7 @@ import type {
   DigestOutcome,
   DigestRun,
   DigestRunKey,
+  SavedSubscription,
   Subscription,
   SubscriptionStore,
 } from './subscriptions.js';
@@ -108,31 +109,45 @@ export class SqliteSubscriptions implements SubscriptionStore {
    * The store's prepared-statement cache: a minute's digests run the same few statements thousands
    * of times, and one cache serves the whole connection.
    */
-  constructor(private readonly statement: (sql: string) => Database.Statement) {}
+  constructor(
+    private readonly statement: (sql: string) => Database.Statement,
+    /** Runs `work` in one BEGIN IMMEDIATE transaction: the write lock first, then the reads. */
+    private readonly immediate: <T>(work: () => T) => T,
+  ) {}
 
-  async saveSubscription(s: Subscription): Promise<{ subscription: Subscription; created: boolean }> {
-    const row = this.statement(
-      `INSERT INTO subscriptions (id, platform, workspace_id, channel_id, topics, topics_key, local_time,
-           timezone, quiet, created_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (platform, channel_id, topics_key) DO UPDATE SET
-           topics = excluded.topics, local_time = excluded.local_time, timezone = excluded.timezone,
-           quiet = excluded.quiet, created_by = excluded.created_by, workspace_id = excluded.workspace_id
-         RETURNING *`,
-    ).get(
-      s.id,
-      s.platform,
-      s.workspaceId ?? null,
-      s.channelId,
-      JSON.stringify(s.topics),
-      topicsKey(s.topics),
-      s.time,
-      s.timezone,
-      s.quiet ? 1 : 0,
-      s.createdBy,
-      s.createdAt,
-    ) as SubscriptionRow;
-    return { subscription: toSubscription(row), created: row.id === s.id };
+  async saveSubscription(
+    s: Subscription,
+    maxPerChannel = Number.POSITIVE_INFINITY,
+  ): Promise<SavedSubscription> {
+    return this.immediate(() => {
+      const { count, same } = this.statement(
+        `SELECT count(*) AS count, coalesce(sum(topics_key = ?), 0) AS same
+           FROM subscriptions WHERE platform = ? AND channel_id = ?`,
+      ).get(topicsKey(s.topics), s.platform, s.channelId) as { count: number; same: number };
+      if (same === 0 && count >= maxPerChannel) return { channelFull: count };
+      const row = this.statement(
+        `INSERT INTO subscriptions (id, platform, workspace_id, channel_id, topics, topics_key, local_time,
+             timezone, quiet, created_by, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (platform, channel_id, topics_key) DO UPDATE SET
+             topics = excluded.topics, local_time = excluded.local_time, timezone = excluded.timezone,
+             quiet = excluded.quiet, created_by = excluded.created_by, workspace_id = excluded.workspace_id
+           RETURNING *`,
+      ).get(
+        s.id,
+        s.platform,
+        s.workspaceId ?? null,
+        s.channelId,
+        JSON.stringify(s.topics),
+        topicsKey(s.topics),
+        s.time,
+        s.timezone,
+        s.quiet ? 1 : 0,
+        s.createdBy,
+        s.createdAt,
+      ) as SubscriptionRow;
+      return { subscription: toSubscription(row), created: row.id === s.id };
+    });
   }
 
   async setSubscriptionTopics(id: string, topics: string[]): Promise<Subscription | undefined> {

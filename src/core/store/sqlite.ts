@@ -10,7 +10,7 @@ import {
   type StoredDocument,
   type ThreadContext,
 } from '../model.js';
-import type { StoryCandidate, StoryMembership } from '../stories/cluster.js';
+import { candidatesFrom, type StoryCandidate, type StoryMembership } from '../stories/cluster.js';
 import { type StoryVersion, versionDigest } from '../stories/versions.js';
 import {
   claimDeliverySql,
@@ -45,6 +45,7 @@ import {
   type StoredItem,
   type ThreadKey,
 } from './store.js';
+import { storyMemberTermsTable } from './story-members.js';
 import { storyViewsMigration } from './story-views.js';
 import { SubscriptionsDelegate } from './subscriptions-delegate.js';
 
@@ -197,6 +198,17 @@ export const SQLITE_MIGRATIONS: string[] = [
   storyViewsMigration('sqlite'),
   // 8: instance ids, adopted again after a crash (see instances.ts).
   instancesMigration('TEXT'),
+  // 9: items join stories by their likeness to members, not to a centroid: each member keeps its terms
+  // and is indexed under them. Members stored before stand in with their story's old centroid.
+  `ALTER TABLE story_members ADD COLUMN terms TEXT NOT NULL DEFAULT '{}';
+   UPDATE story_members SET terms = (SELECT centroid FROM stories WHERE stories.id = story_members.story_id);
+   ALTER TABLE story_members ADD COLUMN document_id TEXT NOT NULL DEFAULT '';
+   UPDATE story_members SET document_id = coalesce((SELECT document_id FROM items WHERE items.id = item_id), '');
+   ${storyMemberTermsTable('sqlite')}
+   INSERT INTO story_member_terms (term, published, item_id)
+     SELECT t.term, m.published, m.item_id FROM story_terms AS t JOIN story_members AS m ON m.story_id = t.story_id;
+   DROP TABLE story_terms;
+   ALTER TABLE stories DROP COLUMN centroid;`,
 ];
 
 const INSTANCE_SQL = instanceSql(() => '?');
@@ -270,7 +282,10 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
-    this.subscriptions = new SqliteSubscriptions((sql) => this.statement(sql));
+    this.subscriptions = new SqliteSubscriptions(
+      (sql) => this.statement(sql),
+      (work) => this.db.transaction(work).immediate(),
+    );
   }
 
   /**
@@ -793,64 +808,90 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     limit: number,
   ): Promise<StoryCandidate[]> {
     if (probe.terms.length === 0) return [];
-    const rows = this.statement(
-      `SELECT s.id, s.centroid, s.names, s.numbers,
-         (SELECT json_group_array(DISTINCT outlet) FROM story_members WHERE story_id = s.id) AS outlets
-       FROM (SELECT story_id, count(*) AS shared FROM story_terms
-             WHERE term IN (SELECT value FROM json_each(?)) AND last_published >= ? AND first_published <= ?
-             GROUP BY story_id ORDER BY shared DESC, story_id LIMIT ?) AS c
-       JOIN stories AS s ON s.id = c.story_id ORDER BY c.shared DESC, s.id`,
+    const members = this.statement(
+      `SELECT m.item_id, m.document_id, m.story_id, m.outlet, m.published, m.terms
+       FROM (SELECT item_id, count(*) AS shared FROM story_member_terms
+             WHERE term IN (SELECT value FROM json_each(?)) AND published BETWEEN ? AND ?
+             GROUP BY item_id ORDER BY shared DESC, item_id LIMIT ?) AS c
+       JOIN story_members AS m ON m.item_id = c.item_id ORDER BY c.shared DESC, m.item_id`,
     ).all(JSON.stringify(probe.terms), probe.from, probe.to, limit) as {
+      item_id: string;
+      document_id: string;
+      story_id: string;
+      outlet: string;
+      published: string;
+      terms: string;
+    }[];
+    if (members.length === 0) return [];
+    const stories = this.statement(
+      `SELECT s.id, s.names, s.numbers,
+         (SELECT json_group_array(DISTINCT outlet) FROM story_members WHERE story_id = s.id) AS outlets,
+         (SELECT count(*) FROM story_members WHERE story_id = s.id AND published BETWEEN ? AND ?) AS in_window
+       FROM stories AS s WHERE s.id IN (SELECT value FROM json_each(?))`,
+    ).all(probe.from, probe.to, JSON.stringify([...new Set(members.map((m) => m.story_id))])) as {
       id: string;
-      centroid: string;
       names: string;
       numbers: string;
       outlets: string;
+      in_window: number;
     }[];
-    return rows.map((row) => ({
-      id: row.id,
-      centroid: new Map(Object.entries(JSON.parse(row.centroid) as Record<string, number>)),
-      names: JSON.parse(row.names),
-      numbers: JSON.parse(row.numbers),
-      outlets: JSON.parse(row.outlets),
-    }));
+    return candidatesFrom(
+      members.map((row) => ({
+        storyId: row.story_id,
+        itemId: row.item_id,
+        documentId: row.document_id,
+        outlet: row.outlet,
+        published: row.published,
+        terms: new Map(Object.entries(JSON.parse(row.terms) as Record<string, number>)),
+      })),
+      stories.map((row) => ({
+        id: row.id,
+        names: JSON.parse(row.names),
+        numbers: JSON.parse(row.numbers),
+        outlets: JSON.parse(row.outlets),
+        membersInWindow: row.in_window,
+      })),
+    );
   }
 
   async addStoryMember(member: StoryMembership): Promise<void> {
     const { input } = member;
     this.db.transaction(() => {
       this.statement(
-        `INSERT INTO stories (id, first_published, last_published, first_seen, updated_at, centroid, names, numbers)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO stories (id, first_published, last_published, first_seen, updated_at, names, numbers)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
            first_published = min(first_published, excluded.first_published),
            last_published = max(last_published, excluded.last_published),
-           updated_at = excluded.updated_at, centroid = excluded.centroid,
-           names = excluded.names, numbers = excluded.numbers`,
+           updated_at = excluded.updated_at, names = excluded.names, numbers = excluded.numbers`,
       ).run(
         member.storyId,
         input.published,
         input.published,
         member.addedAt,
         member.addedAt,
-        JSON.stringify(Object.fromEntries(member.centroid)),
         JSON.stringify(member.names),
         JSON.stringify(member.numbers),
       );
       this.statement(
-        `INSERT INTO story_members (item_id, story_id, outlet, published, added_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (item_id) DO UPDATE SET story_id = excluded.story_id, outlet = excluded.outlet,
-           published = excluded.published`,
-      ).run(input.itemId, member.storyId, input.outlet, input.published, member.addedAt);
-      const span = this.statement('SELECT first_published, last_published FROM stories WHERE id = ?').get(
+        `INSERT INTO story_members (item_id, document_id, story_id, outlet, published, added_at, terms)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (item_id) DO UPDATE SET document_id = excluded.document_id, story_id = excluded.story_id,
+           outlet = excluded.outlet, published = excluded.published, terms = excluded.terms`,
+      ).run(
+        input.itemId,
+        input.documentId,
         member.storyId,
-      ) as { first_published: string; last_published: string };
-      this.statement('DELETE FROM story_terms WHERE story_id = ?').run(member.storyId);
-      const insertTerm = this.statement(
-        'INSERT INTO story_terms (term, story_id, first_published, last_published) VALUES (?, ?, ?, ?)',
+        input.outlet,
+        input.published,
+        member.addedAt,
+        JSON.stringify(Object.fromEntries(member.terms)),
       );
-      for (const term of member.indexTerms)
-        insertTerm.run(term, member.storyId, span.first_published, span.last_published);
+      this.statement('DELETE FROM story_member_terms WHERE item_id = ?').run(input.itemId);
+      const insertTerm = this.statement(
+        'INSERT INTO story_member_terms (term, published, item_id) VALUES (?, ?, ?)',
+      );
+      for (const term of member.indexTerms) insertTerm.run(term, input.published, input.itemId);
       const count = this.statement(
         `INSERT INTO story_term_counts (term, count) VALUES (?, 1)
          ON CONFLICT (term) DO UPDATE SET count = count + 1`,

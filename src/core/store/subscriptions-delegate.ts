@@ -13,8 +13,8 @@ import type {
 export abstract class SubscriptionsDelegate implements SubscriptionStore {
   protected abstract readonly subscriptions: SubscriptionStore;
 
-  saveSubscription(subscription: Subscription) {
-    return this.subscriptions.saveSubscription(subscription);
+  saveSubscription(subscription: Subscription, maxPerChannel?: number) {
+    return this.subscriptions.saveSubscription(subscription, maxPerChannel);
   }
   setSubscriptionTopics(id: string, topics: string[]) {
     return this.subscriptions.setSubscriptionTopics(id, topics);

@@ -18,6 +18,11 @@ export interface Subscription {
   createdAt: string;
 }
 
+/** What saving a subscription did: stored it (created or updated), or refused it for a full channel. */
+export type SavedSubscription =
+  | { subscription: Subscription; created: boolean; channelFull?: undefined }
+  | { subscription?: undefined; created?: undefined; channelFull: number };
+
 /** The uniqueness rule: one subscription per channel and set of topics, whatever order they were typed in. */
 export function topicsKey(topics: readonly string[]): string {
   return [...new Set(topics)].sort().join(',');
@@ -79,8 +84,11 @@ export interface SubscriptionStore {
    * Inserts the subscription, or, when the channel already has one for the same set of topics
    * (unique on platform, channel, sorted topics), updates that one's time, zone, quiet and creator
    * and keeps its id and history. Returns what is stored; `created` is false for an update.
+   * With `maxPerChannel`, a new one is not added to a channel that has that many already
+   * (`channelFull` is how many it has): the count and the insert are one atomic step, so two
+   * instances subscribing the same channel at the same instant cannot pass the cap together.
    */
-  saveSubscription(subscription: Subscription): Promise<{ subscription: Subscription; created: boolean }>;
+  saveSubscription(subscription: Subscription, maxPerChannel?: number): Promise<SavedSubscription>;
   /** Replaces the topics of a subscription (unsubscribing from one of several); undefined if gone. */
   setSubscriptionTopics(id: string, topics: string[]): Promise<Subscription | undefined>;
   /** Deletes a subscription and its runs. */

@@ -11,6 +11,7 @@ export function itemTitle(item: Pick<Item, 'position' | 'documentTitle' | 'headl
 export function storyInput(item: Item): StoryInput {
   return {
     itemId: item.id,
+    documentId: item.documentId,
     outlet: item.source,
     published: item.published,
     title: itemTitle(item),

@@ -14,6 +14,8 @@ export interface StorySignature {
 /** What the clusterer needs of an item or article: its outlet, date, title and text. */
 export interface StoryInput {
   itemId: string;
+  /** The document the item is a part of: a document's items are separate developments. */
+  documentId: string;
   outlet: string;
   /** YYYY-MM-DD */
   published: string;

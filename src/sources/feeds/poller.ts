@@ -17,6 +17,8 @@ const MAX_BACKOFF_MS = 6 * 3_600_000;
 const CLAIM_MS = 2 * 60_000;
 /** Feeds claimed per pass: bounds what one instance takes on at once. */
 const CLAIM_BATCH = 500;
+/** Feeds polled at a time: enough to keep one core busy on loopback, few enough to bound memory. */
+const POLLS_AT_ONCE = 32;
 
 // feedsmith and linkedom are hundreds of modules: a bot without feeds never loads them, and one with
 // feeds loads them at its first fetched feed, after start-up.
@@ -36,6 +38,11 @@ export interface FeedPollerOptions {
   clock?: () => Date;
   /** Requests at a time to one host. */
   perHost?: number;
+  /**
+   * Feeds polled at a time by this instance, whatever their hosts: bounds the bodies and parsed entries
+   * held at once (each body up to the 5 MB cap) however many feeds are due together.
+   */
+  pollsAtOnce?: number;
   limits?: Partial<Omit<FetchLimits, 'userAgent'>>;
   /** In [0, 1): the jitter of backoff delays. */
   random?: () => number;
@@ -67,6 +74,7 @@ export interface PollReport {
  */
 export class FeedPoller {
   private readonly hosts = new Map<string, Limiter>();
+  private readonly polls: Limiter;
   private readonly clock: () => Date;
   private readonly random: () => number;
   private readonly limits: FetchLimits;
@@ -81,6 +89,7 @@ export class FeedPoller {
     this.random = options.random ?? Math.random;
     this.metrics = options.metrics ?? noMetrics;
     this.limits = { ...DEFAULT_FETCH_LIMITS, ...options.limits, userAgent: options.userAgent };
+    this.polls = new Limiter(options.pollsAtOnce ?? POLLS_AT_ONCE);
   }
 
   get feeds(): readonly FeedSourceSpec[] {
@@ -113,9 +122,11 @@ export class FeedPoller {
     );
     await Promise.all(
       claimed.map((state) =>
-        this.pollOne(state, report).catch((error: unknown) =>
-          this.options.logger.error('feed poll failed', { url: state.url, error }),
-        ),
+        this.polls
+          .run(() => this.pollOne(state, report))
+          .catch((error: unknown) =>
+            this.options.logger.error('feed poll failed', { url: state.url, error }),
+          ),
       ),
     );
     return report;
@@ -146,8 +157,11 @@ export class FeedPoller {
     if (result.kind === 'failed') next = this.failed(state, result, intervalMs, now);
     else {
       this.metrics.feedPoll(result.kind === 'not-modified' ? 'not_modified' : 'fetched');
-      if (result.kind === 'not-modified') report.notModified++;
-      else {
+      if (result.kind === 'not-modified') {
+        report.notModified++;
+        // Nothing new to parse, but the catalogue may have changed since these entries were built.
+        for (const source of sources) await this.options.ingest.rebuildStale(source.id);
+      } else {
         const { parseFeedBytes } = await loadFeedParser();
         const parsed = parseFeedBytes(
           result.bytes,
@@ -262,8 +276,11 @@ export class FeedPoller {
         if (!result.ok) failures.push(result.error);
         else if (result.outcome !== 'unchanged') counts[result.outcome]++;
       });
+      known.delete(parsed.origin);
     }
     await batch.flush();
+    // Entries the feed no longer lists, or lists unchanged: tagged with today's catalogue too.
+    await this.options.ingest.rebuildStale(source.id, known);
     // The entries that could be stored are; the poll still fails, naming the first that could not.
     if (failures.length > 0) throw failures[0];
     return counts;

@@ -43,6 +43,11 @@ export interface EmulatorOptions {
   nonceWindowMs?: number;
   /** The shard count GET /gateway/bot recommends (Discord: one per 1,000 guilds or so). */
   recommendedShards?: number;
+  /**
+   * When true, IDENTIFY is closed with 4004 "Authentication failed" whatever the token, as when a token
+   * is reset between GET /gateway/bot and the gateway connection.
+   */
+  refuseIdentify?: boolean;
 }
 
 export interface RecordedRequest {
@@ -163,6 +168,7 @@ export class DiscordEmulator extends EventEmitter {
   > & {
     allowMessageContent: boolean;
     recommendedShards: number;
+    refuseIdentify: boolean;
   };
   private readonly http: Server;
   private readonly wss: WebSocketServer;
@@ -190,6 +196,7 @@ export class DiscordEmulator extends EventEmitter {
       interactionDeadlineMs: options.interactionDeadlineMs ?? 3000,
       allowMessageContent: options.allowMessageContent ?? true,
       recommendedShards: options.recommendedShards ?? 1,
+      refuseIdentify: options.refuseIdentify ?? false,
     };
     this.nonceWindowMs = options.nonceWindowMs ?? 5 * 60_000;
     this.guildIds.push(this.guildId);
@@ -404,7 +411,7 @@ export class DiscordEmulator extends EventEmitter {
   }
 
   private identify(ws: WebSocket, d: Record<string, unknown>): void {
-    if (d.token !== this.token) {
+    if (d.token !== this.token || this.options.refuseIdentify) {
       ws.close(4004, 'Authentication failed');
       return;
     }
