@@ -19,6 +19,8 @@ describe('the local console', () => {
     const printed = await converse(['/brief gaza', 'how many civilians are in Rafah?', '/topics', '/help']);
     expect(printed).toContain('Briefing: Gaza');
     expect(printed).toContain('over 1.5 million civilians');
+    // Who reported it and when, apart: "Reported by <outlet> · 2024-04-29".
+    expect(printed).toMatch(/Reported by \S+ · 2024-04-29/);
     expect(printed).toMatch(/^rafah: Rafah$/m);
     expect(printed).toContain('Follow-up questions');
   });

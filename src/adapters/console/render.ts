@@ -55,8 +55,9 @@ export function renderConsole(unfilled: Reply, look: ConsoleLook = {}): string {
     for (const figures of section.figures ?? [])
       lines.push(...wrap(`≠ ${oneLine(figuresLine(figures))}`, indent, `${indent}  `));
     if (section.outlets && section.outlets.length > 0) {
-      const date = section.source?.date ? ` · ${section.source.date}` : '';
-      lines.push(...wrap(`${reportedByText(section.outlets)}${oneLine(date)}`, indent, `${indent}  `));
+      // oneLine trims, so the separator goes outside it.
+      const date = section.source?.date ? ` · ${oneLine(section.source.date)}` : '';
+      lines.push(...wrap(`${reportedByText(section.outlets)}${date}`, indent, `${indent}  `));
     } else if (section.source) {
       const { name, date, url } = section.source;
       const source = [oneLine(name), date, linkText(url)].filter(Boolean).join(', ');
