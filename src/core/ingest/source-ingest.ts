@@ -16,6 +16,12 @@ export type ItemBuilder = (
 
 export type PutOutcome = 'added' | 'updated' | 'unchanged';
 
+/** A parsed document with the fingerprint stored for it, if any (from `known`). */
+export interface StoredAs {
+  parsed: ParsedDocument;
+  stored: string | undefined;
+}
+
 /** What became of one document handed to an IngestBatch. */
 export type PutResult = { ok: true; outcome: PutOutcome; items: number } | { ok: false; error: unknown };
 
@@ -54,22 +60,25 @@ export class SourceIngest {
   }
 
   /**
-   * Stores a parsed document of the source unless the stored one has the same fingerprint.
-   * `stored` is the fingerprint the caller already read (from `known`), to save a query per document.
+   * Stores the source's documents, in order, each unless the stored one (`stored`, the fingerprint the
+   * caller read from `known`) is the same. Every document that can be stored is; then the first
+   * failure, if any, is thrown.
    */
-  async put(
+  async putAll(
     sourceId: string,
-    parsed: ParsedDocument,
-    stored: string | undefined,
-  ): Promise<{ outcome: PutOutcome; items: number }> {
-    let result: PutResult | undefined;
+    documents: Iterable<StoredAs> | AsyncIterable<StoredAs>,
+  ): Promise<{ added: number; updated: number }> {
+    const counts = { added: 0, updated: 0 };
+    const failures: unknown[] = [];
     const batch = this.batch(sourceId);
-    await batch.put(parsed, stored, (settled) => {
-      result = settled;
-    });
+    for await (const { parsed, stored } of documents)
+      await batch.put(parsed, stored, (result) => {
+        if (!result.ok) failures.push(result.error);
+        else if (result.outcome !== 'unchanged') counts[result.outcome]++;
+      });
     await batch.flush();
-    if (!result?.ok) throw result?.error;
-    return { outcome: result.outcome, items: result.items };
+    if (failures.length > 0) throw failures[0];
+    return counts;
   }
 
   /** Puts many documents of one source, building side by side and writing a batch at a time. */
@@ -89,31 +98,26 @@ export class SourceIngest {
    */
   async rebuildStale(sourceId: string, known?: Map<string, string>): Promise<number> {
     const current = buildFingerprint(this.catalogue);
-    const batch = this.batch(sourceId);
-    const failures: unknown[] = [];
-    let rebuilt = 0;
-    for (const [origin, fingerprint] of known ?? (await this.known(sourceId))) {
-      if (fingerprint.endsWith(`:${current}`)) continue;
-      const stored = await this.store.getDocument(documentIdentity(sourceId, origin));
-      if (!stored) continue;
-      const parsed = {
-        id: storedContentId(fingerprint),
-        origin,
-        title: stored.title,
-        source: stored.source,
-        published: stored.published,
-        body: stored.body,
-        topics: stored.topics,
-        ...(stored.url ? { url: stored.url } : {}),
-      };
-      await batch.put(parsed, fingerprint, (result) => {
-        if (!result.ok) failures.push(result.error);
-        else if (result.outcome !== 'unchanged') rebuilt++;
-      });
-    }
-    await batch.flush();
-    if (failures.length > 0) throw failures[0];
-    return rebuilt;
+    const stale = async function* (this: SourceIngest): AsyncGenerator<StoredAs> {
+      for (const [origin, fingerprint] of known ?? (await this.known(sourceId))) {
+        if (fingerprint.endsWith(`:${current}`)) continue;
+        const stored = await this.store.getDocument(documentIdentity(sourceId, origin));
+        if (!stored) continue;
+        const parsed = {
+          id: storedContentId(fingerprint),
+          origin,
+          title: stored.title,
+          source: stored.source,
+          published: stored.published,
+          body: stored.body,
+          topics: stored.topics,
+          ...(stored.url ? { url: stored.url } : {}),
+        };
+        yield { parsed, stored: fingerprint };
+      }
+    };
+    const { added, updated } = await this.putAll(sourceId, stale.call(this));
+    return added + updated;
   }
 
   remove(sourceId: string, origin: string): Promise<boolean> {

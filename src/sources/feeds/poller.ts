@@ -266,24 +266,17 @@ export class FeedPoller {
           : entry.text,
       ),
     );
-    const counts = { added: 0, updated: 0 };
-    const failures: unknown[] = [];
-    const batch = this.options.ingest.batch(source.id);
-    for (const [index, { parsed, stored, current }] of documents.entries()) {
-      if (current) continue;
-      const body = bodies[index] ?? parsed.body;
-      await batch.put({ ...parsed, body }, stored, (result) => {
-        if (!result.ok) failures.push(result.error);
-        else if (result.outcome !== 'unchanged') counts[result.outcome]++;
-      });
-      known.delete(parsed.origin);
+    const changed = documents.flatMap(({ parsed, stored, current }, index) =>
+      current ? [] : [{ parsed: { ...parsed, body: bodies[index] ?? parsed.body }, stored }],
+    );
+    for (const { parsed } of changed) known.delete(parsed.origin);
+    try {
+      // The entries that could be stored are; the poll still fails, naming the first that could not.
+      return await this.options.ingest.putAll(source.id, changed);
+    } finally {
+      // Entries the feed no longer lists, or lists unchanged: tagged with today's catalogue too.
+      await this.options.ingest.rebuildStale(source.id, known);
     }
-    await batch.flush();
-    // Entries the feed no longer lists, or lists unchanged: tagged with today's catalogue too.
-    await this.options.ingest.rebuildStale(source.id, known);
-    // The entries that could be stored are; the poll still fails, naming the first that could not.
-    if (failures.length > 0) throw failures[0];
-    return counts;
   }
 
   /** The article text behind a teaser, or the teaser when the page gives none. */
