@@ -270,13 +270,15 @@ export class BriefingsFolder {
     this.rescan = setInterval(later, options.rescanMs ?? DEFAULT_RESCAN_MS);
     this.rescan.unref();
     if (options.fileEvents === false) return Promise.resolve();
-    const watcher = watch(this.dir, {
-      ignoreInitial: true,
-      // Editors' swap and backup files come and go; the file they stand for is what counts.
-      ignored: (path: string) => /(^|[/\\])\.[^/\\]+$|~$|\.sw[a-p]$/.test(path),
-    });
+    const watcher = watch(this.dir, { ignoreInitial: true, ignored: editorScratch });
     this.watcher = watcher;
     watcher.on('all', later);
+    // chokidar passes on one 'change' per file per 50 ms and drops the rest, so a save that soon
+    // after another (a script's second write, `sed -i` after a save) would wait for the rescan; the
+    // raw file events under it are never dropped.
+    watcher.on('raw', (_event: string, path: string | undefined) => {
+      if (!path || !editorScratch(path)) later();
+    });
     watcher.on('error', (error) => this.logger.error('watching the briefings folder failed', { error }));
     return new Promise((ready) => watcher.once('ready', () => ready()));
   }
@@ -289,6 +291,11 @@ export class BriefingsFolder {
     this.rescan = undefined;
     await this.running;
   }
+}
+
+/** Editors' swap and backup files come and go; the file they stand for is what counts. */
+function editorScratch(path: string): boolean {
+  return /(^|[/\\])\.[^/\\]+$|~$|\.sw[a-p]$/.test(path);
 }
 
 /** Briefing files below the folder, as forward-slash paths relative to it, in a stable order. */
