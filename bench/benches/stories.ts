@@ -93,24 +93,26 @@ const COLUMNS = [
 ];
 
 const describeThresholds = (t: StoryThresholds) =>
-  `articles: merge ${t.merge}, confirmed ${t.confirmed}; headlines: merge ${t.short.merge}, confirmed ${t.short.confirmed}; ${t.dayPenalty} a day, ±${t.windowDays} d`;
+  `headlines ${t.short.merge}, leads ${t.merge}, whole articles ${t.whole.merge}; ${t.dayPenalty} a day, ±${t.windowDays} d`;
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
-/** Development grid: every combination, the confirmed bar at or below the merge bar. */
+/**
+ * Development grid of the three length bars. The confirmed bars stay at the merge bars: a lower bar
+ * for items sharing a name or number gained nothing in the third session's wider sweep.
+ */
 function thresholdGrid(): StoryThresholds[] {
   const grid: StoryThresholds[] = [];
-  for (const merge of [0.2, 0.25])
-    for (const short of [0.1, 0.15])
-      for (const relief of [0])
-        for (const dayPenalty of [0.06, 0.1, 0.15])
-          grid.push({
-            ...STORY_THRESHOLDS,
-            merge,
-            confirmed: round(merge - relief),
-            short: { merge: short, confirmed: round(short - relief) },
-            dayPenalty,
-          });
+  for (const merge of [0.18, 0.2, 0.22])
+    for (const short of [0.03, 0.04])
+      for (const whole of [0.1, 0.12, 0.15])
+        grid.push({
+          ...STORY_THRESHOLDS,
+          merge,
+          confirmed: merge,
+          short: { merge: short, confirmed: short },
+          whole: { merge: whole, confirmed: whole },
+        });
   return grid;
 }
 

@@ -3,21 +3,23 @@ import { type StoryInput, signatureOf } from './signature.js';
 
 /** The bars an item must clear to join a story, for one length of text. */
 export interface JoinBars {
-  /** Mean TF-IDF cosine to the story's closest members above which an item joins it. */
+  /** The story's fit (storyFit) at or above which an item joins it. */
   merge: number;
   /** Lower bar when the item and the story share a proper name or a number. */
   confirmed: number;
 }
 
 /**
- * When an item joins a story. A headline shares fewer words with its story than an article does, so
- * the bars depend on the item's length: `short` at SHORT_TERMS distinct terms or fewer, the main bars
- * at LONG_TERMS or more, and in between they move linearly in the logarithm of the length. Fitted on
- * the development halves of story-clusters by `npm run bench -- stories` (docs/performance.md has the
- * sweep that chose them).
+ * When an item joins a story. Two texts about one development share fewer of their words the shorter
+ * they are (a headline) and the longer they are (a whole article, which brings background of its own),
+ * so the bars depend on the item's length: `short` at SHORT_TERMS distinct terms or fewer, the main bars
+ * at LEAD_TERMS (an article's lead), `whole` at WHOLE_TERMS or more, and in between they move linearly
+ * in the logarithm of the length. Fitted on the development halves of story-clusters by
+ * `npm run bench -- stories` (docs/performance.md has the sweep that chose them).
  */
 export interface StoryThresholds extends JoinBars {
   short: JoinBars;
+  whole: JoinBars;
   /** Members dated this many days or more from the item's are not compared with it. */
   windowDays: number;
   /**
@@ -30,9 +32,10 @@ export interface StoryThresholds extends JoinBars {
 }
 
 export const STORY_THRESHOLDS: StoryThresholds = {
-  merge: 0.2,
-  confirmed: 0.2,
-  short: { merge: 0.15, confirmed: 0.15 },
+  merge: 0.22,
+  confirmed: 0.22,
+  short: { merge: 0.03, confirmed: 0.03 },
+  whole: { merge: 0.12, confirmed: 0.12 },
   windowDays: 3,
   dayPenalty: 0.15,
   revision: 0.5,
@@ -40,18 +43,21 @@ export const STORY_THRESHOLDS: StoryThresholds = {
 
 /** Distinct terms of a headline-only item, at most. */
 export const SHORT_TERMS = 10;
-/** Distinct terms from which an item counts as an article. */
-export const LONG_TERMS = 40;
+/** Distinct terms of an article's title and lead paragraphs. */
+export const LEAD_TERMS = 20;
+/** Distinct terms from which an item counts as a whole article. */
+export const WHOLE_TERMS = 160;
 
 /** The bars for an item of `terms` distinct terms. */
 export function barsFor(thresholds: StoryThresholds, terms: number): JoinBars {
-  const span = Math.log(LONG_TERMS) - Math.log(SHORT_TERMS);
-  const along = Math.min(1, Math.max(0, (Math.log(Math.max(terms, 1)) - Math.log(SHORT_TERMS)) / span));
-  const between = (short: number, long: number) => short + (long - short) * along;
-  return {
-    merge: between(thresholds.short.merge, thresholds.merge),
-    confirmed: between(thresholds.short.confirmed, thresholds.confirmed),
-  };
+  const length = Math.log(Math.max(terms, 1));
+  const [from, to, lower, upper] =
+    terms <= LEAD_TERMS
+      ? [thresholds.short, thresholds as JoinBars, SHORT_TERMS, LEAD_TERMS]
+      : [thresholds as JoinBars, thresholds.whole, LEAD_TERMS, WHOLE_TERMS];
+  const along = Math.min(1, Math.max(0, (length - Math.log(lower)) / (Math.log(upper) - Math.log(lower))));
+  const between = (a: number, b: number) => a + (b - a) * along;
+  return { merge: between(from.merge, to.merge), confirmed: between(from.confirmed, to.confirmed) };
 }
 
 /** Rare terms of the item looked up in the member index: enough to find its story, few enough to be cheap. */
@@ -62,12 +68,6 @@ const INDEX_TERMS = 25;
 const MEMBER_TERMS = 80;
 /** Members compared with each new item, those sharing most probe terms first. */
 const CANDIDATE_MEMBERS = 60;
-/**
- * A story's fit is the mean cosine to its CLOSEST_MEMBERS closest members (fewer when it has fewer):
- * one look-alike member does not chain unrelated news in, as single link would, and a large story is
- * not held back by its far members, as a centroid or an average over all members would.
- */
-const CLOSEST_MEMBERS = 3;
 /** Names and numbers a story keeps for confirming matches; the first members' matter most. */
 const MAX_FACTS = 80;
 
@@ -148,17 +148,21 @@ function topTerms(
     .map((entry) => entry.term);
 }
 
-/** Mean of the `count` largest values, over `count` (missing ones count as 0). */
-function meanOfLargest(values: readonly number[], count: number): number {
-  if (count <= 0) return 0;
-  const largest = [...values].sort((a, b) => b - a).slice(0, count);
-  return largest.reduce((sum, value) => sum + value, 0) / count;
+/**
+ * A story's fit is the item's mean cosine to all the story's members within the window (average link,
+ * built up one item at a time). Members the probe did not bring share none of the item's rarest terms
+ * and count as 0. The mean to the closest few members let one look-alike headline chain a second story
+ * in: on UCI's headlines 148 "iOS 7.1" items and 113 "Game of Thrones" ones became one story.
+ */
+function storyFit(similarities: readonly number[], membersInWindow: number): number {
+  const total = similarities.reduce((sum, similarity) => sum + Math.max(0, similarity), 0);
+  return total / Math.max(1, membersInWindow, similarities.length);
 }
 
 /**
  * Puts one new item into a story, incrementally: candidate members come from the index by the item's
  * rarest terms within the time window (never all items), each candidate story is scored by the item's
- * TF-IDF cosine to its closest members, and the best joins when it clears the bar; otherwise the item
+ * mean TF-IDF cosine to its members (storyFit), and the best joins when it clears the bar; otherwise the item
  * starts a story of its own.
  */
 export async function assignStory(
@@ -204,8 +208,7 @@ export async function assignStory(
         cosine(vector, tfidf(member.terms)) -
         thresholds.dayPenalty * daysApart(member.published, input.published),
     );
-    const closest = Math.min(CLOSEST_MEMBERS, Math.max(candidate.membersInWindow, candidate.members.length));
-    const fit = meanOfLargest(similarities, closest);
+    const fit = storyFit(similarities, candidate.membersInWindow);
     const names = new Set(candidate.names);
     const numbers = new Set(candidate.numbers);
     const confirmed =
