@@ -78,7 +78,8 @@ export class IngestPool {
       maxSentences: this.maxSentences,
     };
     const outcome = await this.run(task);
-    if (outcome.kind === 'built') return { document: outcome.document, items: outcome.items };
+    if (outcome.kind === 'built')
+      return { document: outcome.document, items: outcome.items, signatures: outcome.signatures };
     throw outcome.limit ? new IngestLimitError(outcome.message) : new Error(outcome.message);
   };
 

@@ -1,11 +1,15 @@
 import { documentIdentity } from '../model.js';
 import type { DocumentItems, ItemStore, StoryStore } from '../store/store.js';
 import { clusterItems } from '../stories/ingest.js';
+import type { StorySignature } from '../stories/signature.js';
 import type { TopicCatalogue } from '../topics.js';
 import { buildFingerprint, buildItems, documentFingerprint, storedContentId } from './items.js';
 import type { ParsedDocument } from './parse.js';
 
-export type BuiltDocument = DocumentItems;
+/** A document built for storing; `signatures` (storySignatures of its items) when the builder made them. */
+export interface BuiltDocument extends DocumentItems {
+  signatures?: StorySignature[] | undefined;
+}
 
 /** Parsed document -> document and items; the one place a worker pool would take over building. */
 export type ItemBuilder = (
@@ -142,9 +146,9 @@ export class SourceIngest {
         });
     }
     await this.store.inOneCommit(async () => {
-      for (const [index, { items }] of built.entries()) {
+      for (const [index, { items, signatures }] of built.entries()) {
         if (errors[index] !== undefined) continue;
-        await clusterItems(this.store, items, at).catch((failed: unknown) => {
+        await clusterItems(this.store, items, at, signatures).catch((failed: unknown) => {
           errors[index] = failed;
         });
       }
