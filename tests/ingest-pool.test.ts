@@ -89,6 +89,40 @@ describe('ingest on every core', () => {
     await store.close();
   });
 
+  it('a thread that dies fails only the document it was building; those handed to it after are built by a new one', async () => {
+    const { catalogue } = await startCore();
+    const pool = new IngestPool(1, silentLogger);
+    try {
+      const documents = [1, 2, 3, 4].map((n) => {
+        const parsed = parseBriefing(
+          `${n}.txt`,
+          new TextEncoder().encode(`date 2024-05-0${n}\n${100 + n} aid trucks crossed into Gaza.\n`),
+        );
+        if (!parsed.ok) throw new Error(parsed.problem.message);
+        return parsed.document;
+      });
+      const builds = documents.map((document) =>
+        pool.build(document, catalogue, 'folder:/test').then(
+          (built) => built.items[0]?.sentences[0]?.text ?? '',
+          (error: Error) => `failed: ${error.message}`,
+        ),
+      );
+      // All four are with the one thread, which is still loading its language model: it dies as an
+      // out-of-memory thread would, with nothing answered yet.
+      const [slot] = (pool as unknown as { slots: { worker: { terminate(): Promise<number> } }[] }).slots;
+      await slot?.worker.terminate();
+      expect(await Promise.all(builds)).toEqual([
+        expect.stringMatching(/^failed: the ingest worker failed/),
+        '102 aid trucks crossed into Gaza.',
+        '103 aid trucks crossed into Gaza.',
+        '104 aid trucks crossed into Gaza.',
+      ]);
+      expect(pool.threads).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
   it('an idle ingest thread ends, and the next document starts one again', async () => {
     const { catalogue } = await startCore();
     const pool = new IngestPool(1, silentLogger, DEFAULT_INGEST_LIMITS.maxSentences, 100);

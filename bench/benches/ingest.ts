@@ -158,8 +158,9 @@ export const ingestBench: Bench = {
           'threads count against it); one thread ingests, like BriefingsFolder.sync; docs/s is per wall second',
         `load average ${load[0]!.toFixed(1)} before, ${os.loadavg()[0]!.toFixed(1)} after, on ` +
           `${os.availableParallelism()} cores: above the core count, wall times include waiting for a core`,
-        'batch columns: docs/s (wall) over each batch of 100 documents; ingest = buildItems + replaceDocument ' +
-          '(a transaction per document), file reading and front-matter parsing left out',
+        'batch columns: docs/s (wall) over each batch of 100 documents; ingest = buildItems + replaceDocuments ' +
+          '(25 documents to a transaction, as SourceIngest writes); story filing, file reading and front-matter ' +
+          'parsing left out (the bot-path table has story filing)',
         'rss MB: this process right after ingest, after a gc, with the harness and every store of the run open; ' +
           'serving rss MB: a fresh bot process over the same store after 35 briefs (bench/serve-probe.ts)',
       ],

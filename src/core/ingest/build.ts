@@ -1,4 +1,5 @@
 import type { Topic } from '../model.js';
+import { storySignatures } from '../stories/ingest.js';
 import { TopicCatalogue } from '../topics.js';
 import { buildItems } from './items.js';
 import { IngestLimitError } from './limits.js';
@@ -31,10 +32,9 @@ function catalogueOf(task: BuildTask): TopicCatalogue {
 /** Builds one document inside its own boundary: what goes wrong comes back as a message, never thrown. */
 export function buildTask(task: BuildTask): BuildOutcome {
   try {
-    return {
-      kind: 'built',
-      ...buildItems(task.parsed, catalogueOf(task), task.sourceId, task.maxSentences),
-    };
+    const built = buildItems(task.parsed, catalogueOf(task), task.sourceId, task.maxSentences);
+    // Made here, off the main thread, which files the items into stories while threads build.
+    return { kind: 'built', ...built, signatures: storySignatures(built.items) };
   } catch (error) {
     return { kind: 'failed', message: (error as Error).message, limit: error instanceof IngestLimitError };
   }

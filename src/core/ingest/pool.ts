@@ -14,7 +14,8 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  job: Job | undefined;
+  /** Handed to the thread and not yet answered, in the order it builds them: the first is under way. */
+  jobs: Job[];
   /** Set while the thread waits for work: it ends when this fires. */
   idle?: NodeJS.Timeout | undefined;
 }
@@ -25,15 +26,22 @@ interface Slot {
  */
 const IDLE_MS = 30_000;
 
+/**
+ * Documents handed to one thread ahead of its answers. The main thread stores and files a batch in one
+ * stretch that yields to no message; a thread given one document at a time sat idle through it (two
+ * threads were slower than one), while one holding a batch's worth builds on.
+ */
+const AHEAD = 32;
+
 function startBuildWorker(): Worker {
   return startWorker(new URL('./worker.js', import.meta.url));
 }
 
 /**
  * Builds items off the main thread, so a long document never holds up slash-command acks or health
- * checks. `size` threads each take one file at a time; size 0 builds on the calling thread (for
- * debugging and for one-shot commands that have nothing else to serve). A thread that dies fails only
- * the file it held, and is replaced.
+ * checks. `size` threads each build their documents in turn, up to AHEAD handed over at once; size 0
+ * builds on the calling thread (for debugging and for one-shot commands that have nothing else to
+ * serve). A thread that dies fails only the file it was building; the rest go to its replacement.
  */
 export class IngestPool {
   private readonly slots: Slot[] = [];
@@ -70,7 +78,8 @@ export class IngestPool {
       maxSentences: this.maxSentences,
     };
     const outcome = await this.run(task);
-    if (outcome.kind === 'built') return { document: outcome.document, items: outcome.items };
+    if (outcome.kind === 'built')
+      return { document: outcome.document, items: outcome.items, signatures: outcome.signatures };
     throw outcome.limit ? new IngestLimitError(outcome.message) : new Error(outcome.message);
   };
 
@@ -87,28 +96,41 @@ export class IngestPool {
     this.closed = true;
     const slots = this.slots.splice(0);
     for (const slot of slots) clearTimeout(slot.idle);
-    const unfinished = [...this.queue.splice(0), ...slots.flatMap((slot) => slot.job ?? [])];
+    const unfinished = [...this.queue.splice(0), ...slots.flatMap((slot) => slot.jobs)];
     for (const job of unfinished) job.resolve(failed('ingest is shutting down'));
     await Promise.all(slots.map((slot) => slot.worker.terminate()));
   }
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const slot = this.slots.find((candidate) => !candidate.job) ?? this.spawn();
+      const slot = this.slotFor();
       if (!slot) return;
       const job = this.queue.shift() as Job;
       clearTimeout(slot.idle);
       slot.idle = undefined;
-      slot.job = job;
+      slot.jobs.push(job);
       slot.worker.ref();
       slot.worker.postMessage(job.task);
     }
   }
 
+  /** An idle thread, else a new one while there is room, else the least loaded with room ahead. */
+  private slotFor(): Slot | undefined {
+    const idle = this.slots.find((slot) => slot.jobs.length === 0);
+    if (idle) return idle;
+    const spawned = this.spawn();
+    if (spawned) return spawned;
+    const least = this.slots.reduce<Slot | undefined>(
+      (best, slot) => (!best || slot.jobs.length < best.jobs.length ? slot : best),
+      undefined,
+    );
+    return least && least.jobs.length < AHEAD ? least : undefined;
+  }
+
   /** Ends a thread that has had nothing to do for idleMs. */
   private retire(slot: Slot): void {
     const index = this.slots.indexOf(slot);
-    if (index < 0 || slot.job) return;
+    if (index < 0 || slot.jobs.length > 0) return;
     this.slots.splice(index, 1);
     void slot.worker.terminate();
   }
@@ -116,28 +138,28 @@ export class IngestPool {
   private spawn(): Slot | undefined {
     if (this.slots.length >= this.size) return undefined;
     const worker = startBuildWorker();
-    const slot: Slot = { worker, job: undefined };
+    const slot: Slot = { worker, jobs: [] };
     worker.on('message', (outcome: BuildOutcome) => {
-      const job = slot.job;
-      slot.job = undefined;
+      slot.jobs.shift()?.resolve(outcome);
+      this.dispatch();
+      if (slot.jobs.length > 0) return;
       // An idle thread does not keep the process alive.
       worker.unref();
-      job?.resolve(outcome);
-      this.dispatch();
-      if (!slot.job) slot.idle = setTimeout(() => this.retire(slot), this.idleMs).unref();
+      slot.idle = setTimeout(() => this.retire(slot), this.idleMs).unref();
     });
     const fail = (reason: string) => {
       const index = this.slots.indexOf(slot);
       if (index < 0) return;
       this.slots.splice(index, 1);
       clearTimeout(slot.idle);
-      const job = slot.job;
-      slot.job = undefined;
-      if (job) {
-        this.logger.error('ingest worker failed', { origin: job.task.parsed.origin, reason });
-        job.resolve(failed(`the ingest worker failed (${reason})`));
+      const [building, ...waiting] = slot.jobs.splice(0);
+      if (building) {
+        this.logger.error('ingest worker failed', { origin: building.task.parsed.origin, reason });
+        building.resolve(failed(`the ingest worker failed (${reason})`));
       }
-      if (!this.closed) this.dispatch();
+      if (this.closed) return;
+      this.queue.unshift(...waiting);
+      this.dispatch();
     };
     worker.on('error', (error) => fail(error.message));
     worker.on('exit', (code) => fail(`exit code ${code}`));

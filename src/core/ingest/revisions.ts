@@ -43,7 +43,8 @@ export function reviseItemTimes(
     unmatched.delete(item.id);
   }
   const rest = items.filter((item) => !times.has(item.id));
-  const pairs = rest.flatMap((item) => {
+  // A new document has no predecessors to compare words with: the main thread's commonest case.
+  const pairs = (unmatched.size === 0 ? [] : rest).flatMap((item) => {
     const words = wordSet(item.sentences.map((sentence) => sentence.text).join(' '));
     return [...unmatched.values()].map((old) => ({ item, old, share: jaccard(words, wordSet(old.text)) }));
   });

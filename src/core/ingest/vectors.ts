@@ -24,14 +24,23 @@ export function weighted(vector: Vector, idf: Map<string, number>): Vector {
 }
 
 export function cosine(a: Vector, b: Vector): number {
-  let dot = 0;
-  let normA = 0;
-  let normB = 0;
-  for (const [term, weight] of a) {
-    normA += weight * weight;
-    const other = b.get(term);
-    if (other !== undefined) dot += weight * other;
+  const norms = norm(a) * norm(b);
+  return norms === 0 ? 0 : dot(a, b) / Math.sqrt(norms);
+}
+
+/** The squared length of a vector, for comparing one vector with many without summing it again. */
+export function norm(vector: Vector): number {
+  let sum = 0;
+  for (const weight of vector.values()) sum += weight * weight;
+  return sum;
+}
+
+export function dot(a: Vector, b: Vector): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let sum = 0;
+  for (const [term, weight] of small) {
+    const other = large.get(term);
+    if (other !== undefined) sum += weight * other;
   }
-  for (const weight of b.values()) normB += weight * weight;
-  return normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
+  return sum;
 }

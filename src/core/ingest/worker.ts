@@ -1,7 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { type BuildTask, buildTask } from './build.js';
 
-// One task at a time per thread; the pool hands the next one over when this answers.
+// Tasks are built in the order they arrive, one answer each: the pool matches answers to tasks by order.
 parentPort?.on('message', (task: BuildTask) => {
   parentPort?.postMessage(buildTask(task));
 });

@@ -794,9 +794,9 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
 
   async termFrequencies(terms: readonly string[]): Promise<{ total: number; counts: Map<string, number> }> {
     const wanted = [ALL_ITEMS_TERM, ...terms];
-    const rows = this.db
-      .prepare(`SELECT term, count FROM story_term_counts WHERE term IN (SELECT value FROM json_each(?))`)
-      .all(JSON.stringify(wanted)) as { term: string; count: number }[];
+    const rows = this.statement(
+      'SELECT term, count FROM story_term_counts WHERE term IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(wanted)) as { term: string; count: number }[];
     const counts = new Map(rows.map((row) => [row.term, row.count]));
     const total = counts.get(ALL_ITEMS_TERM) ?? 0;
     counts.delete(ALL_ITEMS_TERM);
@@ -888,15 +888,15 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
         JSON.stringify(Object.fromEntries(member.terms)),
       );
       this.statement('DELETE FROM story_member_terms WHERE item_id = ?').run(input.itemId);
-      const insertTerm = this.statement(
-        'INSERT INTO story_member_terms (term, published, item_id) VALUES (?, ?, ?)',
-      );
-      for (const term of member.indexTerms) insertTerm.run(term, input.published, input.itemId);
-      const count = this.statement(
-        `INSERT INTO story_term_counts (term, count) VALUES (?, 1)
+      // One statement per list rather than per term: a member has a hundred or so, and each call
+      // into SQLite cost more than its row.
+      this.statement(
+        'INSERT INTO story_member_terms (term, published, item_id) SELECT value, ?, ? FROM json_each(?)',
+      ).run(input.published, input.itemId, JSON.stringify(member.indexTerms));
+      this.statement(
+        `INSERT INTO story_term_counts (term, count) SELECT value, 1 FROM json_each(?) WHERE true
          ON CONFLICT (term) DO UPDATE SET count = count + 1`,
-      );
-      for (const term of [ALL_ITEMS_TERM, ...member.itemTerms]) count.run(term);
+      ).run(JSON.stringify([ALL_ITEMS_TERM, ...member.itemTerms]));
       this.statement('UPDATE items SET story_key = ? WHERE id = ?').run(member.storyId, input.itemId);
     })();
   }

@@ -1,5 +1,5 @@
 import { cosine, type Vector } from '../ingest/vectors.js';
-import { type StoryInput, signatureOf } from './signature.js';
+import { type StoryInput, type StorySignature, signatureOf } from './signature.js';
 
 /** The bars an item must clear to join a story, for one length of text. */
 export interface JoinBars {
@@ -166,8 +166,8 @@ export async function assignStory(
   input: StoryInput,
   addedAt: string,
   thresholds: StoryThresholds = STORY_THRESHOLDS,
+  signature: StorySignature = signatureOf(input),
 ): Promise<StoryAssignment> {
-  const signature = signatureOf(input);
   const itemTerms = [...signature.terms.keys()];
   const { total, counts } = await index.termFrequencies(itemTerms);
   const idfOf = (frequencies: Map<string, number>) => (term: string) =>

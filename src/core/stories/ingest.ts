@@ -1,7 +1,7 @@
 import type { Item } from '../model.js';
 import type { StoryStore } from '../store/store.js';
-import { assignStory, type StoryAssignment } from './cluster.js';
-import type { StoryInput } from './signature.js';
+import { assignStory, STORY_THRESHOLDS, type StoryAssignment } from './cluster.js';
+import { type StoryInput, type StorySignature, signatureOf } from './signature.js';
 
 /** A document's title heads its first item; later items are headed by their own headline. */
 export function itemTitle(item: Pick<Item, 'position' | 'documentTitle' | 'headline'>): string {
@@ -20,19 +20,28 @@ export function storyInput(item: Item): StoryInput {
   };
 }
 
+/** What filing compares each item by: pure work, done where the items are built (a worker thread). */
+export function storySignatures(items: readonly Item[]): StorySignature[] {
+  return items.map((item) => signatureOf(storyInput(item)));
+}
+
 /**
  * Puts a stored document's new items into stories, one at a time so a document's own items can meet
- * each other. Items that kept their id through an edit keep their story.
+ * each other. Items that kept their id through an edit keep their story. `signatures`, when given,
+ * are storySignatures(items).
  */
 export async function clusterItems(
   store: StoryStore,
   items: readonly Item[],
   at: string,
+  signatures?: readonly StorySignature[],
 ): Promise<StoryAssignment[]> {
   const assignments: StoryAssignment[] = [];
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     if ((await store.storyOf(item.id)) !== undefined) continue;
-    assignments.push(await assignStory(store, storyInput(item), at));
+    const input = storyInput(item);
+    const signature = signatures?.[index] ?? signatureOf(input);
+    assignments.push(await assignStory(store, input, at, STORY_THRESHOLDS, signature));
   }
   return assignments;
 }
