@@ -1,10 +1,11 @@
-import { mkdirSync, openSync, writeSync } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConsoleAdapter } from './adapters/console/index.js';
 import { DEFAULT_WIDTH, wrapWords } from './adapters/console/render.js';
 import { exitOnFatal } from './cli/run.js';
 import { loadConfig, loadDotEnv } from './config.js';
 import type { Adapter } from './core/bot-api.js';
+import { makeDirectory } from './core/directories.js';
 import { OpenAiCompatibleChat } from './core/llm.js';
 import { type Readiness, startHealthServer } from './health.js';
 import { createLogger, type LogSink, stderrSink } from './logging.js';
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
 
 /** Every line to the log file; warnings and errors also to `show`, for the person at the terminal. */
 function fileSink(path: string, show: (line: string) => void): LogSink {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectory(dirname(path));
   const fd = openSync(path, 'a');
   return (level, line) => {
     writeSync(fd, line);

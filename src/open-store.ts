@@ -61,9 +61,14 @@ function openSqlite(path: string): Store {
   } catch (error) {
     const failed = error as Error & { code?: unknown };
     const code = typeof failed.code === 'string' ? failed.code : '';
-    if (/^SQLITE_(CANTOPEN|READONLY|PERM|NOTADB|CORRUPT)|^E(ACCES|NOTDIR|ROFS|EXIST|ISDIR|PERM)$/.test(code))
+    if (
+      /^SQLITE_(CANTOPEN|READONLY|PERM|NOTADB|CORRUPT)|^E(ACCES|NOENT|NOTDIR|ROFS|EXIST|ISDIR|PERM)$/.test(
+        code,
+      )
+    )
       throw new UserError(
-        `DATABASE_PATH ${path}: cannot use it as the SQLite database (${code}: ${failed.message}): name a file in a writable folder (it is created when missing)`,
+        // Node's file errors begin with their code already; SQLite's do not.
+        `DATABASE_PATH ${path}: cannot use it as the SQLite database (${failed.message.startsWith(`${code}:`) ? '' : `${code}: `}${failed.message}): name a file in a writable folder (it is created when missing)`,
         { cause: error },
       );
     throw error;

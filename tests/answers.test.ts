@@ -121,6 +121,22 @@ describe('follow-up questions after a briefing', () => {
     expect(chief?.sections[0]?.heading).toBe('Richard Parsons');
   });
 
+  it('a question that swaps a word of degree ("smallest" for "largest") is refused, the original answered', async () => {
+    const folder = briefingsFolder({
+      '2024-05-07-refugees.txt':
+        'date 2024-05-07 The Dutch Republic received the largest group of Huguenot refugees after the revocation. ' +
+        'Many of them settled in Amsterdam and Leiden.',
+    });
+    const [largest, smallest] = await briefThenAsk(
+      await startCore(folder),
+      'Huguenot',
+      'Which country received the largest group of Huguenot refugees?',
+      'Which country received the smallest group of Huguenot refugees?',
+    );
+    expect(largest?.sections[0]?.heading).toBe('The Dutch Republic');
+    expect(smallest?.title).toBe('Not in the briefings');
+  });
+
   it('a "what" or "who" question gets the short phrase that answers it, with the whole sentence quoted beneath', async () => {
     const folder = briefingsFolder({
       '2024-05-06-mace.txt':

@@ -98,13 +98,16 @@ describe('start-up failures past the configuration', () => {
     const takenPort = String((taken.address() as { port: number }).port);
     const refusedUrl = `postgres://briefbot:secret-pw@127.0.0.1:${await freePort()}/briefbot`;
     const aDirectory = scratchDir();
-    const [restRefused, gatewayRefused, badPort, refused, directory, healthTaken, slackTaken] =
+    const underProc = '/proc/briefbot/briefbot.db';
+    const [restRefused, gatewayRefused, badPort, refused, directory, proc, healthTaken, slackTaken] =
       await Promise.all([
         start(discordEnv(discord, 'not-this-token')),
         start(discordEnv(discordGatewayRefusing, discordGatewayRefusing.token)),
         start({ ...folder, DATABASE_URL: 'postgres://briefbot@127.0.0.1:99999/briefbot' }),
         start({ ...folder, DATABASE_URL: refusedUrl }),
         start({ ...folder, DATABASE_PATH: aDirectory }),
+        // Node's recursive mkdir hangs there for ever; the bot must say it cannot.
+        start({ ...folder, DATABASE_PATH: underProc }),
         start({ ...folder, DATABASE_PATH: database(), HEALTH_PORT: takenPort }),
         start({
           ...folder,
@@ -125,6 +128,7 @@ describe('start-up failures past the configuration', () => {
     expect(refused!.stderr).toContain('DATABASE_URL postgres://briefbot:***@127.0.0.1:');
     expect(refused!.stderr).not.toContain('secret-pw');
     oneMessage(directory!, `DATABASE_PATH ${aDirectory}: cannot use it as the SQLite database`);
+    oneMessage(proc!, `DATABASE_PATH ${underProc}: cannot use it as the SQLite database (ENOENT: no such`);
     oneMessage(healthTaken!, `HEALTH_PORT ${takenPort}: cannot listen there (EADDRINUSE)`);
     oneMessage(slackTaken!, `PORT ${takenPort}: Slack's HTTP receiver cannot listen there (EADDRINUSE)`);
   }, 240_000);

@@ -107,7 +107,7 @@ export const ingestBench: Bench = {
       tables: [
         {
           title:
-            'Building and storing only (buildItems + replaceDocument) into a fresh temp-file SqliteStore, one document at a time on one thread',
+            'Building and storing only (buildItems + replaceDocuments, 25 to a transaction) into a fresh temp-file SqliteStore, on one thread',
           columns: [
             { key: 'docs', label: 'docs' },
             { key: 'items', label: 'items' },

@@ -23,15 +23,7 @@ function features(signals: Signals): number[] {
 /** Batch gradient descent with a little L2 (not on the bias), enough for ~1,500 answers and 11 weights. */
 export function fitConfidence(examples: readonly Example[], steps = 4_000, rate = 0.5): ConfidenceWeights {
   const rows = examples.map((example) => ({ x: features(example.signals), y: example.right ? 1 : 0 }));
-  const width = features({
-    sentence: 0,
-    window: 0,
-    fit: 0,
-    rank: 0,
-    missing: 0,
-    unmatched: 0,
-    type: 'who',
-  }).length;
+  const width = features({ sentence: 0, fit: 0, rank: 0, negated: 0, contrast: 0, type: 'who' }).length;
   const w: number[] = new Array(width).fill(0);
   const lambda = 1e-3;
   for (let step = 0; step < steps && rows.length > 0; step++) {

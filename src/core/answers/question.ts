@@ -133,7 +133,10 @@ export function readQuestion(text: string, previous?: string): Question {
     : undefined;
   // A focus that names a type ("what year") says what kind of answer, not what it is about.
   const typing = focusStem && FOCUS_TYPES[typed.focus ?? ''] ? focusStem : undefined;
-  let stems = contentStems(tokens).filter((stem) => !QUESTION_WORDS.has(stem) && stem !== typing);
+  // A possessive's "'s" is no word to look for.
+  let stems = contentStems(tokens).filter(
+    (stem) => /^[\p{L}\p{N}]/u.test(stem) && !QUESTION_WORDS.has(stem) && stem !== typing,
+  );
   let names = nameStems(tokens);
   let numbers = tokens.filter((token) => /\d/.test(token.text)).map((token) => token.text);
   // "who is mediating?" stands alone however short; "and in the north?" or "how many?" does not.

@@ -1,4 +1,4 @@
-import { type AnalysedSentence, analyse, contentStems } from '../ingest/text.js';
+import { type AnalysedSentence, analyse, contentStems, stemOf, type Token } from '../ingest/text.js';
 import type { Item } from '../model.js';
 import type { ItemStore } from '../store/store.js';
 import type { Question } from './question.js';
@@ -70,14 +70,25 @@ export function family(stem: string): string {
 /** How a sentence holds a question stem: 1 as itself, less through its family, 0 not at all. */
 export type Matcher = (stem: string) => number;
 
+/**
+ * The stems a token stands for: its own, and for a name written joined ("TimeWarner", "PlayStation")
+ * those of its parts, so "Time Warner" in a question meets it.
+ */
+function stemsOf(token: Token): string[] {
+  if (!/\p{Ll}\p{Lu}/u.test(token.text)) return [token.stem];
+  const parts = token.text.split(/(?<=\p{Ll})(?=\p{Lu})/u).map((part) => stemOf(part.toLowerCase()));
+  return [token.stem, ...parts];
+}
+
 export function matcherOf(sentences: readonly (AnalysedSentence | undefined)[]): Matcher {
   const stems = new Set<string>();
   const families = new Set<string>();
   for (const sentence of sentences)
-    for (const token of sentence?.tokens ?? []) {
-      stems.add(token.stem);
-      families.add(family(token.stem));
-    }
+    for (const token of sentence?.tokens ?? [])
+      for (const stem of stemsOf(token)) {
+        stems.add(stem);
+        families.add(family(stem));
+      }
   return (stem) => (stems.has(stem) ? 1 : families.has(family(stem)) ? FAMILY_MATCH : 0);
 }
 
@@ -155,11 +166,12 @@ export async function gatherCandidates(
 function frequencies(sentence: AnalysedSentence | undefined): Matcher {
   const stems = new Map<string, number>();
   const families = new Map<string, number>();
-  for (const token of sentence?.tokens ?? []) {
-    stems.set(token.stem, (stems.get(token.stem) ?? 0) + 1);
-    const kin = family(token.stem);
-    families.set(kin, (families.get(kin) ?? 0) + 1);
-  }
+  for (const token of sentence?.tokens ?? [])
+    for (const stem of stemsOf(token)) {
+      stems.set(stem, (stems.get(stem) ?? 0) + 1);
+      const kin = family(stem);
+      families.set(kin, (families.get(kin) ?? 0) + 1);
+    }
   return (stem) => stems.get(stem) ?? FAMILY_MATCH * (families.get(family(stem)) ?? 0);
 }
 

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { makeDirectory } from '../directories.js';
 import { reviseItemTimes } from '../ingest/revisions.js';
 import {
   documentIdentity,
@@ -274,7 +274,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
 
   constructor(path: string) {
     super();
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') makeDirectory(dirname(path));
     this.db = new Database(path);
     // First, so every later step waits for another process's lock instead of failing at once.
     this.db.pragma('busy_timeout = 5000');
