@@ -159,6 +159,21 @@ describe('feed parsing', () => {
     expect(read('gofeed/json_invalid_invalid.json')).toMatchObject({ ok: false });
     expect(read('gofeed/universal_empty_feed.xml')).toMatchObject({ ok: false });
   });
+
+  it('reads a JSON feed that writes its version as a bare number instead of the spec URL', async () => {
+    const { FEEDS_DIR } = await import('./servers/feed-server.js');
+    for (const file of ['gofeed/universal_json10_feed.json', 'gofeed/universal_json11_feed.json']) {
+      const parsed = parseFeedBytes(
+        readFileSync(join(FEEDS_DIR, file)),
+        'https://feeds.example/',
+        '2024-01-01',
+      );
+      expect(parsed, file).toMatchObject({ ok: true, format: 'json' });
+      if (parsed.ok) expect(parsed.entries).toHaveLength(1);
+    }
+    const notAFeed = new TextEncoder().encode(JSON.stringify({ version: '1.1', title: 'Settings' }));
+    expect(parseFeedBytes(notAFeed, 'https://feeds.example/', '2024-01-01')).toMatchObject({ ok: false });
+  });
 });
 
 describe('feed dates', () => {

@@ -91,6 +91,20 @@ function entryFields(format: FeedFormat, item: unknown) {
 }
 
 /**
+ * Some JSON feeds write their version as a bare number ("1.1") instead of the spec's URL, and feedsmith
+ * then refuses the whole feed. A JSON object with an items array is read as the JSON Feed version it names.
+ */
+function jsonFeedLike(json: unknown): unknown {
+  const version = field(json, 'version');
+  if (typeof version !== 'string' || version.includes('jsonfeed.org/version/')) return json;
+  if (!Array.isArray(field(json, 'items'))) return json;
+  const bare = /^\s*1(?:\.(\d+))?\s*$/.exec(version);
+  if (!bare) return json;
+  const minor = bare[1] && bare[1] !== '0' ? `.${bare[1]}` : '';
+  return { ...(json as Loose), version: `https://jsonfeed.org/version/1${minor}` };
+}
+
+/**
  * Parses feed bytes (RSS 0.9x/1.0/2.0, Atom, JSON Feed) with feedsmith into entries with plain text.
  * A feed that cannot be read is `ok: false` with the parser's reason, never an exception.
  */
@@ -104,7 +118,7 @@ export function parseFeedBytes(
   if (text === '') return { ok: false, reason: 'empty response: no feed in it' };
   let parsed: ReturnType<typeof parseFeed>;
   try {
-    parsed = parseFeed(text.startsWith('{') ? (JSON.parse(text) as unknown) : text);
+    parsed = parseFeed(text.startsWith('{') ? jsonFeedLike(JSON.parse(text) as unknown) : text);
   } catch (error) {
     return { ok: false, reason: `not a feed: ${(error as Error).message}` };
   }
