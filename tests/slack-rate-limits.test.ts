@@ -12,7 +12,7 @@ let h: SlackHarness;
 let mark = 0;
 
 beforeAll(async () => {
-  h = await startSlackHarness();
+  h = await startSlackHarness({ requestTimeoutMs: 2_000 });
 });
 
 afterAll(async () => {
@@ -132,6 +132,24 @@ describe('digest posting for the scheduler', () => {
     expect(since('chat.postMessage').map((call) => call.status)).toEqual([429, 429, 200]);
     expect(accepted()).toHaveLength(1);
   }, 10_000);
+
+  it('never sends a digest again when Slack took it but its answer never came: the next attempt finds it in the channel', async () => {
+    const channel = 'C0SLOWNET';
+    const mark = { runId: 'sub-slow/2025-01-15', due: new Date(Date.now() - 60_000), lookFirst: false };
+    const digest = { ...gazaBriefing(), kind: 'digest' as const, title: 'Daily digest: Gaza' };
+    h.emulator.holdNext('chat.postMessage', 'accept');
+    await expect(h.adapter.postToChannel(channel, digest, mark)).rejects.toThrow(/timeout|abort/i);
+    // One request: the client did not resend it after the timeout, so Slack shows it once.
+    const sent = () => since('chat.postMessage').filter((call) => call.body.channel === channel);
+    expect(sent()).toHaveLength(1);
+    expect(h.emulator.posted().filter((call) => call.body.channel === channel)).toHaveLength(1);
+
+    // The scheduler's next attempt looks in the channel first, finds the digest there and sends nothing.
+    const again = await h.adapter.postToChannel(channel, digest, { ...mark, lookFirst: true });
+    expect(again.alreadyPosted).toBe(true);
+    expect(sent()).toHaveLength(1);
+    expect(since('conversations.history').length).toBeGreaterThan(0);
+  }, 15_000);
 
   it('fails loudly when Slack refuses a digest, so the scheduler can record it', async () => {
     h.emulator.failNext('chat.postMessage', { error: 'channel_not_found' });

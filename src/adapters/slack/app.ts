@@ -30,6 +30,7 @@ import type { MessageEventPayload, SlashCommandPayload } from './events.js';
 import { SlackHandlers } from './handlers.js';
 import { slackCommandSyntax } from './hints.js';
 import { type PacingOptions, PostPacer, slackErrorCode } from './post.js';
+import { undiciFetch } from './transport.js';
 import type { SlackConfig, SlackLogger, SlackRetryConfig } from './types.js';
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
@@ -283,11 +284,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   // Digests get a client of their own that hands 429s back rather than pausing and backing off
   // exponentially (which also held up interactive replies); the pacer waits them out per channel.
+  // It never retries either: a post that got no answer may have landed, and the client would send it
+  // again blindly. The scheduler retries instead, looking in the channel for the digest first.
   const digestClient = new webApi.WebClient(config.botToken, {
     ...clientOptions,
+    retryConfig: { retries: 0 },
     logger: common.logger,
     logLevel: level,
     rejectRateLimitedCalls: true,
+    fetch: undiciFetch(),
   });
   const pacer = new PostPacer({
     ...options.digestPacing,

@@ -232,8 +232,10 @@ export class PostPacer {
 
   /** Waits until the channel may post again, then takes the workspace's next free slot. */
   private async turn(channel: string): Promise<void> {
-    const channelWait = (this.channelFree.get(channel) ?? 0) - Date.now();
-    if (channelWait > 0) await sleep(channelWait);
+    // Timers count from the event loop's cached time, which lags a busy loop, so a sleep can end a few
+    // ms before the instant it was for: checked again rather than trusted, or Slack answers 429.
+    const freeAt = () => this.channelFree.get(channel) ?? 0;
+    for (let wait = freeAt() - Date.now(); wait > 0; wait = freeAt() - Date.now()) await sleep(wait);
     // The slot is taken when the post really goes, not booked ahead: posts whose timers fire late
     // together (a busy event loop) still leave one gap apart rather than in a burst.
     for (let wait = this.workspaceFree - Date.now(); wait > 0; wait = this.workspaceFree - Date.now()) {

@@ -222,10 +222,14 @@ function footerBlock(reply: Reply, cutSections: number): ContextBlock | undefine
   return elements.length > 0 ? { type: 'context', elements } : undefined;
 }
 
-function blocksJsonLength(blocks: readonly SlackBlock[]): number {
-  return (
-    blocks.reduce((sum, block) => sum + JSON.stringify(block).length, 0) + Math.max(0, blocks.length - 1) + 2
-  );
+/** The JSON length of these blocks, without the array's brackets and commas (`arrayJsonExtra`). */
+function blocksJson(blocks: readonly SlackBlock[]): number {
+  return blocks.reduce((sum, block) => sum + JSON.stringify(block).length, 0);
+}
+
+/** What joining `count` blocks into a JSON array adds: `[a,b]` adds 3. */
+function arrayJsonExtra(count: number): number {
+  return Math.max(0, count - 1) + 2;
 }
 
 function fallbackText(reply: Reply, shown: readonly ReplySection[], cutSections: number): string {
@@ -262,19 +266,23 @@ export function renderReply(reply: Reply): RenderResult {
   const body: SlackBlock[] = [];
   const shown: ReplySection[] = [];
   let cutSections = 0;
+  // The blocks so far, measured as they are added rather than the whole list again for every section.
+  let usedJson = blocksJson(head);
   for (const [index, section] of reply.sections.entries()) {
     const blocks = renderSection(section);
     if (blocks.length === 0) continue;
-    const candidate = [...head, ...body, ...blocks];
+    const count = head.length + body.length + blocks.length;
+    const json = usedJson + blocksJson(blocks);
     // Keep room for the footer at its largest, which any cut makes necessary.
-    const tooMany = candidate.length + footerReserve.blocks > BLOCK_KIT_LIMITS.blocks;
-    const tooBig = blocksJsonLength(candidate) + footerReserve.json > RENDER_BUDGET.blocksJson;
+    const tooMany = count + footerReserve.blocks > BLOCK_KIT_LIMITS.blocks;
+    const tooBig = json + arrayJsonExtra(count) + footerReserve.json > RENDER_BUDGET.blocksJson;
     if (tooMany || tooBig) {
       cutSections = reply.sections.length - index;
       break;
     }
     body.push(...blocks);
     shown.push(section);
+    usedJson = json;
   }
 
   const footer = footerBlock(reply, cutSections);

@@ -75,7 +75,7 @@ export async function composeDigest(
   subscription: Subscription,
   window: DigestWindow,
 ): Promise<Reply | undefined> {
-  const stories = await freshStories(deps.store, subscription.topics, window, (members) =>
+  const stories = await freshStories(readCandidates(deps.store), subscription.topics, window, (members) =>
     buildStories(deps.store, members, window.until),
   );
   const seen = await deps.store.storyViews(
@@ -96,6 +96,8 @@ export async function composeDigest(
 interface WindowStory {
   card: StoryCard;
   members: readonly StoredItem[];
+  /** Its entry in a topic set's list, by the item that brought it there: made once, shared by all. */
+  entries: Map<string, FreshStory>;
 }
 
 /** One of the window's stories for a topic set: the newest of its items there, and the story's card. */
@@ -210,28 +212,43 @@ function updateSection(card: StoryCard, delta: StoryDelta): ReplySection {
   };
 }
 
+/** The window's candidate items on some topics: whole stored rows, at most CANDIDATES, newest first. */
+type Candidates = (topics: readonly string[], window: DigestWindow) => Promise<StoredItem[]>;
+
+/** The candidates read in one query for the whole topic set. */
+function readCandidates(store: ItemStore): Candidates {
+  return async (topics, window) => {
+    const hits = await store.findItems({ topics: [...topics], ingestedSince: window.since }, CANDIDATES);
+    // The SQLite and PostgreSQL stores return whole stored rows, ingestion time included: read once.
+    // A store whose hits lack it has them read again by id.
+    const missing = hits.filter((hit) => !isStored(hit.item)).map((hit) => hit.item.id);
+    const reread = new Map((await store.getItems(missing)).map((item) => [item.id, item]));
+    const stored = hits.flatMap((hit) => (isStored(hit.item) ? [hit.item] : (reread.get(hit.item.id) ?? [])));
+    // The store filters by ingestion time from below only; the upper bound keeps an item ingested
+    // while this digest is composed for the next one rather than in both.
+    return stored.filter((item) => item.ingestedAt < window.until).sort(newestFirst);
+  };
+}
+
 /** The window's new items on the topics, newest first, one per story, each with its story's card. */
 async function freshStories(
-  store: ItemStore,
+  candidates: Candidates,
   topics: readonly string[],
   window: DigestWindow,
   storiesOf: (items: readonly StoredItem[]) => Promise<Map<string, WindowStory>>,
 ): Promise<FreshStory[]> {
-  const hits = await store.findItems({ topics: [...topics], ingestedSince: window.since }, CANDIDATES);
-  // The SQLite and PostgreSQL stores return whole stored rows, ingestion time included: read once.
-  // A store whose hits lack it has them read again by id.
-  const missing = hits.filter((hit) => !isStored(hit.item)).map((hit) => hit.item.id);
-  const reread = new Map((await store.getItems(missing)).map((item) => [item.id, item]));
-  const stored = hits.flatMap((hit) => (isStored(hit.item) ? [hit.item] : (reread.get(hit.item.id) ?? [])));
-  // The store filters by ingestion time from below only; the upper bound keeps an item ingested
-  // while this digest is composed for the next one rather than in both.
-  const fresh = onePerStory(stored.filter((item) => item.ingestedAt < window.until).sort(newestFirst));
+  const fresh = onePerStory(await candidates(topics, window));
   const stories = await storiesOf(fresh);
   return fresh.flatMap((item) => {
     const story = stories.get(item.storyKey);
     if (!story) return [];
-    // The story's own copy of the row, so a topic set's list holds no rows of its own.
-    return [{ item: story.members.find((member) => member.id === item.id) ?? item, card: story.card }];
+    let entry = story.entries.get(item.id);
+    if (!entry) {
+      // The story's own copy of the row, so a topic set's list holds no rows of its own.
+      entry = { item: story.members.find((member) => member.id === item.id) ?? item, card: story.card };
+      story.entries.set(item.id, entry);
+    }
+    return [entry];
   });
 }
 
@@ -248,7 +265,10 @@ async function buildStories(
       // not clustered (ingested by an older briefbot) is a story of its own.
       const known = (members.get(item.storyKey) ?? []).filter((member) => member.ingestedAt < until);
       const story = known.length > 0 ? known : [item];
-      return [item.storyKey, { card: buildStoryCard(item.storyKey, story), members: story }];
+      return [
+        item.storyKey,
+        { card: buildStoryCard(item.storyKey, story), members: story, entries: new Map() },
+      ];
     }),
   );
 }
@@ -264,6 +284,8 @@ function isStored(item: Item): item is StoredItem {
 const SHARED_COMPOSITIONS = 2_048;
 /** Story cards kept for sharing across topic sets: a day's stories, with room to spare. */
 const SHARED_STORIES = 4_096;
+/** Topics whose candidates are kept: more than a catalogue holds. */
+const SHARED_TOPICS = 1_024;
 /** Channels whose views are kept: more than a minute's digests go to, so a round of them never thrashes. */
 const SHARED_CHANNELS = 4_096;
 
@@ -295,6 +317,11 @@ export class DigestComposer {
   private readonly memo = new Map<string, Promise<DigestComposition | undefined>>();
   /** The stories of a topics+window with their cards, shared across channels, zones and quiet flags. */
   private readonly stories = new Map<string, Promise<FreshStory[]>>();
+  /**
+   * Each topic's candidates for a window, read once and shared by every topic set that holds it: a
+   * firing's topic sets are mostly different, its topics few.
+   */
+  private readonly topicCandidates = new Map<string, Promise<StoredItem[]>>();
   /** Each story as of a window end (`storyKey|until`), shared across topic sets. */
   private readonly cards = new Map<string, SharedStory>();
   /** What is new in a story (`storyKey|until|seen version`) for channels shown that version. */
@@ -310,13 +337,39 @@ export class DigestComposer {
   /** How many story cards were built (the rest were shared): for tests and logs. */
   cardsBuilt = 0;
 
-  constructor(private readonly deps: DigestDeps) {}
+  private readonly readTopic: Candidates;
+
+  constructor(private readonly deps: DigestDeps) {
+    this.readTopic = readCandidates(deps.store);
+  }
+
+  /**
+   * A topic set's candidates from its topics' own: the newest CANDIDATES of their union are among the
+   * newest CANDIDATES of each topic, so this is what one query for the set would return.
+   */
+  private readonly candidates: Candidates = async (topics, window) => {
+    const lists = await Promise.all(
+      topics.map((topic) => {
+        const key = JSON.stringify([topic, window.since, window.until]);
+        let list = this.topicCandidates.get(key);
+        if (!list) {
+          list = this.readTopic([topic], window);
+          list.catch(() => this.topicCandidates.delete(key));
+          remember(this.topicCandidates, key, list, SHARED_TOPICS);
+        }
+        return list;
+      }),
+    );
+    if (lists.length === 1) return lists[0] ?? [];
+    const union = new Map(lists.flat().map((item) => [item.id, item]));
+    return [...union.values()].sort(newestFirst).slice(0, CANDIDATES);
+  };
 
   async compose(subscription: Subscription, window: DigestWindow): Promise<DigestComposition | undefined> {
     const storiesKey = JSON.stringify([subscription.topics, window.since, window.until]);
     let stories = this.stories.get(storiesKey);
     if (!stories) {
-      stories = freshStories(this.deps.store, subscription.topics, window, (items) =>
+      stories = freshStories(this.candidates, subscription.topics, window, (items) =>
         this.sharedStories(items, window.until),
       );
       stories.catch(() => this.stories.delete(storiesKey));
@@ -440,16 +493,22 @@ export class DigestComposer {
     this.views.clear();
     this.memo.clear();
     this.stories.clear();
+    this.topicCandidates.clear();
     this.cards.clear();
     this.deltas.clear();
   }
 }
 
+/** Plain code-unit order: ISO times sort right, and at a digest's thousands of sorts collation costs. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function newestFirst(a: StoredItem, b: StoredItem): number {
   return (
-    b.published.localeCompare(a.published) ||
-    b.ingestedAt.localeCompare(a.ingestedAt) ||
-    a.documentId.localeCompare(b.documentId) ||
+    byCodeUnits(b.published, a.published) ||
+    byCodeUnits(b.ingestedAt, a.ingestedAt) ||
+    byCodeUnits(a.documentId, b.documentId) ||
     a.position - b.position
   );
 }
@@ -470,11 +529,13 @@ function groupByTopic<T extends { item: StoredItem }>(
   topics: readonly string[],
 ): Map<string, T[]> {
   const groups = new Map<string, T[]>(topics.map((slug) => [slug, []]));
+  // Which subscribed topics sit below which, worked out once rather than for every entry.
+  const below = new Map(
+    topics.map((slug) => [slug, topics.filter((other) => catalogue.ancestors(other).includes(slug))]),
+  );
   for (const entry of entries) {
     const tagged = entry.item.topics.filter((topic) => groups.has(topic));
-    const specific = tagged.filter(
-      (slug) => !tagged.some((other) => catalogue.ancestors(other).includes(slug)),
-    );
+    const specific = tagged.filter((slug) => !below.get(slug)?.some((other) => tagged.includes(other)));
     groups.get(specific[0] ?? topics[0] ?? '')?.push(entry);
   }
   for (const [slug, members] of groups) if (members.length === 0) groups.delete(slug);

@@ -205,6 +205,8 @@ export interface HarnessOptions {
   mode?: 'http' | 'socket';
   retry?: SlackRetryConfig;
   bot?: BotApi;
+  /** How long a Web API call may go unanswered (default 5 s). */
+  requestTimeoutMs?: number;
 }
 
 export async function startSlackHarness(options: HarnessOptions = {}): Promise<SlackHarness> {
@@ -222,7 +224,7 @@ export async function startSlackHarness(options: HarnessOptions = {}): Promise<S
     host: '127.0.0.1',
     apiUrl: emulator.apiUrl,
     retry: options.retry ?? TEST_RETRY,
-    requestTimeoutMs: 5_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
   };
   const adapter = createSlackAdapter({ bot, config, logger, logLevel: 'debug' });
   try {
