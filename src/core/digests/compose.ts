@@ -381,12 +381,13 @@ export class DigestComposer {
       found.map((story) => story.card.storyId),
     );
     // Channels that were shown the same versions (most often: none of these stories) share a reply.
+    // The versions are listed in the stories' own order, the same for every channel with this list.
     const key = JSON.stringify([
       storiesKey,
       window.lateFor ?? null,
       subscription.timezone,
       subscription.quiet,
-      [...seen].sort(),
+      seen.size === 0 ? '' : found.map((story) => seen.get(story.card.storyId) ?? '').join(' '),
     ]);
     let composition = this.memo.get(key);
     if (!composition) {
