@@ -246,8 +246,13 @@ export class InstanceProcess {
   private readonly exited: Promise<void>;
   private stderr = '';
 
+  /** Resolves once every line the process wrote has been read. */
+  private readonly drained: Promise<void>;
+
   private constructor(private readonly proc: ChildProcess) {
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
+    const lines = createInterface({ input: proc.stdout! });
+    this.drained = new Promise((resolve) => lines.once('close', resolve));
+    lines.on('line', (line) => {
       if (!line.startsWith('{')) return;
       try {
         this.reports.push(JSON.parse(line) as Report);
@@ -304,7 +309,13 @@ export class InstanceProcess {
       const error = this.reports.find((r) => r.type === 'error');
       if (error) throw new Error(`digest instance failed: ${error.message}`);
       const left = end - performance.now();
-      if (left <= 0 || this.proc.exitCode !== null || this.proc.signalCode !== null) return undefined;
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) {
+        // It may have exited with its last lines still unread: a report written just before exit counts.
+        await this.drained;
+        const last = this.reports.find((r) => r.type === type);
+        return last as Extract<Report, { type: T }> | undefined;
+      }
+      if (left <= 0) return undefined;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, left);
         function done() {
