@@ -160,7 +160,7 @@ describe('a digest across SIGKILL (the real bot process, Slack)', () => {
     const stoppedAt = Date.now();
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
-    // The Web API client would retry for 5 minutes; the stop gives posts under way 10 s.
+    // The post waits out the client's timeout (it is never resent by the client); the stop gives it 10 s.
     expect(Date.now() - stoppedAt).toBeLessThan(25_000);
     expect(first.stderr()).toContain('stopping without waiting for digest posts still under way');
 
