@@ -115,6 +115,15 @@ describe('DigestComposer', () => {
     expect(composed?.reply.sections.map((s) => s.itemId)).toEqual(['doc:a']);
   });
 
+  it("reads each topic's items once a batch, however many topic sets hold it", async () => {
+    const { store, calls } = countingStore(items);
+    const composer = new DigestComposer({ store, catalogue });
+    for (const topics of [['gaza'], ['aid'], ['gaza', 'aid'], ['aid', 'gaza']]) {
+      await composer.compose(subscription(topics.join('-'), topics), window);
+    }
+    expect(calls.findItems).toBe(2);
+  });
+
   it('composes once for subscriptions with the same topics and window, and again for others', async () => {
     const { store, calls } = countingStore(items);
     const composer = new DigestComposer({ store, catalogue });
