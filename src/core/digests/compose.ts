@@ -345,7 +345,8 @@ export class DigestComposer {
 
   /**
    * A topic set's candidates from its topics' own: the newest CANDIDATES of their union are among the
-   * newest CANDIDATES of each topic, so this is what one query for the set would return.
+   * newest CANDIDATES of each topic, so this is what one query for the set returns (but for the order
+   * of items published at the same instant as the last one kept).
    */
   private readonly candidates: Candidates = async (topics, window) => {
     const lists = await Promise.all(
