@@ -1,5 +1,6 @@
 import type { Reply, ReplySection } from '../../reply.js';
 import { sourceOf, storySection } from '../briefing.js';
+import { contentHash } from '../ingest/parse.js';
 import type { Item, Platform } from '../model.js';
 import type { ItemStore, StoredItem, StoryStore } from '../store/store.js';
 import type { StoryViewStore } from '../store/story-views.js';
@@ -382,13 +383,14 @@ export class DigestComposer {
       found.map((story) => story.card.storyId),
     );
     // Channels that were shown the same versions (most often: none of these stories) share a reply.
-    // The versions are listed in the stories' own order, the same for every channel with this list.
+    // The versions are listed in the stories' own order, the same for every channel with this list,
+    // and hashed: the key outlives the composition's turn, and the list runs to kilobytes.
     const key = JSON.stringify([
       storiesKey,
       window.lateFor ?? null,
       subscription.timezone,
       subscription.quiet,
-      seen.size === 0 ? '' : found.map((story) => seen.get(story.card.storyId) ?? '').join(' '),
+      seen.size === 0 ? '' : contentHash(found.map((story) => seen.get(story.card.storyId) ?? '').join(' ')),
     ]);
     let composition = this.memo.get(key);
     if (!composition) {
