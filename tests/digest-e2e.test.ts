@@ -30,8 +30,9 @@ describe('digests through the Slack emulator', () => {
     });
     expect(subscription).toMatchObject({ createdBy: USER, workspaceId: h.emulator.teamId });
 
-    // More 500s than the Slack client retries by itself: the scheduler's own retry gets it through.
-    h.emulator.failNext('chat.postMessage', { status: 500 }, 3);
+    // The digest client resends nothing itself (a post may have landed); the scheduler's own retries,
+    // each looking in the channel first, get it through two 500s.
+    h.emulator.failNext('chat.postMessage', { status: 500 }, 2);
     const a = startScheduler(core, [h.adapter], { retry: FAST_RETRY });
     const b = startScheduler(core, [h.adapter], { retry: FAST_RETRY, instanceId: 'instance-b' });
     const now = new Date();
@@ -43,6 +44,7 @@ describe('digests through the Slack emulator', () => {
     const digests = h.emulator.posted().filter((call) => String(call.body.text).startsWith('Daily digest'));
     expect(digests).toHaveLength(1);
     expect(digests[0]?.body.channel).toBe(CHANNEL);
+    expect(h.emulator.callsOf('conversations.history')).toHaveLength(2);
     expect(h.emulator.violations()).toEqual([]);
 
     const ts = (digests[0]!.response as { ts: string }).ts;
