@@ -120,7 +120,10 @@ describe('a digest across SIGKILL (the real bot process, Slack)', () => {
     );
     expect(emulator.callsOf('conversations.history').length).toBeGreaterThan(0);
     expect(second.stderr()).toContain('instance id adopted');
-    expect(second.stderr()).toContain('digest found already posted by an earlier attempt');
+    // Logged just after the run is recorded, and read from the child's stderr a moment later.
+    await expect
+      .poll(() => second.stderr(), { timeout: 10_000, interval: 100 })
+      .toContain('digest found already posted by an earlier attempt');
   }, 150_000);
 
   it('killed while claimed but before Slack took the post: the same INSTANCE_ID posts it at once after a restart', async () => {
