@@ -135,17 +135,17 @@ describe('digest posting for the scheduler', () => {
 
   it('never sends a digest again when Slack took it but its answer never came: the next attempt finds it in the channel', async () => {
     const channel = 'C0SLOWNET';
-    const mark = { runId: 'sub-slow/2025-01-15', due: new Date(Date.now() - 60_000), lookFirst: false };
+    const run = { runId: 'sub-slow/2025-01-15', due: new Date(Date.now() - 60_000), lookFirst: false };
     const digest = { ...gazaBriefing(), kind: 'digest' as const, title: 'Daily digest: Gaza' };
     h.emulator.holdNext('chat.postMessage', 'accept');
-    await expect(h.adapter.postToChannel(channel, digest, mark)).rejects.toThrow(/timeout|abort/i);
+    await expect(h.adapter.postToChannel(channel, digest, run)).rejects.toThrow(/timeout|abort/i);
     // One request: the client did not resend it after the timeout, so Slack shows it once.
     const sent = () => since('chat.postMessage').filter((call) => call.body.channel === channel);
     expect(sent()).toHaveLength(1);
     expect(h.emulator.posted().filter((call) => call.body.channel === channel)).toHaveLength(1);
 
     // The scheduler's next attempt looks in the channel first, finds the digest there and sends nothing.
-    const again = await h.adapter.postToChannel(channel, digest, { ...mark, lookFirst: true });
+    const again = await h.adapter.postToChannel(channel, digest, { ...run, lookFirst: true });
     expect(again.alreadyPosted).toBe(true);
     expect(sent()).toHaveLength(1);
     expect(since('conversations.history').length).toBeGreaterThan(0);
