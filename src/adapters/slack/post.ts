@@ -197,7 +197,7 @@ export class PostPacer {
    */
   async turnSoon(channel: string, leadMs = TURN_LEAD_MS): Promise<void> {
     await this.tails.get(channel);
-    const wait = (this.channelFree.get(channel) ?? 0) - leadMs - now();
+    const wait = this.freeAt(channel) - leadMs - now();
     if (wait > 0) await sleep(wait);
   }
 
@@ -239,8 +239,9 @@ export class PostPacer {
   private async turn(channel: string): Promise<void> {
     // Timers count from the event loop's cached time, which lags a busy loop, so a sleep can end a few
     // ms before the instant it was for: checked again rather than trusted, or Slack answers 429.
-    const freeAt = () => this.channelFree.get(channel) ?? 0;
-    for (let wait = freeAt() - now(); wait > 0; wait = freeAt() - now()) await sleep(wait);
+    for (let wait = this.freeAt(channel) - now(); wait > 0; wait = this.freeAt(channel) - now()) {
+      await sleep(wait);
+    }
     // The slot is taken when the post really goes, not booked ahead: posts whose timers fire late
     // together (a busy event loop) still leave one gap apart rather than in a burst.
     for (let wait = this.workspaceFree - now(); wait > 0; wait = this.workspaceFree - now()) {
@@ -248,6 +249,11 @@ export class PostPacer {
     }
     this.workspaceFree = now() + this.workspaceGapMs;
     // Forgotten once it has passed, so channels posted to long ago cost nothing.
-    if ((this.channelFree.get(channel) ?? 0) <= now()) this.channelFree.delete(channel);
+    if (this.freeAt(channel) <= now()) this.channelFree.delete(channel);
+  }
+
+  /** When the channel may post again (on the pacer's clock); 0 when it may now. */
+  private freeAt(channel: string): number {
+    return this.channelFree.get(channel) ?? 0;
   }
 }
