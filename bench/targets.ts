@@ -22,7 +22,8 @@ export type TargetId =
   | 'startup-ready'
   | 'feeds-rate'
   | 'feeds-rss'
-  | 'extract-f1';
+  | 'extract-f1'
+  | 'story-cost';
 
 export type Comparison = '<' | '<=' | '>=';
 
@@ -176,6 +177,14 @@ export const TARGETS: Record<TargetId, Target> = {
     limit: 250,
     unit: 'MB',
     atSize: 2_000,
+  },
+  'story-cost': {
+    id: 'story-cost',
+    text: 'story clustering at most 1 ms per new item with 100,000 items stored',
+    op: '<=',
+    limit: 1,
+    unit: 'ms',
+    atSize: 100_000,
   },
   'extract-f1': {
     id: 'extract-f1',

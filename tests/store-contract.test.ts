@@ -1052,6 +1052,40 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         expect((await store.storyMembers([first?.storyId ?? ''])).get(first?.storyId ?? '')).toHaveLength(1);
       });
 
+      it('a probe term brings only its newest members within the dates, however many share it', async () => {
+        const store = await open();
+        // A running story makes its words common: the probe's cost must not grow with the story.
+        const days = ['2024-05-01', '2024-05-02', '2024-05-03', '2024-05-04', '2024-05-09'];
+        for (const [n, published] of days.entries())
+          await store.addStoryMember({
+            storyId: `story-${n}`,
+            input: {
+              itemId: `member-${n}`,
+              documentId: `doc-${n}`,
+              outlet: 'Reuters',
+              published,
+              title: 'Rafah',
+              text: '',
+              entities: [],
+            },
+            terms: new Map([['rafah', 2.5]]),
+            names: [],
+            numbers: [],
+            indexTerms: ['rafah'],
+            itemTerms: ['rafah'],
+            addedAt: T0,
+          });
+        const probe = { terms: ['rafah'], from: '2024-05-01', to: '2024-05-07' };
+        const found = await store.storyCandidates({ ...probe, perTerm: 2 }, 10);
+        expect(found.flatMap((story) => story.members.map((member) => member.itemId)).sort()).toEqual([
+          'member-2',
+          'member-3',
+        ]);
+        expect(found[0]?.members[0]?.terms).toEqual(new Map([['rafah', 2.5]]));
+        const all = await store.storyCandidates({ ...probe, perTerm: 10 }, 10);
+        expect(all).toHaveLength(4);
+      });
+
       it('stories written by one instance are found by another', async () => {
         const { store, another } = await factory.create();
         const first = await cluster(store, outletReport('a.md', 'Reuters', '2024-05-06', EVACUATION));

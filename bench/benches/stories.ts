@@ -6,6 +6,7 @@
 import { SqliteStore } from '../../src/core/store/sqlite.js';
 import { assignStory, STORY_THRESHOLDS, type StoryThresholds } from '../../src/core/stories/cluster.js';
 import { averageLinkText, labelsAt, type Merges, singleLinkTitles } from '../stories/baselines.js';
+import { clusteringCost } from '../stories/cost.js';
 import {
   basilArticles,
   type ClusterArticle,
@@ -15,6 +16,7 @@ import {
   uciArticles,
 } from '../stories/data.js';
 import { type ClusterScores, scoreClusters } from '../stories/scores.js';
+import { checkTarget, type TargetCheck } from '../targets.js';
 import type { Bench, Cell, Table } from '../types.js';
 
 async function clusterOurs(
@@ -203,6 +205,35 @@ export const storiesBench: Bench = {
       'baselines are fitted on the held-out half they are scored on (their best threshold in steps of 0.025), ours on the development data only',
       'ms/item: clustering one article through the SQLite store at these small sizes, under shared 2-core contention',
     );
-    return { corpusSizes: sizes, tables, targets: [], notes, data };
+
+    const targets: TargetCheck[] = [];
+    const costRows: Record<string, Cell>[] = [];
+    for (const size of ctx.sizes([10_000])) {
+      ctx.log(`story cost: filling a store with ${size} items`);
+      const cost = await clusteringCost(size, Math.min(1_000, size), ctx.seed, ctx.log);
+      sizes.push(size);
+      costRows.push({ ...cost });
+      targets.push(
+        checkTarget('story-cost', cost.cpuMsPerItem, {
+          corpusSize: size,
+          detail: `CPU per item over the last ${cost.timed}, filed in date order`,
+        }),
+      );
+    }
+    tables.push({
+      title:
+        'Filing cost with a full store: recombined-corpus items (first 1,500 characters of a document, 20 outlets) filed in date order, 50 to a commit, into a temp-file SqliteStore; the last items timed',
+      columns: [
+        { key: 'size', label: 'items stored' },
+        { key: 'timed', label: 'timed' },
+        { key: 'cpuMsPerItem', label: 'cpu ms/item', digits: 3 },
+        { key: 'wallMsPerItem', label: 'wall ms/item', digits: 3 },
+        { key: 'joined', label: 'joined a story' },
+        { key: 'rssMb', label: 'rss MB', digits: 1 },
+        { key: 'dbMb', label: 'db MB', digits: 1 },
+      ],
+      rows: costRows,
+    });
+    return { corpusSizes: sizes, tables, targets, notes, data };
   },
 };

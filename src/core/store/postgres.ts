@@ -8,7 +8,12 @@ import {
   type StoredDocument,
   type ThreadContext,
 } from '../model.js';
-import { candidatesFrom, type StoryCandidate, type StoryMembership } from '../stories/cluster.js';
+import {
+  candidatesFrom,
+  type StoryCandidate,
+  type StoryMembership,
+  type StoryProbe,
+} from '../stories/cluster.js';
 import { type StoryVersion, versionDigest } from '../stories/versions.js';
 import { claimDeliverySql, claimDeliveryValues, type DeliveryClaim } from './deliveries.js';
 import { type DocumentRow, toDocument } from './document-rows.js';
@@ -571,10 +576,7 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
     return { total, counts };
   }
 
-  async storyCandidates(
-    probe: { terms: readonly string[]; from: string; to: string },
-    limit: number,
-  ): Promise<StoryCandidate[]> {
+  async storyCandidates(probe: StoryProbe, limit: number): Promise<StoryCandidate[]> {
     if (probe.terms.length === 0) return [];
     const members = await this.pool.query<{
       item_id: string;
@@ -585,11 +587,13 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
       terms: Record<string, number>;
     }>(
       `SELECT m.item_id, m.document_id, m.story_id, m.outlet, m.published, m.terms
-       FROM (SELECT item_id, count(*) AS shared FROM story_member_terms
-             WHERE term = ANY($1::text[]) AND published BETWEEN $2 AND $3
+       FROM (SELECT item_id, count(*) AS shared FROM unnest($1::text[]) AS probe(term)
+             CROSS JOIN LATERAL (SELECT t.item_id FROM story_member_terms AS t
+               WHERE t.term = probe.term AND t.published BETWEEN $2 AND $3
+               ORDER BY t.published DESC, t.item_id DESC LIMIT $5) AS postings
              GROUP BY item_id ORDER BY shared DESC, item_id LIMIT $4) AS c
        JOIN story_members AS m ON m.item_id = c.item_id ORDER BY c.shared DESC, m.item_id`,
-      [[...probe.terms], probe.from, probe.to, limit],
+      [[...probe.terms], probe.from, probe.to, limit, probe.perTerm],
     );
     if (members.rows.length === 0) return [];
     const stories = await this.pool.query<{

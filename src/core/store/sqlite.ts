@@ -10,7 +10,12 @@ import {
   type StoredDocument,
   type ThreadContext,
 } from '../model.js';
-import { candidatesFrom, type StoryCandidate, type StoryMembership } from '../stories/cluster.js';
+import {
+  candidatesFrom,
+  type StoryCandidate,
+  type StoryMembership,
+  type StoryProbe,
+} from '../stories/cluster.js';
 import { type StoryVersion, versionDigest } from '../stories/versions.js';
 import {
   claimDeliverySql,
@@ -803,18 +808,23 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     return { total, counts };
   }
 
-  async storyCandidates(
-    probe: { terms: readonly string[]; from: string; to: string },
-    limit: number,
-  ): Promise<StoryCandidate[]> {
+  async storyCandidates(probe: StoryProbe, limit: number): Promise<StoryCandidate[]> {
     if (probe.terms.length === 0) return [];
+    // SQLite has no lateral join: each term's newest postings are a subquery of their own, read
+    // backwards along the (term, published) key.
+    const postings = probe.terms
+      .map(
+        () =>
+          `SELECT * FROM (SELECT item_id FROM story_member_terms WHERE term = ? AND published BETWEEN ? AND ?
+           ORDER BY published DESC, item_id DESC LIMIT ?)`,
+      )
+      .join(' UNION ALL ');
     const members = this.statement(
       `SELECT m.item_id, m.document_id, m.story_id, m.outlet, m.published, m.terms
-       FROM (SELECT item_id, count(*) AS shared FROM story_member_terms
-             WHERE term IN (SELECT value FROM json_each(?)) AND published BETWEEN ? AND ?
+       FROM (SELECT item_id, count(*) AS shared FROM (${postings})
              GROUP BY item_id ORDER BY shared DESC, item_id LIMIT ?) AS c
        JOIN story_members AS m ON m.item_id = c.item_id ORDER BY c.shared DESC, m.item_id`,
-    ).all(JSON.stringify(probe.terms), probe.from, probe.to, limit) as {
+    ).all(...probe.terms.flatMap((term) => [term, probe.from, probe.to, probe.perTerm]), limit) as {
       item_id: string;
       document_id: string;
       story_id: string;

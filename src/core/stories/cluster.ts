@@ -35,7 +35,7 @@ export const STORY_THRESHOLDS: StoryThresholds = {
   merge: 0.22,
   confirmed: 0.22,
   short: { merge: 0.03, confirmed: 0.03 },
-  whole: { merge: 0.12, confirmed: 0.12 },
+  whole: { merge: 0.1, confirmed: 0.1 },
   windowDays: 3,
   dayPenalty: 0.15,
   revision: 0.5,
@@ -68,6 +68,12 @@ const INDEX_TERMS = 25;
 const MEMBER_TERMS = 80;
 /** Members compared with each new item, those sharing most probe terms first. */
 const CANDIDATE_MEMBERS = 60;
+/**
+ * Members each probe term brings at most, the newest in the window: a term a running story has made
+ * common would otherwise make every probe read all its members, and the probe's cost grow with the
+ * store.
+ */
+const POSTINGS_PER_TERM = 100;
 /** Names and numbers a story keeps for confirming matches; the first members' matter most. */
 const MAX_FACTS = 80;
 
@@ -78,7 +84,7 @@ export interface MemberVector {
   outlet: string;
   /** YYYY-MM-DD */
   published: string;
-  /** Term -> count, the member's weightiest terms. */
+  /** Term -> TF-IDF weight of the member's weightiest terms, as weighed when it was filed. */
   terms: Vector;
 }
 
@@ -99,19 +105,28 @@ export interface StoryIndex {
   termFrequencies(terms: readonly string[]): Promise<{ total: number; counts: Map<string, number> }>;
   /**
    * The stories of the members indexed under any of the terms and dated within [from, to]
-   * (YYYY-MM-DD): at most `limit` members, those sharing most terms first, grouped by story.
+   * (YYYY-MM-DD), each term bringing at most its `perTerm` newest members: at most `limit` members,
+   * those sharing most terms first, grouped by story.
    */
-  storyCandidates(
-    probe: { terms: readonly string[]; from: string; to: string },
-    limit: number,
-  ): Promise<StoryCandidate[]>;
+  storyCandidates(probe: StoryProbe, limit: number): Promise<StoryCandidate[]>;
   addStoryMember(member: StoryMembership): Promise<void>;
+}
+
+export interface StoryProbe {
+  terms: readonly string[];
+  from: string;
+  to: string;
+  perTerm: number;
 }
 
 export interface StoryMembership {
   storyId: string;
   input: StoryInput;
-  /** The member's weightiest terms with their counts, compared with later items. */
+  /**
+   * The member's weightiest terms with their TF-IDF weights, compared with later items. The weights
+   * are fixed when the member is filed (incremental IDF, as on-line topic detection does): comparing
+   * then needs the frequencies of the new item's terms only, not of every candidate's.
+   */
   terms: Vector;
   /** The story's names and numbers with the item's added. */
   names: string[];
@@ -174,30 +189,18 @@ export async function assignStory(
 ): Promise<StoryAssignment> {
   const itemTerms = [...signature.terms.keys()];
   const { total, counts } = await index.termFrequencies(itemTerms);
-  const idfOf = (frequencies: Map<string, number>) => (term: string) =>
-    Math.log((total + 1) / ((frequencies.get(term) ?? 0) + 1)) + 1;
-  const itemIdf = idfOf(counts);
-  const byWeight = (term: string, count: number) => count * itemIdf(term);
+  const idf = (term: string) => Math.log((total + 1) / ((counts.get(term) ?? 0) + 1)) + 1;
+  const byWeight = (term: string, count: number) => count * idf(term);
   const candidates = await index.storyCandidates(
     {
       terms: topTerms(signature.terms, PROBE_TERMS, byWeight),
       from: shiftDate(input.published, -thresholds.windowDays),
       to: shiftDate(input.published, thresholds.windowDays),
+      perTerm: POSTINGS_PER_TERM,
     },
     CANDIDATE_MEMBERS,
   );
-  // Members bring terms the item lacks: their frequencies are needed for the cosine's norm.
-  const missing = new Set<string>();
-  for (const candidate of candidates)
-    for (const member of candidate.members)
-      for (const term of member.terms.keys()) if (!counts.has(term)) missing.add(term);
-  const all = new Map(counts);
-  if (missing.size > 0)
-    for (const [term, count] of (await index.termFrequencies([...missing])).counts) all.set(term, count);
-  const idf = idfOf(all);
-  const tfidf = (terms: Vector): Vector =>
-    new Map([...terms].map(([term, count]) => [term, count * idf(term)]));
-  const vector = tfidf(signature.terms);
+  const vector: Vector = new Map([...signature.terms].map(([term, count]) => [term, byWeight(term, count)]));
   const bars = barsFor(thresholds, signature.terms.size);
   let best: { candidate: StoryCandidate; fit: number; similarities: number[] } | undefined;
   for (const candidate of candidates) {
@@ -205,8 +208,7 @@ export async function assignStory(
     if (candidate.members.some((member) => member.documentId === input.documentId)) continue;
     const similarities = candidate.members.map(
       (member) =>
-        cosine(vector, tfidf(member.terms)) -
-        thresholds.dayPenalty * daysApart(member.published, input.published),
+        cosine(vector, member.terms) - thresholds.dayPenalty * daysApart(member.published, input.published),
     );
     const fit = storyFit(similarities, candidate.membersInWindow);
     const names = new Set(candidate.names);
@@ -221,7 +223,9 @@ export async function assignStory(
   await index.addStoryMember({
     storyId,
     input,
-    terms: new Map(kept.map((term) => [term, signature.terms.get(term) ?? 0])),
+    // Four significant digits are plenty for a cosine, and half the size of a double's seventeen in the
+    // row every later probe reads.
+    terms: new Map(kept.map((term) => [term, Number((vector.get(term) ?? 0).toPrecision(4))])),
     names: [...new Set([...(best?.candidate.names ?? []), ...signature.names])].slice(0, MAX_FACTS),
     numbers: [...new Set([...(best?.candidate.numbers ?? []), ...signature.numbers])].slice(0, MAX_FACTS),
     indexTerms: kept.slice(0, INDEX_TERMS),
