@@ -4,7 +4,7 @@ import { FEED_POLLS_POSTGRES } from './feed-polls.js';
 import { instancesMigration } from './instances.js';
 import { POSTGRES_SUBSCRIPTIONS_MIGRATION } from './postgres-subscriptions.js';
 import { LEGACY_SOURCE_ID } from './store.js';
-import { storyMemberTermsTable } from './story-members.js';
+import { STORY_MEMBER_TERMS_BY_DATE, storyMemberTermsTable } from './story-members.js';
 import { storyViewsMigration } from './story-views.js';
 
 /**
@@ -136,6 +136,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
      SELECT t.term, m.published, m.item_id FROM story_terms AS t JOIN story_members AS m ON m.story_id = t.story_id;
    DROP TABLE story_terms;
    ALTER TABLE stories DROP COLUMN centroid;`,
+  // 9: the member index keyed by date first, as in the SQLite store's migration 10.
+  STORY_MEMBER_TERMS_BY_DATE.postgres,
 ];
 
 /** Advisory lock namespace for briefbot ("bb"); the second key is the schema, so schemas migrate independently. */

@@ -10,6 +10,7 @@ import {
 } from '../model.js';
 import {
   candidatesFrom,
+  datesBetween,
   type StoryCandidate,
   type StoryMembership,
   type StoryProbe,
@@ -589,11 +590,11 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
       `SELECT m.item_id, m.document_id, m.story_id, m.outlet, m.published, m.terms
        FROM (SELECT item_id, count(*) AS shared FROM unnest($1::text[]) AS probe(term)
              CROSS JOIN LATERAL (SELECT t.item_id FROM story_member_terms AS t
-               WHERE t.term = probe.term AND t.published BETWEEN $2 AND $3
-               ORDER BY t.published DESC, t.item_id DESC LIMIT $5) AS postings
-             GROUP BY item_id ORDER BY shared DESC, item_id LIMIT $4) AS c
+               WHERE t.published = ANY($2::text[]) AND t.term = probe.term
+               ORDER BY t.published DESC, t.item_id DESC LIMIT $4) AS postings
+             GROUP BY item_id ORDER BY shared DESC, item_id LIMIT $3) AS c
        JOIN story_members AS m ON m.item_id = c.item_id ORDER BY c.shared DESC, m.item_id`,
-      [[...probe.terms], probe.from, probe.to, limit, probe.perTerm],
+      [[...probe.terms], datesBetween(probe.from, probe.to), limit, probe.perTerm],
     );
     if (members.rows.length === 0) return [];
     const stories = await this.pool.query<{

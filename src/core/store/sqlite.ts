@@ -12,6 +12,7 @@ import {
 } from '../model.js';
 import {
   candidatesFrom,
+  datesBetween,
   type StoryCandidate,
   type StoryMembership,
   type StoryProbe,
@@ -50,7 +51,7 @@ import {
   type StoredItem,
   type ThreadKey,
 } from './store.js';
-import { storyMemberTermsTable } from './story-members.js';
+import { STORY_MEMBER_TERMS_BY_DATE, storyMemberTermsTable } from './story-members.js';
 import { storyViewsMigration } from './story-views.js';
 import { SubscriptionsDelegate } from './subscriptions-delegate.js';
 
@@ -214,6 +215,8 @@ export const SQLITE_MIGRATIONS: string[] = [
      SELECT t.term, m.published, m.item_id FROM story_terms AS t JOIN story_members AS m ON m.story_id = t.story_id;
    DROP TABLE story_terms;
    ALTER TABLE stories DROP COLUMN centroid;`,
+  // 10: the member index keyed by date first, so filing writes to its end (see story-members.ts).
+  STORY_MEMBER_TERMS_BY_DATE.sqlite,
 ];
 
 const INSTANCE_SQL = instanceSql(() => '?');
@@ -810,12 +813,14 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
 
   async storyCandidates(probe: StoryProbe, limit: number): Promise<StoryCandidate[]> {
     if (probe.terms.length === 0) return [];
-    // SQLite has no lateral join: each term's newest postings are a subquery of their own, read
-    // backwards along the (term, published) key.
+    // SQLite has no lateral join: each term's newest postings are a subquery of their own, looked up
+    // on each day of the window along the (published, term) key.
+    const days = datesBetween(probe.from, probe.to);
     const postings = probe.terms
       .map(
         () =>
-          `SELECT * FROM (SELECT item_id FROM story_member_terms WHERE term = ? AND published BETWEEN ? AND ?
+          `SELECT * FROM (SELECT item_id FROM story_member_terms
+           WHERE published IN (${days.map(() => '?').join(', ')}) AND term = ?
            ORDER BY published DESC, item_id DESC LIMIT ?)`,
       )
       .join(' UNION ALL ');
@@ -824,7 +829,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
        FROM (SELECT item_id, count(*) AS shared FROM (${postings})
              GROUP BY item_id ORDER BY shared DESC, item_id LIMIT ?) AS c
        JOIN story_members AS m ON m.item_id = c.item_id ORDER BY c.shared DESC, m.item_id`,
-    ).all(...probe.terms.flatMap((term) => [term, probe.from, probe.to, probe.perTerm]), limit) as {
+    ).all(...probe.terms.flatMap((term) => [...days, term, probe.perTerm]), limit) as {
       item_id: string;
       document_id: string;
       story_id: string;

@@ -149,6 +149,13 @@ function shiftDate(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The days from `from` to `to` (YYYY-MM-DD), both included, newest first. */
+export function datesBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let day = to; day >= from; day = shiftDate(day, -1)) days.push(day);
+  return days;
+}
+
 const daysApart = (a: string, b: string) => Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
 
 function topTerms(
