@@ -617,7 +617,7 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
         documentId: row.document_id,
         outlet: row.outlet,
         published: row.published,
-        terms: new Map(Object.entries(row.terms)),
+        terms: row.terms,
       })),
       stories.rows.map((row) => ({
         id: row.id,

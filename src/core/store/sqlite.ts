@@ -857,7 +857,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
         documentId: row.document_id,
         outlet: row.outlet,
         published: row.published,
-        terms: new Map(Object.entries(JSON.parse(row.terms) as Record<string, number>)),
+        terms: JSON.parse(row.terms) as Record<string, number>,
       })),
       stories.map((row) => ({
         id: row.id,

@@ -1,4 +1,4 @@
-import { cosine, type Vector } from '../ingest/vectors.js';
+import { norm, type Vector } from '../ingest/vectors.js';
 import { type StoryInput, type StorySignature, signatureOf } from './signature.js';
 
 /** The bars an item must clear to join a story, for one length of text. */
@@ -84,8 +84,11 @@ export interface MemberVector {
   outlet: string;
   /** YYYY-MM-DD */
   published: string;
-  /** Term -> TF-IDF weight of the member's weightiest terms, as weighed when it was filed. */
-  terms: Vector;
+  /**
+   * Term -> TF-IDF weight of the member's weightiest terms, as weighed when it was filed: the parsed
+   * object as the store keeps it, since building a Map of every candidate cost more than comparing.
+   */
+  terms: Readonly<Record<string, number>>;
 }
 
 export interface StoryCandidate {
@@ -170,6 +173,19 @@ function topTerms(
     .map((entry) => entry.term);
 }
 
+/** Cosine of a vector of length `vectorNorm` with a member's stored weights. */
+function cosineTo(vector: Vector, vectorNorm: number, terms: Readonly<Record<string, number>>): number {
+  let dot = 0;
+  let squares = 0;
+  for (const term in terms) {
+    const weight = terms[term] as number;
+    squares += weight * weight;
+    const other = vector.get(term);
+    if (other !== undefined) dot += weight * other;
+  }
+  return squares === 0 || vectorNorm === 0 ? 0 : dot / (vectorNorm * Math.sqrt(squares));
+}
+
 /**
  * A story's fit is the item's mean cosine to all the story's members within the window (average link,
  * built up one item at a time). Members the probe did not bring share none of the item's rarest terms
@@ -208,6 +224,7 @@ export async function assignStory(
     CANDIDATE_MEMBERS,
   );
   const vector: Vector = new Map([...signature.terms].map(([term, count]) => [term, byWeight(term, count)]));
+  const vectorNorm = Math.sqrt(norm(vector));
   const bars = barsFor(thresholds, signature.terms.size);
   let best: { candidate: StoryCandidate; fit: number; similarities: number[] } | undefined;
   for (const candidate of candidates) {
@@ -215,7 +232,8 @@ export async function assignStory(
     if (candidate.members.some((member) => member.documentId === input.documentId)) continue;
     const similarities = candidate.members.map(
       (member) =>
-        cosine(vector, member.terms) - thresholds.dayPenalty * daysApart(member.published, input.published),
+        cosineTo(vector, vectorNorm, member.terms) -
+        thresholds.dayPenalty * daysApart(member.published, input.published),
     );
     const fit = storyFit(similarities, candidate.membersInWindow);
     const names = new Set(candidate.names);
