@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { buildCommandRegistrations } from '../src/adapters/discord/commands.js';
-import {
-  escapeMarkdown,
-  renderChoices,
-  renderReply,
-  safeUrl,
-  threadName,
-} from '../src/adapters/discord/render.js';
+import { renderChoices, renderReply, safeUrl, threadName } from '../src/adapters/discord/render.js';
 import { commands } from '../src/core/commands/index.js';
 import type { Reply, ReplyAudience, ReplyKind } from '../src/reply.js';
 import { validateMessage } from './emulators/discord/validate.js';
