@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { documentWeights, summarise } from '../src/core/ingest/summarise.js';
 import { analyse } from '../src/core/ingest/text.js';
 import type { Core } from '../src/runtime.js';
 import { briefingsFolder, SEED_FILE, startCore } from './support/core.js';
@@ -175,5 +176,24 @@ describe('malformed briefing files', () => {
     const report = await core.folder.sync();
     expect(report.problems).toHaveLength(1);
     expect((await allItems(core)).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('item summaries', () => {
+  it('shows key points only as long as there is something worth saying: asides are left out', () => {
+    const sentences = analyse(
+      'Flood waters rose across the river valley on Monday, forcing thousands of families from their homes. ' +
+        'Rescue teams in boats reached families trapped by the flood waters in the valley towns. ' +
+        'The river crested at a record height overnight as the flood spread to farms along the valley. ' +
+        'Officials said the flood had cut power to homes in three valley towns. ' +
+        'A local bakery celebrated its fiftieth anniversary with free cake. ' +
+        'The town chess club elected a new treasurer last week.',
+    );
+    const summary = summarise(sentences, documentWeights(sentences));
+    const shown = `${summary.summary} ${summary.keyPoints.join(' ')}`;
+    expect(summary.keyPoints).toHaveLength(2);
+    for (const point of ['Flood waters rose', 'Rescue teams', 'The river crested', 'cut power'])
+      expect(shown).toContain(point);
+    expect(shown).not.toMatch(/bakery|chess/);
   });
 });

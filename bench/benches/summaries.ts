@@ -17,7 +17,7 @@ import {
   tokenize,
 } from '../rouge.js';
 import { checkTarget, pendingTarget, type TargetCheck } from '../targets.js';
-import { textRank } from '../textrank.js';
+import { textRank, textRankWords } from '../textrank.js';
 import type { Bench, Cell, Table } from '../types.js';
 
 /** Article in, summary out, one sentence per line (ROUGE-Lsum reads lines as sentences). */
@@ -78,7 +78,7 @@ interface SystemResult {
   mean: RougeScores;
   meanWords: number;
   meanSentences: number;
-  perArticle: { id: string; sentences: number; f1: Record<RougeMetric, number> }[];
+  perArticle: { id: string; sentences: number; words: number; f1: Record<RougeMetric, number> }[];
 }
 
 async function score(system: System, articles: readonly Article[]): Promise<SystemResult> {
@@ -89,10 +89,11 @@ async function score(system: System, articles: readonly Article[]): Promise<Syst
     const prediction = await system.summarise(article);
     const scores = rouge(article.summary.join('\n'), prediction);
     all.push(scores);
-    words += tokenize(prediction, { stem: false }).length;
+    const predictionWords = tokenize(prediction, { stem: false }).length;
+    words += predictionWords;
     const f1 = Object.fromEntries(ROUGE_METRICS.map((m) => [m, scores[m].f1])) as Record<RougeMetric, number>;
     const sentences = prediction.split('\n').filter((line) => line.trim() !== '').length;
-    perArticle.push({ id: article.id, sentences, f1 });
+    perArticle.push({ id: article.id, sentences, words: predictionWords, f1 });
   }
   const meanSentences = perArticle.reduce((sum, a) => sum + a.sentences, 0) / articles.length;
   return {
@@ -171,6 +172,11 @@ export function createSummariesBench(options: { ours: () => System[]; articles?:
         results.push(
           await score({ name: `TextRank (k = ${system.name} sentences)`, summarise: ranked }, articles),
         );
+        // And at our word count, so picking longer sentences buys nothing: the best-ranked sentences
+        // until the budget, the last cut to it, in document order.
+        const w = new Map(result.perArticle.map((a) => [a.id, a.words]));
+        const cut = (a: Article) => textRankWords(a.sentences, w.get(a.id) ?? 0).join('\n');
+        results.push(await score({ name: `TextRank (words = ${system.name})`, summarise: cut }, articles));
       }
 
       const reference = articles.reduce(
@@ -198,7 +204,8 @@ export function createSummariesBench(options: { ours: () => System[]; articles?:
         });
         notes.push(
           'briefbot rows: every item summary sentence and key point of buildItems, in document order; ' +
-            'the lead-k row under each is the lead baseline cut to the same number of sentences per article',
+            'the lead-k and TextRank (k = ...) rows under each are cut to the same number of sentences per ' +
+            'article, TextRank (words = ...) to the same number of words',
         );
       } else {
         notes.push('no summariser of ours given: baselines only');
