@@ -1081,7 +1081,7 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
           'member-2',
           'member-3',
         ]);
-        expect(found[0]?.members[0]?.terms).toEqual({ rafah: 2.5 });
+        expect(found[0]?.members[0]?.terms).toEqual(new Map([['rafah', 2.5]]));
         const all = await store.storyCandidates({ ...probe, perTerm: 10 }, 10);
         expect(all).toHaveLength(4);
       });

@@ -1,6 +1,7 @@
 import type { Reply, ReplySection } from '../../reply.js';
 import { sourceOf, storySection } from '../briefing.js';
 import { contentHash } from '../ingest/parse.js';
+import { remember } from '../memo.js';
 import type { Item, Platform } from '../model.js';
 import type { ItemStore, StoredItem, StoryStore } from '../store/store.js';
 import type { StoryViewStore } from '../store/story-views.js';
@@ -290,14 +291,6 @@ const SHARED_TOPICS = 1_024;
 /** Channels whose views are kept: more than a minute's digests go to, so a round of them never thrashes. */
 const SHARED_CHANNELS = 4_096;
 
-function remember<V>(memo: Map<string, V>, key: string, value: V, cap = SHARED_COMPOSITIONS): void {
-  memo.set(key, value);
-  if (memo.size > cap) {
-    const oldest = memo.keys().next().value;
-    if (oldest !== undefined) memo.delete(oldest);
-  }
-}
-
 /** Names a story as of a window's end. */
 const cardKey = (storyKey: string, until: string) => `${storyKey}|${until}`;
 
@@ -375,7 +368,7 @@ export class DigestComposer {
         this.sharedStories(items, window.until),
       );
       stories.catch(() => this.stories.delete(storiesKey));
-      remember(this.stories, storiesKey, stories);
+      remember(this.stories, storiesKey, stories, SHARED_COMPOSITIONS);
     }
     const found = await stories;
     const seen = await this.seenBy(
@@ -397,7 +390,7 @@ export class DigestComposer {
       this.composed += 1;
       composition = this.composition(subscription, window, found, seen);
       composition.catch(() => this.memo.delete(key));
-      remember(this.memo, key, composition);
+      remember(this.memo, key, composition, SHARED_COMPOSITIONS);
     }
     return composition;
   }

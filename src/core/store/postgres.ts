@@ -601,11 +601,9 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
       id: string;
       names: string[];
       numbers: string[];
-      outlets: string[];
       in_window: string;
     }>(
       `SELECT s.id, s.names, s.numbers,
-         ARRAY(SELECT DISTINCT outlet FROM story_members WHERE story_id = s.id) AS outlets,
          (SELECT count(*) FROM story_members WHERE story_id = s.id AND published BETWEEN $1 AND $2) AS in_window
        FROM stories AS s WHERE s.id = ANY($3::text[])`,
       [probe.from, probe.to, [...new Set(members.rows.map((row) => row.story_id))]],
@@ -617,13 +615,12 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
         documentId: row.document_id,
         outlet: row.outlet,
         published: row.published,
-        terms: row.terms,
+        terms: new Map(Object.entries(row.terms)),
       })),
       stories.rows.map((row) => ({
         id: row.id,
         names: row.names,
         numbers: row.numbers,
-        outlets: row.outlets,
         membersInWindow: Number(row.in_window),
       })),
     );

@@ -84,11 +84,8 @@ export interface MemberVector {
   outlet: string;
   /** YYYY-MM-DD */
   published: string;
-  /**
-   * Term -> TF-IDF weight of the member's weightiest terms, as weighed when it was filed: the parsed
-   * object as the store keeps it, since building a Map of every candidate cost more than comparing.
-   */
-  terms: Readonly<Record<string, number>>;
+  /** Term -> TF-IDF weight of the member's weightiest terms, as weighed when it was filed. */
+  terms: Vector;
 }
 
 export interface StoryCandidate {
@@ -99,7 +96,6 @@ export interface StoryCandidate {
   membersInWindow: number;
   names: readonly string[];
   numbers: readonly string[];
-  outlets: readonly string[];
 }
 
 /** What a story store keeps so that clustering can find candidates through its indexes. */
@@ -174,11 +170,10 @@ function topTerms(
 }
 
 /** Cosine of a vector of length `vectorNorm` with a member's stored weights. */
-function cosineTo(vector: Vector, vectorNorm: number, terms: Readonly<Record<string, number>>): number {
+function cosineTo(vector: Vector, vectorNorm: number, terms: Vector): number {
   let dot = 0;
   let squares = 0;
-  for (const term in terms) {
-    const weight = terms[term] as number;
+  for (const [term, weight] of terms) {
     squares += weight * weight;
     const other = vector.get(term);
     if (other !== undefined) dot += weight * other;
