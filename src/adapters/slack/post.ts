@@ -20,6 +20,15 @@ export function digestMetadata(runId: string): SlackMetadata {
   return { event_type: DIGEST_EVENT_TYPE, event_payload: { run_id: runId } };
 }
 
+/**
+ * The blocks as the form field the Web API sends anyway: a JSON string. Given the array, the client
+ * copies the whole block tree to redact it for a debug line it builds whatever the log level, then
+ * serialises it; given the string it does neither (a tenth of a digest's CPU, and its garbage).
+ */
+function blocksField(blocks: SlackMessage['blocks']): SlackMessage['blocks'] {
+  return JSON.stringify(blocks) as unknown as SlackMessage['blocks'];
+}
+
 /** Posts a message (in a thread when `threadTs` is set) and returns its ts. Throws on failure. */
 export async function postMessage(
   client: WebClient,
@@ -31,7 +40,7 @@ export async function postMessage(
   const result = await client.chat.postMessage({
     channel,
     text: message.text,
-    blocks: message.blocks,
+    blocks: blocksField(message.blocks),
     ...(threadTs ? { thread_ts: threadTs } : {}),
     ...(metadata ? { metadata } : {}),
     unfurl_links: false,
@@ -93,7 +102,7 @@ export async function postEphemeral(
     channel,
     user,
     text: message.text,
-    blocks: message.blocks,
+    blocks: blocksField(message.blocks),
     ...(threadTs ? { thread_ts: threadTs } : {}),
   });
 }
@@ -151,13 +160,22 @@ export function rateLimitedFor(error: unknown): number | undefined {
 export interface PacingOptions {
   /** Least gap between the end of one post to a channel and the next post there; default 1 s (Slack's limit). */
   perChannelMs?: number;
-  /** Posts started per second across the workspace; default 20. */
+  /** Posts started per second across the workspace, at most 50 ms worth at once; default 20. */
   workspacePerSecond?: number;
   /** 429s in a row on one message before its post fails (certainly not posted); default 10. */
   maxRateLimited?: number;
   /** Told of each 429 waited out. */
   onRateLimited?: (channel: string, retryAfterS: number) => void;
 }
+
+/**
+ * The workspace budget holds this long's worth of posts (at least one: at Slack's 20/s, posts stay
+ * 50 ms apart). At the rates an instance reaches across many workspaces, a strict gap of a
+ * millisecond or two was shorter than a busy event loop's turn: timers then let about one post out a
+ * turn, a rate below the budget, and posts that lost the race slept again while newer ones went, so
+ * some channels fell seconds behind.
+ */
+const WORKSPACE_BURST_MS = 50;
 
 /** How long before a channel's turn `turnSoon` resolves: time to claim and compose one digest. */
 const TURN_LEAD_MS = 50;
@@ -179,15 +197,20 @@ const now = () => performance.now();
 export class PostPacer {
   private readonly tails = new Map<string, Promise<void>>();
   private readonly channelFree = new Map<string, number>();
-  private workspaceFree = 0;
   private readonly perChannelMs: number;
-  private readonly workspaceGapMs: number;
+  /** The workspace budget: posts per ms, and at most `burst` of them at once. */
+  private readonly perMs: number;
+  private readonly burst: number;
+  private tokens: number;
+  private refilledAt = now();
   private readonly maxRateLimited: number;
 
   constructor(private readonly options: PacingOptions = {}) {
     this.perChannelMs = options.perChannelMs ?? 1_000;
     const perSecond = options.workspacePerSecond ?? 20;
-    this.workspaceGapMs = perSecond > 0 && Number.isFinite(perSecond) ? 1_000 / perSecond : 0;
+    this.perMs = perSecond > 0 ? perSecond / 1_000 : Number.POSITIVE_INFINITY;
+    this.burst = Math.max(1, this.perMs * WORKSPACE_BURST_MS);
+    this.tokens = this.burst;
     this.maxRateLimited = options.maxRateLimited ?? 10;
   }
 
@@ -242,14 +265,21 @@ export class PostPacer {
     for (let wait = this.freeAt(channel) - now(); wait > 0; wait = this.freeAt(channel) - now()) {
       await sleep(wait);
     }
-    // The slot is taken when the post really goes, not booked ahead: posts whose timers fire late
-    // together (a busy event loop) still leave one gap apart rather than in a burst.
-    for (let wait = this.workspaceFree - now(); wait > 0; wait = this.workspaceFree - now()) {
-      await sleep(wait);
-    }
-    this.workspaceFree = now() + this.workspaceGapMs;
+    // The slot is taken when the post really goes, not booked ahead, so posts whose timers fire late
+    // together (a busy event loop) never exceed the budget's burst.
+    for (let wait = this.workspaceWait(); wait > 0; wait = this.workspaceWait()) await sleep(wait);
+    this.tokens -= 1;
     // Forgotten once it has passed, so channels posted to long ago cost nothing.
     if (this.freeAt(channel) <= now()) this.channelFree.delete(channel);
+  }
+
+  /** Refills the workspace budget to now; how long until it holds a post (0: now). */
+  private workspaceWait(): number {
+    if (this.perMs === Number.POSITIVE_INFINITY) return 0;
+    const at = now();
+    this.tokens = Math.min(this.burst, this.tokens + (at - this.refilledAt) * this.perMs);
+    this.refilledAt = at;
+    return this.tokens >= 1 ? 0 : (1 - this.tokens) / this.perMs;
   }
 
   /** When the channel may post again (on the pacer's clock); 0 when it may now. */
