@@ -114,6 +114,9 @@ interface FreshStory {
  */
 type SeenBefore = { seen?: undefined } | { seen: StoryDelta | undefined };
 
+/** The version digest a channel was last shown of each story; null or absent: never shown. */
+type SeenVersions = ReadonlyMap<string, string | null>;
+
 /** What a channel saw of the window's stories, and the version of a card it records once posted. */
 interface ChannelView {
   before: (story: FreshStory) => SeenBefore;
@@ -371,19 +374,22 @@ export class DigestComposer {
       remember(this.stories, storiesKey, stories, SHARED_COMPOSITIONS);
     }
     const found = await stories;
-    const seen = await this.seenBy(
-      subscription,
-      found.map((story) => story.card.storyId),
-    );
+    const seen = await this.seenBy(subscription, found);
     // Channels that were shown the same versions (most often: none of these stories) share a reply.
     // The versions are listed in the stories' own order, the same for every channel with this list,
     // and hashed: the key outlives the composition's turn, and the list runs to kilobytes.
+    let shownAny = false;
+    const versionsSeen = found.map(({ card }) => {
+      const digest = seen.get(card.storyId);
+      if (digest) shownAny = true;
+      return digest ?? '';
+    });
     const key = JSON.stringify([
       storiesKey,
       window.lateFor ?? null,
       subscription.timezone,
       subscription.quiet,
-      seen.size === 0 ? '' : contentHash(found.map((story) => seen.get(story.card.storyId) ?? '').join(' ')),
+      shownAny ? contentHash(versionsSeen.join(' ')) : '',
     ]);
     let composition = this.memo.get(key);
     if (!composition) {
@@ -399,13 +405,19 @@ export class DigestComposer {
     subscription: Subscription,
     window: DigestWindow,
     found: readonly FreshStory[],
-    seen: ReadonlyMap<string, string>,
+    seen: SeenVersions,
   ): Promise<DigestComposition | undefined> {
+    // Most stories a channel saw are unchanged: settled here, without a turn of the event loop each.
     const deltas = new Map<string, StoryDelta | undefined>();
+    const reading: Promise<void>[] = [];
     for (const { card } of found) {
       const digest = seen.get(card.storyId);
-      if (digest !== undefined) deltas.set(card.storyId, await this.delta(card, window.until, digest));
+      if (!digest) continue;
+      const key = cardKey(card.storyId, window.until);
+      if (this.cards.get(key)?.digest === digest) deltas.set(card.storyId, undefined);
+      else reading.push(this.delta(card, key, digest).then((delta) => void deltas.set(card.storyId, delta)));
     }
+    await Promise.all(reading);
     return digestFor(this.deps, subscription, window, found, {
       before: ({ card }) => (deltas.has(card.storyId) ? { seen: deltas.get(card.storyId) } : {}),
       versionOf: (card) => this.cards.get(cardKey(card.storyId, window.until))?.version ?? storyVersion(card),
@@ -437,12 +449,10 @@ export class DigestComposer {
   }
 
   /**
-   * What is new in `card` since the version `digest` names: nothing when it is that version, else
-   * worked out once per version seen, reading that version from the store.
+   * What is new in `card` (kept under `key`) since another version, `digest`: worked out once per
+   * version seen, reading that version from the store.
    */
-  private delta(card: StoryCard, until: string, digest: string): Promise<StoryDelta | undefined> {
-    const key = cardKey(card.storyId, until);
-    if (this.cards.get(key)?.digest === digest) return Promise.resolve(undefined);
+  private delta(card: StoryCard, key: string, digest: string): Promise<StoryDelta | undefined> {
     let delta = this.deltas.get(`${key}|${digest}`);
     if (!delta) {
       // A version the store no longer has counts as never shown: the story is shown whole again.
@@ -455,28 +465,24 @@ export class DigestComposer {
     return delta;
   }
 
-  /** The version digest of each of these stories that the subscription's channel was shown. */
-  private async seenBy(
-    subscription: Subscription,
-    storyIds: readonly string[],
-  ): Promise<Map<string, string>> {
+  /**
+   * The version digest of each story the subscription's channel was shown: the channel's own map,
+   * completed from the store for the stories it lacks (null: never shown), so no digest copies it.
+   */
+  private async seenBy(subscription: Subscription, stories: readonly FreshStory[]): Promise<SeenVersions> {
     const { platform, channelId } = subscription;
     let known = this.views.get(`${platform}:${channelId}`);
     if (!known) {
       known = new Map();
       remember(this.views, `${platform}:${channelId}`, known, SHARED_CHANNELS);
     }
-    const unknown = storyIds.filter((storyId) => !known.has(storyId));
+    const unknown: string[] = [];
+    for (const { card } of stories) if (!known.has(card.storyId)) unknown.push(card.storyId);
     if (unknown.length > 0) {
       const read = await this.deps.store.seenVersionDigests(platform, channelId, unknown);
       for (const storyId of unknown) known.set(storyId, read.get(storyId) ?? null);
     }
-    return new Map(
-      storyIds.flatMap((storyId) => {
-        const digest = known.get(storyId);
-        return digest ? [[storyId, digest] as const] : [];
-      }),
-    );
+    return known;
   }
 
   /** The channel was shown these versions, as recorded in the store: later digests of the batch know. */

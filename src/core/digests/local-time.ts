@@ -3,6 +3,7 @@
  * in Europe/London next" must follow daylight saving; the scheduler's cron library resolves times
  * the same way, so what `/brief subscriptions` promises is when the job fires.
  */
+import { remember } from '../memo.js';
 
 interface LocalParts {
   year: number;
@@ -141,8 +142,14 @@ export function previousOccurrence(time: string, timeZone: string, atOrBefore: D
 /** Building an Intl.DateTimeFormat costs far more than using one: one per zone, kept. */
 const displayFormatters = new Map<string, Intl.DateTimeFormat>();
 
+/** Instants formatted lately: a minute's thousands of digests mostly start at the same few. */
+const formatted = new Map<string, string>();
+
 /** "Sat 27 Mar, 08:00" in the zone: how users see delivery times. */
 export function formatLocal(instant: Date, timeZone: string): string {
+  const key = `${timeZone}|${instant.getTime()}`;
+  const known = formatted.get(key);
+  if (known !== undefined) return known;
   let formatter = displayFormatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-GB', {
@@ -156,8 +163,9 @@ export function formatLocal(instant: Date, timeZone: string): string {
     });
     displayFormatters.set(timeZone, formatter);
   }
-  const text = formatter.format(instant);
-  return text.replace(/^(\w+) (\d+ \w+),? (\d\d:\d\d)$/, '$1 $2, $3');
+  const text = formatter.format(instant).replace(/^(\w+) (\d+ \w+),? (\d\d:\d\d)$/, '$1 $2, $3');
+  remember(formatted, key, text, 256);
+  return text;
 }
 
 function pad(value: number): string {
