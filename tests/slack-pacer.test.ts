@@ -55,19 +55,19 @@ describe('PostPacer', () => {
     expect(performance.now() - other).toBeLessThan(100);
   });
 
-  it('keeps up with a high budget while the event loop is busy, never exceeding it over any 50 ms', async () => {
+  it('keeps up with a high budget while the event loop is busy, and never goes beyond it', async () => {
     // 1,000 posts a second across many channels, while other work holds the loop 5 ms a turn: a strict
     // 1 ms gap let about one post out a turn (under 200 a second) and starved the posts that lost.
+    const created = performance.now();
     const pacer = new PostPacer({ perChannelMs: 0, workspacePerSecond: 1_000 });
     const busy = setInterval(() => {
       const until = performance.now() + 5;
       while (performance.now() < until);
     }, 0);
     const starts: number[] = [];
-    const began = performance.now();
     try {
       await Promise.all(
-        Array.from({ length: 300 }, (_, i) =>
+        Array.from({ length: 400 }, (_, i) =>
           pacer.run(`C${i}`, async () => {
             starts.push(performance.now());
           }),
@@ -76,12 +76,12 @@ describe('PostPacer', () => {
     } finally {
       clearInterval(busy);
     }
-    expect(starts).toHaveLength(300);
-    // 50 at once, then 1 a ms: about 250 ms; well under what one post a 5 ms turn would take (1.5 s).
-    expect(performance.now() - began).toBeLessThan(900);
-    for (const start of starts) {
-      const within = starts.filter((other) => other >= start && other < start + 50).length;
-      expect(within).toBeLessThanOrEqual(50 + 50 + 1);
-    }
+    expect(starts).toHaveLength(400);
+    // 50 at once, then 1 a ms: about 350 ms; one post a 5 ms turn would take 2 s.
+    expect(starts.at(-1)! - created).toBeLessThan(1_000);
+    // By any post, no more have started than the 50 the budget holds plus 1 a ms since it was made.
+    starts.forEach((start, index) => {
+      expect(index + 1).toBeLessThanOrEqual(50 + Math.floor(start - created) + 1);
+    });
   });
 });
