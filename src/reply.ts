@@ -119,11 +119,17 @@ export function withHints(reply: Reply, syntax: CommandSyntax): Reply {
     ...(intro !== undefined ? { intro: fill(intro) } : {}),
     ...(footer !== undefined ? { footer: fill(footer) } : {}),
     ...(more ? { more: { ...more, ...(more.hint !== undefined ? { hint: fill(more.hint) } : {}) } } : {}),
-    sections: reply.sections.map((section) => ({
-      ...section,
-      heading: fill(section.heading),
-      ...(section.text !== undefined ? { text: fill(section.text) } : {}),
-      ...(section.bullets ? { bullets: section.bullets.map(fill) } : {}),
-    })),
+    // A section with no hint is passed on as it is: sections shared by many replies (a digest's story
+    // cards) stay one object, which a renderer may have rendered already.
+    sections: reply.sections.map((section) =>
+      [section.heading, section.text ?? '', ...(section.bullets ?? [])].some((text) => text.includes('{/'))
+        ? {
+            ...section,
+            heading: fill(section.heading),
+            ...(section.text !== undefined ? { text: fill(section.text) } : {}),
+            ...(section.bullets ? { bullets: section.bullets.map(fill) } : {}),
+          }
+        : section,
+    ),
   };
 }

@@ -6,6 +6,7 @@
  * markup in the output is the renderer's own: `*bold*` headings, `•` bullets, `>` quote lines and
  * `<url|name>` links built from ReplySource.url after checking it is http(s).
  */
+import { kept } from '../../core/memo.js';
 import {
   moreLine,
   type Reply,
@@ -248,6 +249,12 @@ export interface RenderResult extends SlackMessage {
   cutSections: number;
 }
 
+/**
+ * Each section's blocks and their JSON length, kept while the section lives: the digests of a minute
+ * share their story sections (see compose.ts), and a section renders the same wherever it appears.
+ */
+const renderedSections = new WeakMap<ReplySection, { blocks: SlackBlock[]; json: number }>();
+
 /** Renders a reply as a Block Kit message that stays inside every Slack limit. */
 export function renderReply(reply: Reply): RenderResult {
   const head: SlackBlock[] = [];
@@ -269,10 +276,14 @@ export function renderReply(reply: Reply): RenderResult {
   // The blocks so far, measured as they are added rather than the whole list again for every section.
   let usedJson = blocksJson(head);
   for (const [index, section] of reply.sections.entries()) {
-    const blocks = renderSection(section);
+    const rendered = kept(renderedSections, section, () => {
+      const blocks = renderSection(section);
+      return { blocks, json: blocksJson(blocks) };
+    });
+    const { blocks } = rendered;
     if (blocks.length === 0) continue;
     const count = head.length + body.length + blocks.length;
-    const json = usedJson + blocksJson(blocks);
+    const json = usedJson + rendered.json;
     // Keep room for the footer at its largest, which any cut makes necessary.
     const tooMany = count + footerReserve.blocks > BLOCK_KIT_LIMITS.blocks;
     const tooBig = json + arrayJsonExtra(count) + footerReserve.json > RENDER_BUDGET.blocksJson;

@@ -1,7 +1,7 @@
 import type { Reply, ReplySection } from '../../reply.js';
 import { sourceOf, storySection } from '../briefing.js';
 import { contentHash } from '../ingest/parse.js';
-import { remember } from '../memo.js';
+import { kept, remember } from '../memo.js';
 import type { Item, Platform } from '../model.js';
 import type { ItemStore, StoredItem, StoryStore } from '../store/store.js';
 import type { StoryViewStore } from '../store/story-views.js';
@@ -156,9 +156,8 @@ function digestFor(
   const grouped = groups.size > 1;
   const sections: ReplySection[] = shown.flatMap(([slug, group]) =>
     group.map((entry) => {
-      const section = entry.delta ? updateSection(entry.card, entry.delta) : storySection(entry.card, false);
-      const label = deps.catalogue.get(slug)?.label ?? slug;
-      return grouped ? { ...section, heading: `${label} · ${section.heading}` } : section;
+      const section = sectionOf(entry);
+      return grouped ? labelled(section, deps.catalogue.get(slug)?.label ?? slug) : section;
     }),
   );
   const cards = shown.flatMap(([, group]) => group.map((entry) => entry.card));
@@ -194,6 +193,29 @@ function digestFor(
     },
     versions: cards.map(channel.versionOf),
   };
+}
+
+/**
+ * Sections made once per card, per update of a card and per group label: the digests of a minute that
+ * show one story then share one object, and a renderer may keep what it made of it.
+ */
+const storySections = new WeakMap<StoryCard, ReplySection>();
+const updateSections = new WeakMap<StoryDelta, ReplySection>();
+const labelledSections = new WeakMap<ReplySection, Map<string, ReplySection>>();
+
+function sectionOf({ card, delta }: DigestEntry): ReplySection {
+  if (delta) return kept(updateSections, delta, () => updateSection(card, delta));
+  return kept(storySections, card, () => storySection(card, false));
+}
+
+function labelled(section: ReplySection, label: string): ReplySection {
+  const byLabel = kept(labelledSections, section, () => new Map<string, ReplySection>());
+  let shown = byLabel.get(label);
+  if (!shown) {
+    shown = { ...section, heading: `${label} · ${section.heading}` };
+    byLabel.set(label, shown);
+  }
+  return shown;
 }
 
 /** What changed in a story the channel has seen: the new facts quoted, revised figures, new outlets. */
