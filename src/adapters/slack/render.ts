@@ -223,9 +223,13 @@ function footerBlock(reply: Reply, cutSections: number): ContextBlock | undefine
   return elements.length > 0 ? { type: 'context', elements } : undefined;
 }
 
-/** The JSON length of these blocks, without the array's brackets and commas (`arrayJsonExtra`). */
-function blocksJson(blocks: readonly SlackBlock[]): number {
-  return blocks.reduce((sum, block) => sum + JSON.stringify(block).length, 0);
+/** Each block as JSON, to measure (`jsonLength` of them, without the array's brackets and commas) and send. */
+function blocksJson(blocks: readonly SlackBlock[]): string[] {
+  return blocks.map((block) => JSON.stringify(block));
+}
+
+function totalLength(texts: readonly string[]): number {
+  return texts.reduce((sum, text) => sum + text.length, 0);
 }
 
 /** What joining `count` blocks into a JSON array adds: `[a,b]` adds 3. */
@@ -253,7 +257,10 @@ export interface RenderResult extends SlackMessage {
  * Each section's blocks and their JSON length, kept while the section lives: the digests of a minute
  * share their story sections (see compose.ts), and a section renders the same wherever it appears.
  */
-const renderedSections = new WeakMap<ReplySection, { blocks: SlackBlock[]; json: number }>();
+const renderedSections = new WeakMap<
+  ReplySection,
+  { blocks: SlackBlock[]; json: string[]; length: number }
+>();
 
 /** Renders a reply as a Block Kit message that stays inside every Slack limit. */
 export function renderReply(reply: Reply): RenderResult {
@@ -274,32 +281,43 @@ export function renderReply(reply: Reply): RenderResult {
   const shown: ReplySection[] = [];
   let cutSections = 0;
   // The blocks so far, measured as they are added rather than the whole list again for every section.
-  let usedJson = blocksJson(head);
+  const json = blocksJson(head);
+  let usedJson = totalLength(json);
   for (const [index, section] of reply.sections.entries()) {
     const rendered = kept(renderedSections, section, () => {
       const blocks = renderSection(section);
-      return { blocks, json: blocksJson(blocks) };
+      const json = blocksJson(blocks);
+      return { blocks, json, length: totalLength(json) };
     });
     const { blocks } = rendered;
     if (blocks.length === 0) continue;
     const count = head.length + body.length + blocks.length;
-    const json = usedJson + rendered.json;
+    const length = usedJson + rendered.length;
     // Keep room for the footer at its largest, which any cut makes necessary.
     const tooMany = count + footerReserve.blocks > BLOCK_KIT_LIMITS.blocks;
-    const tooBig = json + arrayJsonExtra(count) + footerReserve.json > RENDER_BUDGET.blocksJson;
+    const tooBig = length + arrayJsonExtra(count) + footerReserve.json > RENDER_BUDGET.blocksJson;
     if (tooMany || tooBig) {
       cutSections = reply.sections.length - index;
       break;
     }
     body.push(...blocks);
+    json.push(...rendered.json);
     shown.push(section);
-    usedJson = json;
+    usedJson = length;
   }
 
   const footer = footerBlock(reply, cutSections);
   const blocks = [...head, ...body, ...(footer ? [footer] : [])];
+  if (footer) json.push(JSON.stringify(footer));
   if (blocks.length === 0) {
-    blocks.push({ type: 'section', text: mrkdwn(fallbackText(reply, shown, cutSections)) });
+    const only: SlackBlock = { type: 'section', text: mrkdwn(fallbackText(reply, shown, cutSections)) };
+    blocks.push(only);
+    json.push(JSON.stringify(only));
   }
-  return { text: fallbackText(reply, shown, cutSections), blocks, cutSections };
+  return {
+    text: fallbackText(reply, shown, cutSections),
+    blocks,
+    blocksJson: `[${json.join(',')}]`,
+    cutSections,
+  };
 }

@@ -82,4 +82,6 @@ export interface SlackMessage {
   /** Fallback for notifications and clients without Block Kit; always set, escaped like the blocks. */
   text: string;
   blocks: SlackBlock[];
+  /** `blocks` as JSON, when the renderer made it from the pieces it measured: sent as it is. */
+  blocksJson?: string;
 }

@@ -343,6 +343,8 @@ export class DigestComposer {
   private readonly topicCandidates = new Map<string, Promise<StoredItem[]>>();
   /** Each story as of a window end (`storyKey|until`), shared across topic sets. */
   private readonly cards = new Map<string, SharedStory>();
+  /** Each shared card's version and its digest, by the card itself: compared for every story a digest holds. */
+  private readonly versions = new WeakMap<StoryCard, { version: StoryVersion; digest: string }>();
   /** What is new in a story (`storyKey|until|seen version`) for channels shown that version. */
   private readonly deltas = new Map<string, Promise<StoryDelta | undefined>>();
   /**
@@ -435,14 +437,16 @@ export class DigestComposer {
     for (const { card } of found) {
       const digest = seen.get(card.storyId);
       if (!digest) continue;
-      const key = cardKey(card.storyId, window.until);
-      if (this.cards.get(key)?.digest === digest) deltas.set(card.storyId, undefined);
-      else reading.push(this.delta(card, key, digest).then((delta) => void deltas.set(card.storyId, delta)));
+      if (this.versions.get(card)?.digest === digest) deltas.set(card.storyId, undefined);
+      else {
+        const key = cardKey(card.storyId, window.until);
+        reading.push(this.delta(card, key, digest).then((delta) => void deltas.set(card.storyId, delta)));
+      }
     }
     await Promise.all(reading);
     return digestFor(this.deps, subscription, window, found, {
       before: ({ card }) => (deltas.has(card.storyId) ? { seen: deltas.get(card.storyId) } : {}),
-      versionOf: (card) => this.cards.get(cardKey(card.storyId, window.until))?.version ?? storyVersion(card),
+      versionOf: (card) => this.versions.get(card)?.version ?? storyVersion(card),
     });
   }
 
@@ -455,12 +459,9 @@ export class DigestComposer {
     for (const [storyKey, story] of await buildStories(this.deps.store, missing, until)) {
       this.cardsBuilt += 1;
       const version = storyVersion(story.card);
-      remember(
-        this.cards,
-        cardKey(storyKey, until),
-        { ...story, version, digest: versionDigest(version) },
-        SHARED_STORIES,
-      );
+      const shared = { ...story, version, digest: versionDigest(version) };
+      remember(this.cards, cardKey(storyKey, until), shared, SHARED_STORIES);
+      this.versions.set(story.card, shared);
     }
     return new Map(
       items.flatMap((item) => {
