@@ -6,7 +6,6 @@
  * markup in the output is the renderer's own: `*bold*` headings, `•` bullets, `>` quote lines and
  * `<url|name>` links built from ReplySource.url after checking it is http(s).
  */
-import { kept } from '../../core/memo.js';
 import {
   moreLine,
   type Reply,
@@ -284,11 +283,13 @@ export function renderReply(reply: Reply): RenderResult {
   const json = blocksJson(head);
   let usedJson = totalLength(json);
   for (const [index, section] of reply.sections.entries()) {
-    const rendered = kept(renderedSections, section, () => {
+    let rendered = renderedSections.get(section);
+    if (!rendered) {
       const blocks = renderSection(section);
       const json = blocksJson(blocks);
-      return { blocks, json, length: totalLength(json) };
-    });
+      rendered = { blocks, json, length: totalLength(json) };
+      renderedSections.set(section, rendered);
+    }
     const { blocks } = rendered;
     if (blocks.length === 0) continue;
     const count = head.length + body.length + blocks.length;
