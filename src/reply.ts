@@ -103,6 +103,8 @@ export function infoReply(title: string, text: string, kind: ReplyKind = 'info')
 export type CommandSyntax = (command: string, args: string) => string;
 
 const HINT = /\{\/([a-z][a-z0-9_-]*)(?:\s+([^{}]*?))?\s*\}/g;
+/** How every hint starts: text without it has none to fill. */
+const HINT_START = '{/';
 
 /** `{/name args}` placeholders in one text, filled with the platform's syntax. */
 export function fillHints(text: string, syntax: CommandSyntax): string {
@@ -122,7 +124,9 @@ export function withHints(reply: Reply, syntax: CommandSyntax): Reply {
     // A section with no hint is passed on as it is: sections shared by many replies (a digest's story
     // cards) stay one object, which a renderer may have rendered already.
     sections: reply.sections.map((section) =>
-      [section.heading, section.text ?? '', ...(section.bullets ?? [])].some((text) => text.includes('{/'))
+      [section.heading, section.text ?? '', ...(section.bullets ?? [])].some((text) =>
+        text.includes(HINT_START),
+      )
         ? {
             ...section,
             heading: fill(section.heading),

@@ -6,7 +6,7 @@ import { consoleCommandSyntax } from '../src/adapters/console/render.js';
 import { buildCommandRegistrations, discordCommandSyntax } from '../src/adapters/discord/commands.js';
 import { slackCommandSyntax } from '../src/adapters/slack/hints.js';
 import type { Command } from '../src/core/commands/command.js';
-import { type CommandSyntax, fillHints, type Reply } from '../src/reply.js';
+import { type CommandSyntax, fillHints, type Reply, withHints } from '../src/reply.js';
 import { consoleCaller, startCore } from './support/core.js';
 
 /** Every text of a reply that the core writes (quotes and sources are document text). */
@@ -152,5 +152,14 @@ describe('command hints', () => {
       'See /topics; stop with /unsubscribe topics:gaza.',
     );
     expect(fillHints(hint, consoleCommandSyntax)).toBe('See /topics; stop with /unsubscribe gaza.');
+  });
+
+  test('fill the sections that hold one and pass the others on untouched, so a shared story section stays one object', () => {
+    const story = { heading: 'Aid convoy reaches Rafah', text: 'Trucks crossed at dawn.' };
+    const hinted = { heading: 'Nothing new', text: 'Try {/brief gaza}.' };
+    const reply: Reply = { kind: 'digest', audience: 'channel', title: 'Digest', sections: [story, hinted] };
+    const filled = withHints(reply, consoleCommandSyntax);
+    expect(filled.sections[0]).toBe(story);
+    expect(filled.sections[1]?.text).toBe('Try /brief gaza.');
   });
 });

@@ -222,7 +222,7 @@ function footerBlock(reply: Reply, cutSections: number): ContextBlock | undefine
   return elements.length > 0 ? { type: 'context', elements } : undefined;
 }
 
-/** Each block as JSON, to measure (`jsonLength` of them, without the array's brackets and commas) and send. */
+/** Each block as JSON: summed to measure (brackets and commas are `arrayJsonExtra`), joined to send. */
 function blocksJson(blocks: readonly SlackBlock[]): string[] {
   return blocks.map((block) => JSON.stringify(block));
 }
@@ -253,8 +253,8 @@ export interface RenderResult extends SlackMessage {
 }
 
 /**
- * Each section's blocks and their JSON length, kept while the section lives: the digests of a minute
- * share their story sections (see compose.ts), and a section renders the same wherever it appears.
+ * Each section's blocks, their JSON and its length, kept while the section lives: the digests of a
+ * minute share their story sections (see compose.ts), and a section renders the same wherever it appears.
  */
 const renderedSections = new WeakMap<
   ReplySection,
@@ -286,8 +286,8 @@ export function renderReply(reply: Reply): RenderResult {
     let rendered = renderedSections.get(section);
     if (!rendered) {
       const blocks = renderSection(section);
-      const json = blocksJson(blocks);
-      rendered = { blocks, json, length: totalLength(json) };
+      const pieces = blocksJson(blocks);
+      rendered = { blocks, json: pieces, length: totalLength(pieces) };
       renderedSections.set(section, rendered);
     }
     const { blocks } = rendered;
