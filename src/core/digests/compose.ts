@@ -85,13 +85,20 @@ export async function composeDigest(
     subscription.channelId,
     stories.map((story) => story.card.storyId),
   );
-  return digestFor(deps, subscription, window, stories, {
-    before: ({ card }) => {
-      const before = seen.get(card.storyId);
-      return before ? { seen: storyDelta(card, before) } : {};
+  return digestFor(
+    deps,
+    subscription,
+    window,
+    stories,
+    topicGroups(deps.catalogue, stories, subscription.topics),
+    {
+      before: ({ card }) => {
+        const before = seen.get(card.storyId);
+        return before ? (storyDelta(card, before) ?? UNCHANGED) : NEW;
+      },
+      versionOf: storyVersion,
     },
-    versionOf: storyVersion,
-  })?.reply;
+  )?.reply;
 }
 
 /** A story as of a window's end: its card, and the members it was built from. */
@@ -108,11 +115,12 @@ interface FreshStory {
   card: StoryCard;
 }
 
-/**
- * What a channel was shown of a story before: nothing (`{}`, the story is new to it), or the delta
- * since (`{ seen }`, undefined when nothing is new, and then the story is left out).
- */
-type SeenBefore = { seen?: undefined } | { seen: StoryDelta | undefined };
+/** The channel was never shown the story. */
+const NEW = 'new';
+/** The channel was shown the story and nothing is new in it since: it is left out. */
+const UNCHANGED = 'unchanged';
+/** What a channel was shown of a story before: nothing, all of it, or all but this delta. */
+type SeenBefore = typeof NEW | typeof UNCHANGED | StoryDelta;
 
 /** The version digest a channel was last shown of each story; null or absent: never shown. */
 type SeenVersions = ReadonlyMap<string, string | null>;
@@ -123,23 +131,38 @@ interface ChannelView {
   versionOf: (card: StoryCard) => StoryVersion;
 }
 
+/**
+ * A digest from a topic set's stories and the group (`groups`, by position) each falls under. It
+ * runs once for nearly every digest of a minute, since channels were shown different stories: the
+ * work per story is one look at what the channel saw, and only the stories a group could show are
+ * made entries.
+ */
 function digestFor(
   deps: DigestDeps,
   subscription: Subscription,
   window: DigestWindow,
   stories: readonly FreshStory[],
+  groups: readonly string[],
   channel: ChannelView,
 ): DigestComposition | undefined {
-  const entries: DigestEntry[] = stories.flatMap((story) => {
-    const known = channel.before(story);
-    if (!('seen' in known)) return [story];
-    return known.seen ? [{ ...story, delta: known.seen }] : [];
-  });
   const { topics, timezone } = subscription;
+  // fairShare never takes more than DIGEST_SIZE from one group, so no group needs more.
+  const shownable = new Map<string, DigestEntry[]>(topics.map((slug) => [slug, []]));
+  let fresh = 0;
+  let updated = 0;
+  stories.forEach((story, index) => {
+    const before = channel.before(story);
+    if (before === UNCHANGED) return;
+    if (before === NEW) fresh += 1;
+    else updated += 1;
+    const group = shownable.get(groups[index] ?? '');
+    if (group && group.length < DIGEST_SIZE) group.push(before === NEW ? story : { ...story, delta: before });
+  });
+  const found = fresh + updated;
   const labels = topicLabels(deps.catalogue, topics);
   const since = `${formatLocal(new Date(window.since), timezone)} (${timezone})`;
   const late = window.lateFor ? `Late (was due ${formatLocal(new Date(window.lateFor), timezone)}). ` : '';
-  if (entries.length === 0) {
+  if (found === 0) {
     if (subscription.quiet) return undefined;
     return {
       reply: {
@@ -151,9 +174,9 @@ function digestFor(
       versions: [],
     };
   }
-  const groups = groupByTopic(deps.catalogue, entries, topics);
-  const shown = [...fairShare(groups, DIGEST_SIZE)];
-  const grouped = groups.size > 1;
+  for (const [slug, members] of shownable) if (members.length === 0) shownable.delete(slug);
+  const shown = [...fairShare(shownable, DIGEST_SIZE)];
+  const grouped = shownable.size > 1;
   const sections: ReplySection[] = shown.flatMap(([slug, group]) =>
     group.map((entry) => {
       const section = sectionOf(entry);
@@ -161,8 +184,6 @@ function digestFor(
     }),
   );
   const cards = shown.flatMap(([, group]) => group.map((entry) => entry.card));
-  const updated = entries.filter((entry) => entry.delta).length;
-  const fresh = entries.length - updated;
   const counts = [
     ...(fresh > 0 ? [`${fresh} new ${fresh === 1 ? 'story' : 'stories'}`] : []),
     ...(updated > 0
@@ -176,10 +197,10 @@ function digestFor(
       title: `Daily digest: ${labels}`,
       intro: `${late}${counts} since ${since}`,
       sections,
-      ...(entries.length > sections.length
+      ...(found > sections.length
         ? {
             more: {
-              count: entries.length - sections.length,
+              count: found - sections.length,
               hint: `{/brief ${topics[0]}} for more`,
               noun: { one: 'story', many: 'stories' },
             },
@@ -353,6 +374,8 @@ export class DigestComposer {
    * Null: never shown. Views another instance records in the same batch are seen from the next one.
    */
   private readonly views = new Map<string, Map<string, string | null>>();
+  /** The topic group of each story in a topic set's list (by position): the same for every channel. */
+  private readonly groups = new WeakMap<readonly FreshStory[], readonly string[]>();
   /** How many compositions actually ran (the rest were shared): for tests and logs. */
   composed = 0;
   /** How many story cards were built (the rest were shared): for tests and logs. */
@@ -402,11 +425,15 @@ export class DigestComposer {
     // Channels that were shown the same versions (most often: none of these stories) share a reply.
     // The versions are listed in the stories' own order, the same for every channel with this list,
     // and hashed: the key outlives the composition's turn, and the list runs to kilobytes.
+    // The same pass finds the stories changed since the channel saw them: all but those wait for nothing.
     let shownAny = false;
+    const changed: { card: StoryCard; digest: string }[] = [];
     const versionsSeen = found.map(({ card }) => {
       const digest = seen.get(card.storyId);
-      if (digest) shownAny = true;
-      return digest ?? '';
+      if (!digest) return '';
+      shownAny = true;
+      if (this.versions.get(card)?.digest !== digest) changed.push({ card, digest });
+      return digest;
     });
     const key = JSON.stringify([
       storiesKey,
@@ -418,7 +445,7 @@ export class DigestComposer {
     let composition = this.memo.get(key);
     if (!composition) {
       this.composed += 1;
-      composition = this.composition(subscription, window, found, seen);
+      composition = this.composition(subscription, window, found, seen, changed);
       composition.catch(() => this.memo.delete(key));
       remember(this.memo, key, composition, SHARED_COMPOSITIONS);
     }
@@ -430,24 +457,28 @@ export class DigestComposer {
     window: DigestWindow,
     found: readonly FreshStory[],
     seen: SeenVersions,
+    changed: readonly { card: StoryCard; digest: string }[],
   ): Promise<DigestComposition | undefined> {
-    // Most stories a channel saw are unchanged: settled here, without a turn of the event loop each.
+    // Most stories a channel saw are unchanged; only those changed since wait for their delta.
     const deltas = new Map<string, StoryDelta | undefined>();
-    const reading: Promise<void>[] = [];
-    for (const { card } of found) {
-      const digest = seen.get(card.storyId);
-      if (!digest) continue;
-      if (this.versions.get(card)?.digest === digest) deltas.set(card.storyId, undefined);
-      else {
-        const key = cardKey(card.storyId, window.until);
-        reading.push(this.delta(card, key, digest).then((delta) => void deltas.set(card.storyId, delta)));
-      }
-    }
-    await Promise.all(reading);
-    return digestFor(this.deps, subscription, window, found, {
-      before: ({ card }) => (deltas.has(card.storyId) ? { seen: deltas.get(card.storyId) } : {}),
+    await Promise.all(
+      changed.map(({ card, digest }) =>
+        this.delta(card, cardKey(card.storyId, window.until), digest).then(
+          (delta) => void deltas.set(card.storyId, delta),
+        ),
+      ),
+    );
+    return digestFor(this.deps, subscription, window, found, this.groupsOf(found, subscription.topics), {
+      before: ({ card }) => {
+        if (!seen.get(card.storyId)) return NEW;
+        return deltas.get(card.storyId) ?? UNCHANGED;
+      },
       versionOf: (card) => this.versions.get(card)?.version ?? storyVersion(card),
     });
+  }
+
+  private groupsOf(found: readonly FreshStory[], topics: readonly string[]): readonly string[] {
+    return kept(this.groups, found, () => topicGroups(this.deps.catalogue, found, topics));
   }
 
   /** The stories of `items` as of `until`: cards already built are shared, the rest read and built. */
@@ -546,26 +577,25 @@ function onePerStory(items: StoredItem[]): StoredItem[] {
 }
 
 /**
- * Each item under the most specific subscribed topic it is tagged with (an aid item also carries its
- * parent "gaza", but belongs under aid), the strongest tag if several. Groups in the order typed.
+ * The subscribed topic each story is shown under, by position: the most specific one its item is
+ * tagged with (an aid item also carries its parent "gaza", but belongs under aid), the strongest tag
+ * if several.
  */
-function groupByTopic<T extends { item: StoredItem }>(
+function topicGroups(
   catalogue: TopicCatalogue,
-  entries: readonly T[],
+  stories: readonly FreshStory[],
   topics: readonly string[],
-): Map<string, T[]> {
-  const groups = new Map<string, T[]>(topics.map((slug) => [slug, []]));
-  // Which subscribed topics sit below which, worked out once rather than for every entry.
+): string[] {
+  const subscribed = new Set(topics);
+  // Which subscribed topics sit below which, worked out once rather than for every story.
   const below = new Map(
     topics.map((slug) => [slug, topics.filter((other) => catalogue.ancestors(other).includes(slug))]),
   );
-  for (const entry of entries) {
-    const tagged = entry.item.topics.filter((topic) => groups.has(topic));
+  return stories.map(({ item }) => {
+    const tagged = item.topics.filter((topic) => subscribed.has(topic));
     const specific = tagged.filter((slug) => !below.get(slug)?.some((other) => tagged.includes(other)));
-    groups.get(specific[0] ?? topics[0] ?? '')?.push(entry);
-  }
-  for (const [slug, members] of groups) if (members.length === 0) groups.delete(slug);
-  return groups;
+    return specific[0] ?? topics[0] ?? '';
+  });
 }
 
 /** At most `size` items, taken a round at a time so one busy topic cannot crowd out the others. */
