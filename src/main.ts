@@ -8,6 +8,7 @@ import type { Adapter } from './core/bot-api.js';
 import { makeDirectory } from './core/directories.js';
 import { OpenAiCompatibleChat } from './core/llm.js';
 import { type Readiness, startHealthServer } from './health.js';
+import { boundHeapGrowth } from './heap.js';
 import { createLogger, type LogSink, stderrSink } from './logging.js';
 import { PrometheusMetrics } from './metrics.js';
 import { startCore } from './runtime.js';
@@ -15,6 +16,7 @@ import { Scheduler } from './scheduler.js';
 
 /** Starts the bot: the platforms that have credentials, or else the local console. */
 async function main(): Promise<void> {
+  boundHeapGrowth();
   loadDotEnv();
   const config = loadConfig();
   debug = config.logLevel === 'debug';
