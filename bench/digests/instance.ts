@@ -7,8 +7,12 @@
 //            optionally made faulty (`double` posts twice, `drop` posts nothing) for the bench's own test.
 // Reports go to stdout as JSON lines written synchronously, so they arrive even while the event loop is
 // stuck in a long run of microtasks; the parent says when to fire over IPC.
+// The process runs compiled JavaScript on plain node, as production does (`npm start` runs dist/), with
+// the heap bound main.ts sets. Under tsx the loader hooks run on a thread of their own with its own
+// heap: about 30 MB of RSS, and some CPU, that no deployment has.
 import { type ChildProcess, fork } from 'node:child_process';
-import { writeSync } from 'node:fs';
+import { mkdirSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createSlackAdapter } from '../../src/adapters/slack/index.js';
@@ -17,8 +21,10 @@ import { silentLogger } from '../../src/core/logger.js';
 import { SqliteStore } from '../../src/core/store/sqlite.js';
 import type { TopicCatalogue } from '../../src/core/topics.js';
 import type { Poster } from '../../src/digest-delivery.js';
+import { boundHeapGrowth } from '../../src/heap.js';
 import { Scheduler } from '../../src/scheduler.js';
 import { mergedCatalogue, repoCatalogue } from '../catalogues.js';
+import { repoRoot } from '../paths.js';
 import { type ClaimTally, QueueingPoster, timingClaims } from './claim.js';
 import { type AcceptedPost, BenchClock, DUE, ManualCron, runStates } from './scenario.js';
 import { BOT_TOKEN } from './slack-server.js';
@@ -102,6 +108,7 @@ function faulty(poster: Poster, fault: Fault): Poster {
 }
 
 async function child(args: InstanceArgs): Promise<void> {
+  boundHeapGrowth();
   const catalogue = catalogueNamed(args.catalogue);
   const store = new SqliteStore(args.file);
   const clock = new BenchClock();
@@ -227,6 +234,36 @@ async function idle(scheduler: Scheduler, timeoutMs: number): Promise<boolean> {
 }
 
 const SCRIPT = fileURLToPath(import.meta.url);
+/**
+ * Where this file is bundled for the child: one directory below the root, as this file's modules are,
+ * so paths they work out from their own location (bench/paths.ts) come out the same.
+ */
+const COMPILED = path.join(repoRoot, '.bench-build', 'digest-instance.mjs');
+let compiling: Promise<string> | undefined;
+
+/** This file and what it imports from the project as one script, the packages left to node_modules. */
+function compiledScript(): Promise<string> {
+  compiling ??= (async () => {
+    mkdirSync(path.dirname(COMPILED), { recursive: true });
+    // Renamed into place, so a bench in another process never starts a half-written script.
+    const partial = `${COMPILED}.${process.pid}.partial`;
+    // Loaded here, so the child it compiles never loads it.
+    const { build } = await import('esbuild');
+    await build({
+      entryPoints: [SCRIPT],
+      outfile: partial,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'warning',
+    });
+    renameSync(partial, COMPILED);
+    return COMPILED;
+  })();
+  return compiling;
+}
 
 if (process.argv[1] === SCRIPT && process.argv[2]) {
   child(JSON.parse(process.argv[2]) as InstanceArgs).catch((error: unknown) => {
@@ -274,9 +311,10 @@ export class InstanceProcess {
 
   /** Starts an instance and waits until it has scheduled every subscription. */
   static async start(args: InstanceArgs, startMs = 60_000): Promise<InstanceProcess> {
-    const child = fork(SCRIPT, [JSON.stringify(args)], {
-      // tsx as the loader, whoever runs the bench (the runner or vitest).
-      execArgv: ['--import', 'tsx', ...(args.maxHeapMb ? [`--max-old-space-size=${args.maxHeapMb}`] : [])],
+    // Compiled from the TypeScript whoever runs the bench (the runner or vitest); as it is once compiled.
+    const script = SCRIPT.endsWith('.ts') ? await compiledScript() : SCRIPT;
+    const child = fork(script, [JSON.stringify(args)], {
+      execArgv: args.maxHeapMb ? [`--max-old-space-size=${args.maxHeapMb}`] : [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const instance = new InstanceProcess(child);
