@@ -275,6 +275,9 @@ function toItem(row: ItemRow): StoredItem {
   };
 }
 
+/** Story versions remembered as stored: more than a day's stories change to. */
+const STORED_VERSIONS = 8_192;
+
 /** The embedded store: one SQLite file, WAL, FTS5 for text search. */
 export class SqliteStore extends SubscriptionsDelegate implements Store {
   private readonly db: Database.Database;
@@ -289,6 +292,12 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
    * 130 MB higher.
    */
   private readonly memberTerms = new Map<string, Vector>();
+  /**
+   * Story versions this connection has seen stored (`storyId|digest`). A version is named by its
+   * content and never deleted, so once stored it stays stored: a minute's digests record the same few
+   * hundred versions thousands of times, and need not ask each time.
+   */
+  private readonly storedVersions = new Map<string, true>();
   private vocabularyReady = false;
 
   constructor(path: string) {
@@ -1022,14 +1031,21 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       `INSERT INTO story_views (platform, channel_id, story_id, digest, seen_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (platform, channel_id, story_id) DO UPDATE SET digest = excluded.digest, seen_at = excluded.seen_at`,
     );
+    const checked: string[] = [];
     this.db.transaction(() => {
       for (const version of versions) {
         const digest = versionDigest(version);
-        if (!known.get(version.storyId, digest))
-          addVersion.run(version.storyId, digest, JSON.stringify(version), seenAt);
+        const name = `${version.storyId}|${digest}`;
+        if (!this.storedVersions.has(name)) {
+          if (!known.get(version.storyId, digest))
+            addVersion.run(version.storyId, digest, JSON.stringify(version), seenAt);
+          checked.push(name);
+        }
         view.run(platform, channelId, version.storyId, digest, seenAt);
       }
     })();
+    // Only once committed: a rolled-back insert stored nothing.
+    for (const name of checked) remember(this.storedVersions, name, true, STORED_VERSIONS);
   }
 
   async getThreadContext(key: ThreadKey): Promise<ThreadContext | undefined> {
