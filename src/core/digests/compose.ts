@@ -92,9 +92,10 @@ export async function composeDigest(
     stories,
     topicGroups(deps.catalogue, stories, subscription.topics),
     {
-      before: ({ card }) => {
-        const before = seen.get(card.storyId);
-        return before ? (storyDelta(card, before) ?? UNCHANGED) : NEW;
+      before: (index) => {
+        const card = stories[index]?.card;
+        const before = card && seen.get(card.storyId);
+        return card && before ? (storyDelta(card, before) ?? UNCHANGED) : NEW;
       },
       versionOf: storyVersion,
     },
@@ -122,12 +123,9 @@ const UNCHANGED = 'unchanged';
 /** What a channel was shown of a story before: nothing, all of it, or all but this delta. */
 type SeenBefore = typeof NEW | typeof UNCHANGED | StoryDelta;
 
-/** The version digest a channel was last shown of each story; null or absent: never shown. */
-type SeenVersions = ReadonlyMap<string, string | null>;
-
-/** What a channel saw of the window's stories, and the version of a card it records once posted. */
+/** What a channel saw of the window's stories (by position), and the version of a card it records once posted. */
 interface ChannelView {
-  before: (story: FreshStory) => SeenBefore;
+  before: (index: number) => SeenBefore;
   versionOf: (card: StoryCard) => StoryVersion;
 }
 
@@ -151,7 +149,7 @@ function digestFor(
   let fresh = 0;
   let updated = 0;
   stories.forEach((story, index) => {
-    const before = channel.before(story);
+    const before = channel.before(index);
     if (before === UNCHANGED) return;
     if (before === NEW) fresh += 1;
     else updated += 1;
@@ -208,12 +206,19 @@ function digestFor(
         : {}),
       thread: {
         // Follow-ups search every member of the stories shown, canonical ones first.
-        itemIds: [...new Set(cards.flatMap((card) => [card.canonical.id, ...card.members.map((m) => m.id)]))],
+        itemIds: [...new Set(cards.flatMap(itemIdsOf))],
         ...(topics.length === 1 && topics[0] ? { topic: topics[0] } : {}),
       },
     },
     versions: cards.map(channel.versionOf),
   };
+}
+
+/** Each card's item ids, canonical first, made once: the thread of every digest showing it searches them. */
+const cardItemIds = new WeakMap<StoryCard, readonly string[]>();
+
+function itemIdsOf(card: StoryCard): readonly string[] {
+  return kept(cardItemIds, card, () => [card.canonical.id, ...card.members.map((member) => member.id)]);
 }
 
 /**
@@ -369,13 +374,26 @@ export class DigestComposer {
   /** What is new in a story (`storyKey|until|seen version`) for channels shown that version. */
   private readonly deltas = new Map<string, Promise<StoryDelta | undefined>>();
   /**
-   * What each channel (`platform:channel`) was shown of the stories asked about so far: each read
-   * from the store once a batch, then kept up to date as this instance records what it posts there.
-   * Null: never shown. Views another instance records in the same batch are seen from the next one.
+   * What each channel (`platform:channel`) was shown of the stories asked about so far, by story
+   * number: each read from the store once a batch, then kept up to date as this instance records what
+   * it posts there. Views another instance records in the same batch are seen from the next one.
    */
-  private readonly views = new Map<string, Map<string, string | null>>();
-  /** The topic group of each story in a topic set's list (by position): the same for every channel. */
-  private readonly groups = new WeakMap<readonly FreshStory[], readonly string[]>();
+  private readonly views = new Map<string, ViewCodes>();
+  /**
+   * The batch's stories and versions by number. Nearly every digest of a minute looks at each of its
+   * ~200 stories to tell what its channel saw: as numbers in arrays that is a pass over two small
+   * arrays, where following each story's objects and strings through the heap missed the cache on
+   * every one (the pass over them was the costliest line of composing).
+   */
+  private readonly storyNumbers = new Map<string, number>();
+  private readonly versionCodes = new Map<string, number>();
+  /** The digest of each version code, by code. */
+  private readonly codeDigests: string[] = [];
+  /**
+   * Each topic set's list of stories as numbers, with their current versions and topic groups. Made
+   * anew after `clear`, with the numbers it starts again.
+   */
+  private lists = new WeakMap<readonly FreshStory[], NumberedList>();
   /** How many compositions actually ran (the rest were shared): for tests and logs. */
   composed = 0;
   /** How many story cards were built (the rest were shared): for tests and logs. */
@@ -421,64 +439,103 @@ export class DigestComposer {
       remember(this.stories, storiesKey, stories, SHARED_COMPOSITIONS);
     }
     const found = await stories;
-    const seen = await this.seenBy(subscription, found);
+    const list = kept(this.lists, found, () => this.numbered(found, subscription.topics));
+    const views = await this.seenBy(subscription, found, list);
     // Channels that were shown the same versions (most often: none of these stories) share a reply.
-    // The versions are listed in the stories' own order, the same for every channel with this list,
-    // and hashed: the key outlives the composition's turn, and the list runs to kilobytes.
-    // The same pass finds the stories changed since the channel saw them: all but those wait for nothing.
-    let shownAny = false;
-    const changed: { card: StoryCard; digest: string }[] = [];
-    const versionsSeen = found.map(({ card }) => {
-      const digest = seen.get(card.storyId);
-      if (!digest) return '';
-      shownAny = true;
-      if (this.versions.get(card)?.digest !== digest) changed.push({ card, digest });
-      return digest;
-    });
+    // Those versions, by position in the list (the same for every channel with it), are the key,
+    // hashed: it outlives the composition's turn. The same pass finds the stories changed since the
+    // channel saw them: all but those wait for nothing.
+    const seen = new Int32Array(found.length);
+    const shownCodes: string[] = [];
+    const changed: { index: number; digest: string }[] = [];
+    for (let index = 0; index < found.length; index++) {
+      const code = views.get(list.numbers[index] ?? -1);
+      seen[index] = code;
+      if (code < FIRST_VERSION) continue;
+      shownCodes.push(`${index}:${code}`);
+      const digest = this.codeDigests[code];
+      if (code !== list.current[index] && digest) changed.push({ index, digest });
+    }
     const key = JSON.stringify([
       storiesKey,
       window.lateFor ?? null,
       subscription.timezone,
       subscription.quiet,
-      shownAny ? contentHash(versionsSeen.join(' ')) : '',
+      shownCodes.length > 0 ? contentHash(shownCodes.join(' ')) : '',
     ]);
     let composition = this.memo.get(key);
     if (!composition) {
       this.composed += 1;
-      composition = this.composition(subscription, window, found, seen, changed);
+      composition = this.composition(subscription, window, found, list, seen, changed);
       composition.catch(() => this.memo.delete(key));
       remember(this.memo, key, composition, SHARED_COMPOSITIONS);
     }
     return composition;
   }
 
+  /**
+   * `seen`: the version code the channel was shown of each story, by position; `changed`: the stories
+   * shown another version than their current one, and that version's digest.
+   */
   private async composition(
     subscription: Subscription,
     window: DigestWindow,
     found: readonly FreshStory[],
-    seen: SeenVersions,
-    changed: readonly { card: StoryCard; digest: string }[],
+    list: NumberedList,
+    seen: Int32Array,
+    changed: readonly { index: number; digest: string }[],
   ): Promise<DigestComposition | undefined> {
     // Most stories a channel saw are unchanged; only those changed since wait for their delta.
-    const deltas = new Map<string, StoryDelta | undefined>();
+    const deltas = new Map<number, StoryDelta | undefined>();
     await Promise.all(
-      changed.map(({ card, digest }) =>
-        this.delta(card, cardKey(card.storyId, window.until), digest).then(
-          (delta) => void deltas.set(card.storyId, delta),
-        ),
-      ),
+      changed.map(({ index, digest }) => {
+        const card = found[index]?.card;
+        return card
+          ? this.delta(card, cardKey(card.storyId, window.until), digest).then(
+              (delta) => void deltas.set(index, delta),
+            )
+          : undefined;
+      }),
     );
-    return digestFor(this.deps, subscription, window, found, this.groupsOf(found, subscription.topics), {
-      before: ({ card }) => {
-        if (!seen.get(card.storyId)) return NEW;
-        return deltas.get(card.storyId) ?? UNCHANGED;
+    return digestFor(this.deps, subscription, window, found, list.groups, {
+      before: (index) => {
+        const code = seen[index] ?? NEVER_SHOWN;
+        if (code < FIRST_VERSION) return NEW;
+        if (code === list.current[index]) return UNCHANGED;
+        return deltas.get(index) ?? UNCHANGED;
       },
       versionOf: (card) => this.versions.get(card)?.version ?? storyVersion(card),
     });
   }
 
-  private groupsOf(found: readonly FreshStory[], topics: readonly string[]): readonly string[] {
-    return kept(this.groups, found, () => topicGroups(this.deps.catalogue, found, topics));
+  /** A topic set's list of stories as numbers: each story's, its current version's and its topic group. */
+  private numbered(found: readonly FreshStory[], topics: readonly string[]): NumberedList {
+    const numbers = new Int32Array(found.length);
+    const current = new Int32Array(found.length);
+    found.forEach(({ card }, index) => {
+      numbers[index] = this.storyNumber(card.storyId);
+      current[index] = this.versionCode(this.versions.get(card)?.digest ?? versionDigest(storyVersion(card)));
+    });
+    return { numbers, current, groups: topicGroups(this.deps.catalogue, found, topics) };
+  }
+
+  private storyNumber(storyId: string): number {
+    let number = this.storyNumbers.get(storyId);
+    if (number === undefined) {
+      number = this.storyNumbers.size;
+      this.storyNumbers.set(storyId, number);
+    }
+    return number;
+  }
+
+  private versionCode(digest: string): number {
+    let code = this.versionCodes.get(digest);
+    if (code === undefined) {
+      code = FIRST_VERSION + this.versionCodes.size;
+      this.versionCodes.set(digest, code);
+      this.codeDigests[code] = digest;
+    }
+    return code;
   }
 
   /** The stories of `items` as of `until`: cards already built are shared, the rest read and built. */
@@ -520,39 +577,88 @@ export class DigestComposer {
   }
 
   /**
-   * The version digest of each story the subscription's channel was shown: the channel's own map,
-   * completed from the store for the stories it lacks (null: never shown), so no digest copies it.
+   * What the subscription's channel was shown of each story: the channel's own codes, completed from
+   * the store for the stories of `list` it lacks, so no digest copies them.
    */
-  private async seenBy(subscription: Subscription, stories: readonly FreshStory[]): Promise<SeenVersions> {
+  private async seenBy(
+    subscription: Subscription,
+    found: readonly FreshStory[],
+    list: NumberedList,
+  ): Promise<ViewCodes> {
     const { platform, channelId } = subscription;
-    let known = this.views.get(`${platform}:${channelId}`);
-    if (!known) {
-      known = new Map();
-      remember(this.views, `${platform}:${channelId}`, known, SHARED_CHANNELS);
+    let views = this.views.get(`${platform}:${channelId}`);
+    if (!views) {
+      views = new ViewCodes();
+      remember(this.views, `${platform}:${channelId}`, views, SHARED_CHANNELS);
     }
-    const unknown: string[] = [];
-    for (const { card } of stories) if (!known.has(card.storyId)) unknown.push(card.storyId);
+    const unknown: number[] = [];
+    list.numbers.forEach((number, index) => {
+      if (views.get(number) === NOT_READ) unknown.push(index);
+    });
     if (unknown.length > 0) {
-      const read = await this.deps.store.seenVersionDigests(platform, channelId, unknown);
-      for (const storyId of unknown) known.set(storyId, read.get(storyId) ?? null);
+      const storyIds = unknown.map((index) => found[index]?.card.storyId ?? '');
+      const read = await this.deps.store.seenVersionDigests(platform, channelId, storyIds);
+      unknown.forEach((index, at) => {
+        const digest = read.get(storyIds[at] ?? '');
+        views.set(list.numbers[index] ?? -1, digest ? this.versionCode(digest) : NEVER_SHOWN);
+      });
     }
-    return known;
+    return views;
   }
 
   /** The channel was shown these versions, as recorded in the store: later digests of the batch know. */
   shown(platform: Platform, channelId: string, versions: readonly StoryVersion[]): void {
-    const known = this.views.get(`${platform}:${channelId}`);
-    if (known) for (const version of versions) known.set(version.storyId, versionDigest(version));
+    const views = this.views.get(`${platform}:${channelId}`);
+    if (!views) return;
+    for (const version of versions)
+      views.set(this.storyNumber(version.storyId), this.versionCode(versionDigest(version)));
   }
 
   /** Ends the batch: later compositions read the store afresh. */
   clear(): void {
     this.views.clear();
+    this.storyNumbers.clear();
+    this.versionCodes.clear();
+    this.codeDigests.length = 0;
+    this.lists = new WeakMap();
     this.memo.clear();
     this.stories.clear();
     this.topicCandidates.clear();
     this.cards.clear();
     this.deltas.clear();
+  }
+}
+
+/** A channel's view of a story not read from the store yet. */
+const NOT_READ = 0;
+/** The channel was never shown the story. */
+const NEVER_SHOWN = 1;
+/** Version codes start here; below are the two above. */
+const FIRST_VERSION = 2;
+
+/** A topic set's stories by position: their numbers, their current versions' codes, their topic groups. */
+interface NumberedList {
+  numbers: Int32Array;
+  current: Int32Array;
+  groups: readonly string[];
+}
+
+/** What a channel was shown of each story, by story number: a version code, NEVER_SHOWN or NOT_READ. */
+class ViewCodes {
+  private codes = new Int32Array(256);
+
+  get(number: number): number {
+    return this.codes[number] ?? NOT_READ;
+  }
+
+  set(number: number, code: number): void {
+    if (number < 0) return;
+    if (number >= this.codes.length) {
+      const grown = new Int32Array(Math.max(number + 1, this.codes.length * 2));
+      grown.set(this.codes);
+      this.codes = grown;
+    }
+    this.codes[number] = code;
   }
 }
 
