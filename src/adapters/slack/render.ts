@@ -236,12 +236,15 @@ function arrayJsonExtra(count: number): number {
   return Math.max(0, count - 1) + 2;
 }
 
-function fallbackText(reply: Reply, shown: readonly ReplySection[], cutSections: number): string {
+/** A section's line in the notification text: its heading, or else its text or its first bullet. */
+function fallbackLine(section: ReplySection): string {
+  return oneLine(section.heading) || oneLine(section.text) || oneLine(section.bullets?.[0]);
+}
+
+/** The notification text: the title, the intro, a line for each section shown (`shownLines`), the rest counted. */
+function fallbackText(reply: Reply, shownLines: readonly string[], cutSections: number): string {
   const lines = [oneLine(reply.title), oneLine(reply.intro)];
-  for (const section of shown) {
-    const line = oneLine(section.heading) || oneLine(section.text) || oneLine(section.bullets?.[0]);
-    if (line) lines.push(`• ${line}`);
-  }
+  for (const line of shownLines) if (line) lines.push(`• ${line}`);
   lines.push(oneLine(moreLine(reply, cutSections)));
   const text = fitText(lines.filter(Boolean).join('\n'), RENDER_BUDGET.fallback);
   return text || 'briefbot';
@@ -258,7 +261,7 @@ export interface RenderResult extends SlackMessage {
  */
 const renderedSections = new WeakMap<
   ReplySection,
-  { blocks: SlackBlock[]; json: string[]; length: number }
+  { blocks: SlackBlock[]; json: string[]; length: number; line: string }
 >();
 
 /** Renders a reply as a Block Kit message that stays inside every Slack limit. */
@@ -277,7 +280,7 @@ export function renderReply(reply: Reply): RenderResult {
   };
 
   const body: SlackBlock[] = [];
-  const shown: ReplySection[] = [];
+  const shownLines: string[] = [];
   let cutSections = 0;
   // The blocks so far, measured as they are added rather than the whole list again for every section.
   const json = blocksJson(head);
@@ -287,7 +290,7 @@ export function renderReply(reply: Reply): RenderResult {
     if (!rendered) {
       const blocks = renderSection(section);
       const pieces = blocksJson(blocks);
-      rendered = { blocks, json: pieces, length: totalLength(pieces) };
+      rendered = { blocks, json: pieces, length: totalLength(pieces), line: fallbackLine(section) };
       renderedSections.set(section, rendered);
     }
     const { blocks } = rendered;
@@ -303,20 +306,21 @@ export function renderReply(reply: Reply): RenderResult {
     }
     body.push(...blocks);
     json.push(...rendered.json);
-    shown.push(section);
+    shownLines.push(rendered.line);
     usedJson = length;
   }
 
   const footer = footerBlock(reply, cutSections);
   const blocks = [...head, ...body, ...(footer ? [footer] : [])];
   if (footer) json.push(JSON.stringify(footer));
+  const text = fallbackText(reply, shownLines, cutSections);
   if (blocks.length === 0) {
-    const only: SlackBlock = { type: 'section', text: mrkdwn(fallbackText(reply, shown, cutSections)) };
+    const only: SlackBlock = { type: 'section', text: mrkdwn(text) };
     blocks.push(only);
     json.push(JSON.stringify(only));
   }
   return {
-    text: fallbackText(reply, shown, cutSections),
+    text,
     blocks,
     blocksJson: `[${json.join(',')}]`,
     cutSections,
