@@ -234,6 +234,8 @@ async function idle(scheduler: Scheduler, timeoutMs: number): Promise<boolean> {
 }
 
 const SCRIPT = fileURLToPath(import.meta.url);
+/** How long an instance that reported done is given to exit by itself. */
+const DONE_EXIT_MS = 10_000;
 /**
  * Where this file is bundled for the child: one directory below the root, as this file's modules are,
  * so paths they work out from their own location (bench/paths.ts) come out the same.
@@ -311,10 +313,14 @@ export class InstanceProcess {
 
   /** Starts an instance and waits until it has scheduled every subscription. */
   static async start(args: InstanceArgs, startMs = 60_000): Promise<InstanceProcess> {
-    // Compiled from the TypeScript whoever runs the bench (the runner or vitest); as it is once compiled.
+    // The runner and vitest load this file as TypeScript; the child gets it compiled.
     const script = SCRIPT.endsWith('.ts') ? await compiledScript() : SCRIPT;
     const child = fork(script, [JSON.stringify(args)], {
-      execArgv: args.maxHeapMb ? [`--max-old-space-size=${args.maxHeapMb}`] : [],
+      execArgv: [
+        ...(args.maxHeapMb ? [`--max-old-space-size=${args.maxHeapMb}`] : []),
+        // Node's own flags for the instances alone, e.g. to profile them (bench/README.md).
+        ...(process.env.BENCH_INSTANCE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
+      ],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const instance = new InstanceProcess(child);
@@ -374,6 +380,10 @@ export class InstanceProcess {
   }
 
   async kill(): Promise<void> {
+    // One that reported done is ending by itself: given a moment, so what Node writes at exit (a
+    // profile asked for in BENCH_INSTANCE_FLAGS) is written. One cut off is killed at once.
+    if (this.reports.some((report) => report.type === 'done'))
+      await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, DONE_EXIT_MS))]);
     if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
     else this.exitedByItself = true;
     await this.exited;
