@@ -1,4 +1,12 @@
-import { cosine, inverseFrequencies, termCounts, type Vector, weighted } from '../ingest/vectors.js';
+import {
+  cosine,
+  dot,
+  inverseFrequencies,
+  norm,
+  termCounts,
+  type Vector,
+  weighted,
+} from '../ingest/vectors.js';
 import { storyTerms } from './signature.js';
 
 /** One sentence of one member of a story, with where it stood in its article. */
@@ -40,27 +48,50 @@ export function rankStorySentences(sentences: readonly MemberSentence[]): {
   const idf = inverseFrequencies(counts);
   const vectors = counts.map((vector) => weighted(vector, idf));
   const members = new Set(sentences.map((sentence) => sentence.member)).size;
-  const scores = sentences.map((sentence, i) => {
-    let across = 0;
-    let within = 0;
-    let acrossCount = 0;
-    let withinCount = 0;
-    sentences.forEach((other, j) => {
-      if (i === j) return;
-      const similarity = cosine(vectors[i] ?? new Map(), vectors[j] ?? new Map());
-      if (other.member === sentence.member) {
-        within += similarity;
-        withinCount++;
-      } else {
-        across += similarity;
-        acrossCount++;
+  // Each pair is compared once, with each vector's length summed once: a story of many members has
+  // hundreds of sentences, and comparing every ordered pair afresh made a briefing's cards most of
+  // its time. Each sentence's sums still run over the others in order, as `cosine` would give them.
+  const lengths = vectors.map(norm);
+  const across = new Float64Array(sentences.length);
+  const within = new Float64Array(sentences.length);
+  const acrossCount = new Int32Array(sentences.length);
+  const withinCount = new Int32Array(sentences.length);
+  const add = (i: number, j: number, similarity: number) => {
+    if (sentences[i]?.member === sentences[j]?.member) {
+      within[i] = (within[i] ?? 0) + similarity;
+      withinCount[i] = (withinCount[i] ?? 0) + 1;
+    } else {
+      across[i] = (across[i] ?? 0) + similarity;
+      acrossCount[i] = (acrossCount[i] ?? 0) + 1;
+    }
+  };
+  for (let i = 0; i < sentences.length; i++) {
+    const a = vectors[i] ?? new Map<string, number>();
+    for (let j = i + 1; j < sentences.length; j++) {
+      const b = vectors[j] ?? new Map<string, number>();
+      const lengthsProduct = (lengths[i] ?? 0) * (lengths[j] ?? 0);
+      if (lengthsProduct === 0) {
+        add(i, j, 0);
+        add(j, i, 0);
+        continue;
       }
-    });
+      const root = Math.sqrt(lengthsProduct);
+      const ab = dot(a, b) / root;
+      add(i, j, ab);
+      // dot() walks the smaller vector; of two the same size, the first: the other order may round apart.
+      add(j, i, a.size === b.size ? dot(b, a) / root : ab);
+    }
+  }
+  const scores = sentences.map((sentence, i) => {
+    const acrossSum = across[i] ?? 0;
+    const withinSum = within[i] ?? 0;
+    const acrossN = acrossCount[i] ?? 0;
+    const withinN = withinCount[i] ?? 0;
     const centrality =
-      members > 1 && acrossCount > 0
-        ? (0.75 * across) / acrossCount + (withinCount > 0 ? (0.25 * within) / withinCount : 0)
-        : withinCount > 0
-          ? within / withinCount
+      members > 1 && acrossN > 0
+        ? (0.75 * acrossSum) / acrossN + (withinN > 0 ? (0.25 * withinSum) / withinN : 0)
+        : withinN > 0
+          ? withinSum / withinN
           : 1;
     const short = wordCount(sentence.text) < MIN_WORDS ? 0.5 : 1;
     return (centrality + LEAD_BONUS / (1 + sentence.index)) * short;
@@ -80,13 +111,15 @@ export function pickSummary(
   already: readonly number[] = [],
 ): number[] {
   const { scores, vectors } = ranking;
+  // Counted once: each round looks at every sentence.
+  const wordsOf = sentences.map((sentence) => wordCount(sentence.text));
   const chosen: number[] = [...already];
-  let used = already.reduce((sum, index) => sum + wordCount(sentences[index]?.text ?? ''), 0);
+  let used = already.reduce((sum, index) => sum + (wordsOf[index] ?? 0), 0);
   while (chosen.length - already.length < options.sentences) {
     let best: { index: number; value: number } | undefined;
-    for (const [index, sentence] of sentences.entries()) {
+    for (const index of sentences.keys()) {
       if (chosen.includes(index)) continue;
-      const words = wordCount(sentence.text);
+      const words = wordsOf[index] ?? 0;
       if (used + words > options.words && !(chosen.length === 0 && words <= options.words * 1.25)) continue;
       const likeness = Math.max(
         0,
@@ -97,7 +130,7 @@ export function pickSummary(
     }
     if (!best) break;
     chosen.push(best.index);
-    used += wordCount(sentences[best.index]?.text ?? '');
+    used += wordsOf[best.index] ?? 0;
   }
   return chosen.slice(already.length);
 }
