@@ -1,7 +1,14 @@
 import type { Reply, ReplySection, ReplySource } from '../reply.js';
 import type { Item, Topic } from './model.js';
 import type { ItemHit, ItemStore, StoryStore } from './store/store.js';
-import { buildStoryCard, type CardItem, type CardSentence, type StoryCard } from './stories/card.js';
+import {
+  buildStoryCard,
+  type CardItem,
+  type CardSentence,
+  currentMembers,
+  newestPublished,
+  type StoryCard,
+} from './stories/card.js';
 import type { TopicCatalogue } from './topics.js';
 
 const BRIEFING_SIZE = 5;
@@ -52,33 +59,47 @@ export function storySection(card: StoryCard, detail: boolean): ReplySection {
   };
 }
 
+/** What ranking needs of a story, known before its card is built: cards are built for the shown only. */
+interface RankedStory {
+  storyId: string;
+  members: CardItem[];
+  newest: string;
+  outlets: number;
+}
+
 /**
  * Stories among the candidates, by how on-topic they are times how recent, then how widely reported:
  * an item only lightly about the topic needs to be that much newer to come first. Recency is measured
  * from the newest candidate, so an archive reads the same as a live feed.
  */
-function rankStories(hits: readonly ItemHit[], cards: ReadonlyMap<string, StoryCard>): StoryCard[] {
-  const newest = Math.max(...[...cards.values()].map((card) => Date.parse(card.newest)));
+function rankStories(hits: readonly ItemHit[], members: ReadonlyMap<string, CardItem[]>): RankedStory[] {
+  const stories = [...members].map(([storyId, items]) => ({
+    storyId,
+    members: items,
+    newest: newestPublished(items),
+    outlets: currentMembers(items).length,
+  }));
+  const newest = Math.max(...stories.map((story) => Date.parse(story.newest)));
   const topRelevance = Math.max(...hits.map((hit) => hit.relevance), Number.MIN_VALUE);
   const relevanceOf = new Map<string, number>();
   for (const hit of hits) {
     const relevance = hit.relevance / topRelevance;
     relevanceOf.set(hit.item.storyKey, Math.max(relevanceOf.get(hit.item.storyKey) ?? 0, relevance));
   }
-  const scored = [...cards.values()].map((card) => {
-    const ageDays = (newest - Date.parse(card.newest)) / 86_400_000;
+  const scored = stories.map((story) => {
+    const ageDays = (newest - Date.parse(story.newest)) / 86_400_000;
     const score =
-      (relevanceOf.get(card.storyId) ?? 0) * 0.5 ** (ageDays / HALF_LIFE_DAYS) +
-      REACH_WEIGHT * Math.log2(card.outlets.length);
-    return { card, score };
+      (relevanceOf.get(story.storyId) ?? 0) * 0.5 ** (ageDays / HALF_LIFE_DAYS) +
+      REACH_WEIGHT * Math.log2(story.outlets);
+    return { story, score };
   });
   scored.sort(
     (a, b) =>
       b.score - a.score ||
-      b.card.newest.localeCompare(a.card.newest) ||
-      a.card.storyId.localeCompare(b.card.storyId),
+      b.story.newest.localeCompare(a.story.newest) ||
+      a.story.storyId.localeCompare(b.story.storyId),
   );
-  return scored.map((entry) => entry.card);
+  return scored.map((entry) => entry.story);
 }
 
 /** `/brief <topic>`, and `/brief <topic> more` for the key points: story cards, best first. */
@@ -94,8 +115,9 @@ export async function buildBriefing(deps: BriefingDeps, text: string, size = BRI
   ]);
   // An item not clustered yet (ingested by an older briefbot) is a story of its own.
   for (const hit of hits) if (!members.has(hit.item.storyKey)) members.set(hit.item.storyKey, [hit.item]);
-  const cards = new Map([...members].map(([id, items]) => [id, buildStoryCard(id, items)]));
-  const shown = rankStories(hits, cards).slice(0, size);
+  const shown = rankStories(hits, members)
+    .slice(0, size)
+    .map((story) => buildStoryCard(story.storyId, story.members));
   const total = await deps.store.countStories(itemQuery);
   const label = topic ? topic.label : `“${query}”`;
   const latest =

@@ -47,6 +47,13 @@ function laterThan(a: CardItem, b: CardItem): boolean {
   );
 }
 
+/** When the story last moved: its newest member's date (ISO dates compare as text). */
+export function newestPublished(members: readonly CardItem[]): string {
+  let newest = '';
+  for (const { published } of members) if (published > newest) newest = published;
+  return newest;
+}
+
 /** The most complete member, the earliest among equals: it heads the card and links the headline. */
 export function canonicalMember(members: readonly CardItem[]): CardItem {
   const sorted = [...members].sort(
@@ -110,10 +117,6 @@ export function buildStoryCard(storyId: string, members: readonly CardItem[]): S
     figures: conflictingFigures(stated),
     canonical,
     members: [...members],
-    newest:
-      members
-        .map((member) => member.published)
-        .sort()
-        .at(-1) ?? '',
+    newest: newestPublished(members),
   };
 }
