@@ -998,6 +998,12 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         );
         expect(await store.countStories({ topics: ['rafah'] })).toBe(2);
         expect(await store.countItems({ topics: ['rafah'] })).toBe(3);
+        // An edit keeps the item in its story, and so in the count, for one topic or several.
+        const edited = outletReport('b.md', 'AP', '2024-05-06', SAME_NEWS);
+        await store.replaceDocument({ ...edited.document, fingerprint: 'b.md#v2' }, [edited.item], T0);
+        expect(await store.countStories({ topics: ['rafah'] })).toBe(2);
+        expect(await store.countStories({ topics: ['rafah', 'elections'] })).toBe(2);
+        expect(await store.countStories({ text: 'Rafah evacuate' })).toBe(1);
       });
 
       it("a document's own items stay in stories of their own, however alike", async () => {

@@ -219,6 +219,15 @@ export const SQLITE_MIGRATIONS: string[] = [
    ALTER TABLE stories DROP COLUMN centroid;`,
   // 10: the member index keyed by date first, so filing writes to its end (see story-members.ts).
   STORY_MEMBER_TERMS_BY_DATE.sqlite,
+  // 11: each topic row knows its item's story, so "N stories" on a topic is counted from one index
+  // without reading an item (at 20,000 items the join to items was a third of a /brief).
+  `ALTER TABLE item_topics ADD COLUMN story_key TEXT NOT NULL DEFAULT '';
+   UPDATE item_topics SET story_key = (SELECT story_key FROM items WHERE items.rowid = item_topics.item_rowid);
+   CREATE INDEX item_topics_stories ON item_topics(topic, story_key);
+   CREATE TRIGGER item_topics_follow_story AFTER UPDATE OF story_key ON items
+   BEGIN
+     UPDATE item_topics SET story_key = NEW.story_key WHERE item_rowid = NEW.rowid;
+   END;`,
 ];
 
 const INSTANCE_SQL = instanceSql(() => '?');
@@ -442,7 +451,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertTopic = this.statement(
-      'INSERT INTO item_topics (topic, item_rowid, weight, published) VALUES (?, ?, ?, ?)',
+      'INSERT INTO item_topics (topic, item_rowid, weight, published, story_key) VALUES (?, ?, ?, ?, ?)',
     );
     const insertFts = this.statement(
       'INSERT INTO items_fts (rowid, headline, summary, body) VALUES (?, ?, ?, ?)',
@@ -473,7 +482,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       const rowid = Number(result.lastInsertRowid);
       // Topics are listed strongest first; the weight keeps that order for ranking.
       for (const [rank, topic] of item.topics.entries())
-        insertTopic.run(topic, rowid, 1 / (1 + rank), item.published);
+        insertTopic.run(topic, rowid, 1 / (1 + rank), item.published, item.storyKey);
       insertFts.run(
         rowid,
         item.headline,
@@ -576,11 +585,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   async countStories(query: ItemQuery): Promise<number> {
     const candidates = this.candidates(query);
     if (!candidates) return 0;
-    return (
-      this.db
-        .prepare(`SELECT count(DISTINCT items.story_key) AS count FROM ${candidates.from}`)
-        .get(...candidates.params) as { count: number }
-    ).count;
+    return (this.db.prepare(candidates.stories).get(...candidates.params) as { count: number }).count;
   }
 
   /**
@@ -591,7 +596,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
    */
   private candidates(
     query: ItemQuery,
-  ): { sql: string; count: string; from: string; params: unknown[] } | undefined {
+  ): { sql: string; count: string; stories: string; params: unknown[] } | undefined {
     const topics = query.topics ?? [];
     const params: unknown[] = [];
     const where: string[] = [];
@@ -636,17 +641,20 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       where.push('items.ingested_at >= ?');
       params.push(query.ingestedSince);
     }
-    // Counting a single topic needs no row of items at all.
-    const countSource =
-      query.text === undefined && topics.length === 1 && !query.ingestedSince
-        ? 'SELECT 1 FROM item_topics WHERE topic = ?'
-        : undefined;
+    // Counting topics alone needs no row of items at all: item_topics holds each item's story.
+    const topicsOnly = query.text === undefined && topics.length > 0 && !query.ingestedSince;
+    const topicList = topics.map(() => '?').join(', ');
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     return {
       sql: `SELECT items.rowid AS rid, ${relevance} AS relevance, row_number() OVER (ORDER BY ${order}) AS position
             FROM ${source} ${filter} ORDER BY ${order}`,
-      count: countSource ?? `SELECT 1 FROM ${source} ${filter}`,
-      from: `${source} ${filter}`,
+      count:
+        topicsOnly && topics.length === 1
+          ? 'SELECT 1 FROM item_topics WHERE topic = ?'
+          : `SELECT 1 FROM ${source} ${filter}`,
+      stories: topicsOnly
+        ? `SELECT count(DISTINCT story_key) AS count FROM item_topics WHERE topic IN (${topicList})`
+        : `SELECT count(DISTINCT items.story_key) AS count FROM ${source} ${filter}`,
       params,
     };
   }
