@@ -40,7 +40,7 @@ function report(origin: string, outlet: string, storyKey: string): { document: S
   };
 }
 
-describe('upgrading a SQLite store from before topic rows knew their story', () => {
+describe('upgrading a SQLite store from before it indexed items by story', () => {
   it('a topic briefing counts stories filed before the upgrade, and after it', async () => {
     const file = join(scratchDir(), 'old.db');
     const store = new SqliteStore(file);
@@ -57,6 +57,7 @@ describe('upgrading a SQLite store from before topic rows knew their story', () 
     const old = new Database(file);
     old.exec(`DROP TRIGGER item_topics_follow_story;
               DROP INDEX item_topics_stories;
+              DROP INDEX items_story_keys;
               ALTER TABLE item_topics DROP COLUMN story_key;
               DELETE FROM schema_migrations WHERE version = ${SQLITE_MIGRATIONS.length};
               UPDATE items SET story_key = 'story:evacuation' WHERE id IN ('a.md:1', 'b.md:1');`);
@@ -64,10 +65,12 @@ describe('upgrading a SQLite store from before topic rows knew their story', () 
 
     const upgraded = new SqliteStore(file);
     expect(await upgraded.countStories({ topics: ['rafah'] })).toBe(2);
+    expect(await upgraded.countStories({ text: 'evacuate Rafah' })).toBe(2);
     // Items stored from now on carry their story into their topic rows.
     const { document, item } = report('c.md', 'BBC', 'story:evacuation');
     await upgraded.replaceDocument(document, [item], AT);
     expect(await upgraded.countStories({ topics: ['rafah'] })).toBe(1);
+    expect(await upgraded.countStories({ text: 'evacuate Rafah' })).toBe(1);
     await upgraded.close();
   });
 });

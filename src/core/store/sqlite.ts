@@ -220,10 +220,12 @@ export const SQLITE_MIGRATIONS: string[] = [
   // 10: the member index keyed by date first, so filing writes to its end (see story-members.ts).
   STORY_MEMBER_TERMS_BY_DATE.sqlite,
   // 11: each topic row knows its item's story, so "N stories" on a topic is counted from one index
-  // without reading an item (at 20,000 items the join to items was a third of a /brief).
+  // without reading an item (at 20,000 items the join to items was a third of a /brief); and an index
+  // from item to story does the same for the matches of words.
   `ALTER TABLE item_topics ADD COLUMN story_key TEXT NOT NULL DEFAULT '';
    UPDATE item_topics SET story_key = (SELECT story_key FROM items WHERE items.rowid = item_topics.item_rowid);
    CREATE INDEX item_topics_stories ON item_topics(topic, story_key);
+   CREATE INDEX items_story_keys ON items(rowid, story_key);
    CREATE TRIGGER item_topics_follow_story AFTER UPDATE OF story_key ON items
    BEGIN
      UPDATE item_topics SET story_key = NEW.story_key WHERE item_rowid = NEW.rowid;
@@ -242,6 +244,17 @@ const ALL_ITEMS_TERM = '';
  */
 const SENTENCE_POSTINGS = 10_000;
 const SENTENCE_COUNTS_CACHED = 20_000;
+
+/** One query's selection, as SqliteStore.candidates words it for finding and for counting. */
+interface Candidates {
+  sql: string;
+  /** What `sql` binds when at most `limit` rows are wanted. */
+  findParams: (limit: number) => unknown[];
+  count: string;
+  stories: string;
+  /** What `count` and `stories` bind. */
+  params: unknown[];
+}
 
 interface ItemRow {
   rowid: number;
@@ -563,12 +576,10 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     const candidates = this.candidates(query);
     if (!candidates) return [];
     // Candidates first, rows after: only the few chosen rows are read in full.
-    const rows = this.db
-      .prepare(
-        `SELECT items.*, c.relevance AS relevance FROM (${candidates.sql} LIMIT ?) AS c
-         JOIN items ON items.rowid = c.rid ORDER BY c.position`,
-      )
-      .all(...candidates.params, limit) as (ItemRow & { relevance: number })[];
+    const rows = this.statement(
+      `SELECT items.*, c.relevance AS relevance FROM (${candidates.sql} LIMIT ?) AS c
+       JOIN items ON items.rowid = c.rid ORDER BY c.position`,
+    ).all(...candidates.findParams(limit)) as (ItemRow & { relevance: number })[];
     return rows.map((row) => ({ item: toItem(row), relevance: row.relevance }));
   }
 
@@ -576,7 +587,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     const candidates = this.candidates(query);
     if (!candidates) return 0;
     return (
-      this.db.prepare(`SELECT count(*) AS count FROM (${candidates.count})`).get(...candidates.params) as {
+      this.statement(`SELECT count(*) AS count FROM (${candidates.count})`).get(...candidates.params) as {
         count: number;
       }
     ).count;
@@ -585,7 +596,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   async countStories(query: ItemQuery): Promise<number> {
     const candidates = this.candidates(query);
     if (!candidates) return 0;
-    return (this.db.prepare(candidates.stories).get(...candidates.params) as { count: number }).count;
+    return (this.statement(candidates.stories).get(...candidates.params) as { count: number }).count;
   }
 
   /**
@@ -594,28 +605,35 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
    * its (topic, published) index newest first; words take FTS5's best matches, all words if any item
    * has them all, else any. Undefined: nothing can match.
    */
-  private candidates(
-    query: ItemQuery,
-  ): { sql: string; count: string; stories: string; params: unknown[] } | undefined {
+  private candidates(query: ItemQuery): Candidates | undefined {
     const topics = query.topics ?? [];
+    const topicList = topics.map(() => '?').join(', ');
     const params: unknown[] = [];
     const where: string[] = [];
     let source: string;
     let relevance: string;
     let order: string;
+    // What counting walks, when it differs from what finding ranks.
+    let counted: { from: string; where: string } | undefined;
+    // Words alone: FTS5 keeps only the best `limit` of its matches, so no other is read from items.
+    const wordsOnly = query.text !== undefined && topics.length === 0 && !query.ingestedSince;
     if (query.text !== undefined) {
       const match = this.bestMatch(query.text);
       if (!match) return undefined;
       // bm25 is scored inside its own query: FTS5 allows it nowhere else.
       source = `(SELECT rowid AS rid, bm25(items_fts, 4.0, 2.0, 1.0) AS score FROM items_fts
-                 WHERE items_fts MATCH ? LIMIT -1) AS f JOIN items ON items.rowid = f.rid`;
+                 WHERE items_fts MATCH ? ${wordsOnly ? 'ORDER BY score LIMIT ?' : 'LIMIT -1'}) AS f
+                JOIN items ON items.rowid = f.rid`;
       params.push(match);
       relevance = '-f.score';
       order = 'f.score';
+      // Counting needs no score, and reads each match's story from an index rather than its row.
+      counted = {
+        from: 'items_fts JOIN items INDEXED BY items_story_keys ON items.rowid = items_fts.rowid',
+        where: 'items_fts MATCH ?',
+      };
       if (topics.length > 0) {
-        where.push(
-          `items.rowid IN (SELECT item_rowid FROM item_topics WHERE topic IN (${topics.map(() => '?').join(', ')}))`,
-        );
+        where.push(`items.rowid IN (SELECT item_rowid FROM item_topics WHERE topic IN (${topicList}))`);
         params.push(...topics);
       }
     } else if (topics.length === 1) {
@@ -627,7 +645,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     } else if (topics.length > 1) {
       // An item tagged with two of the topics must come back once.
       source = `(SELECT item_rowid, max(weight) AS weight, max(published) AS published FROM item_topics
-                 WHERE topic IN (${topics.map(() => '?').join(', ')}) GROUP BY item_rowid) AS t
+                 WHERE topic IN (${topicList}) GROUP BY item_rowid) AS t
                 JOIN items ON items.rowid = t.item_rowid`;
       params.push(...topics);
       relevance = 't.weight';
@@ -643,18 +661,21 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     }
     // Counting topics alone needs no row of items at all: item_topics holds each item's story.
     const topicsOnly = query.text === undefined && topics.length > 0 && !query.ingestedSince;
-    const topicList = topics.map(() => '?').join(', ');
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const countFrom = counted
+      ? `${counted.from} WHERE ${[counted.where, ...where].join(' AND ')}`
+      : `${source} ${filter}`;
     return {
       sql: `SELECT items.rowid AS rid, ${relevance} AS relevance, row_number() OVER (ORDER BY ${order}) AS position
             FROM ${source} ${filter} ORDER BY ${order}`,
+      findParams: (limit) => (wordsOnly ? [params[0], limit, limit] : [...params, limit]),
       count:
         topicsOnly && topics.length === 1
           ? 'SELECT 1 FROM item_topics WHERE topic = ?'
-          : `SELECT 1 FROM ${source} ${filter}`,
+          : `SELECT 1 FROM ${countFrom}`,
       stories: topicsOnly
         ? `SELECT count(DISTINCT story_key) AS count FROM item_topics WHERE topic IN (${topicList})`
-        : `SELECT count(DISTINCT items.story_key) AS count FROM ${source} ${filter}`,
+        : `SELECT count(DISTINCT items.story_key) AS count FROM ${countFrom}`,
       params,
     };
   }
@@ -974,13 +995,11 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   async storyMembers(storyIds: readonly string[]): Promise<Map<string, StoredItem[]>> {
     const members = new Map<string, StoredItem[]>();
     if (storyIds.length === 0) return members;
-    const rows = this.db
-      .prepare(
-        `SELECT m.story_id AS member_of, items.* FROM story_members AS m JOIN items ON items.id = m.item_id
-         WHERE m.story_id IN (SELECT value FROM json_each(?))
-         ORDER BY m.published, m.added_at, items.position`,
-      )
-      .all(JSON.stringify(storyIds)) as (ItemRow & { member_of: string })[];
+    const rows = this.statement(
+      `SELECT m.story_id AS member_of, items.* FROM story_members AS m JOIN items ON items.id = m.item_id
+       WHERE m.story_id IN (SELECT value FROM json_each(?))
+       ORDER BY m.published, m.added_at, items.position`,
+    ).all(JSON.stringify(storyIds)) as (ItemRow & { member_of: string })[];
     for (const row of rows) {
       const list = members.get(row.member_of) ?? [];
       list.push(toItem(row));
