@@ -58,6 +58,8 @@ describe('upgrading a SQLite store from before it indexed items by story', () =>
     old.exec(`DROP TRIGGER item_topics_follow_story;
               DROP INDEX item_topics_stories;
               DROP INDEX items_story_keys;
+              DROP INDEX story_members_outlines;
+              CREATE INDEX story_members_story ON story_members(story_id, published);
               ALTER TABLE item_topics DROP COLUMN story_key;
               DELETE FROM schema_migrations WHERE version = ${SQLITE_MIGRATIONS.length};
               UPDATE items SET story_key = 'story:evacuation' WHERE id IN ('a.md:1', 'b.md:1');`);

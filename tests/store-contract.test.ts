@@ -991,6 +991,15 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
         const members = await store.storyMembers([first?.storyId ?? '', other?.storyId ?? '']);
         expect(members.get(first?.storyId ?? '')?.map((item) => item.source)).toEqual(['Reuters', 'AP']);
         expect(members.get(other?.storyId ?? '')?.map((item) => item.source)).toEqual(['BBC']);
+        // Ranking reads outlines, not members: the newest date and the outlets, as the members say.
+        expect(
+          await store.storyOutlines([first?.storyId ?? '', other?.storyId ?? '', 'no-such-story']),
+        ).toEqual(
+          new Map([
+            [first?.storyId, { newest: '2024-05-06', outlets: 2 }],
+            [other?.storyId, { newest: '2024-05-06', outlets: 1 }],
+          ]),
+        );
         // Items carry their story, so a briefing groups them without another lookup.
         const hits = await store.findItems({ topics: ['rafah'] }, 10);
         expect(new Set(hits.map((hit) => hit.item.storyKey))).toEqual(

@@ -1,14 +1,7 @@
 import type { Reply, ReplySection, ReplySource } from '../reply.js';
 import type { Item, Topic } from './model.js';
-import type { ItemHit, ItemStore, StoryStore } from './store/store.js';
-import {
-  buildStoryCard,
-  type CardItem,
-  type CardSentence,
-  currentMembers,
-  newestPublished,
-  type StoryCard,
-} from './stories/card.js';
+import type { ItemHit, ItemStore, StoryOutline, StoryStore } from './store/store.js';
+import { buildStoryCard, type CardItem, type CardSentence, type StoryCard } from './stories/card.js';
 import type { TopicCatalogue } from './topics.js';
 
 const BRIEFING_SIZE = 5;
@@ -60,11 +53,8 @@ export function storySection(card: StoryCard, detail: boolean): ReplySection {
 }
 
 /** What ranking needs of a story, known before its card is built: cards are built for the shown only. */
-interface RankedStory {
+interface RankedStory extends StoryOutline {
   storyId: string;
-  members: CardItem[];
-  newest: string;
-  outlets: number;
 }
 
 /**
@@ -72,13 +62,8 @@ interface RankedStory {
  * an item only lightly about the topic needs to be that much newer to come first. Recency is measured
  * from the newest candidate, so an archive reads the same as a live feed.
  */
-function rankStories(hits: readonly ItemHit[], members: ReadonlyMap<string, CardItem[]>): RankedStory[] {
-  const stories = [...members].map(([storyId, items]) => ({
-    storyId,
-    members: items,
-    newest: newestPublished(items),
-    outlets: currentMembers(items).length,
-  }));
+function rankStories(hits: readonly ItemHit[], outlines: ReadonlyMap<string, StoryOutline>): RankedStory[] {
+  const stories = [...outlines].map(([storyId, outline]) => ({ storyId, ...outline }));
   const newest = Math.max(...stories.map((story) => Date.parse(story.newest)));
   const topRelevance = Math.max(...hits.map((hit) => hit.relevance), Number.MIN_VALUE);
   const relevanceOf = new Map<string, number>();
@@ -110,14 +95,24 @@ export async function buildBriefing(deps: BriefingDeps, text: string, size = BRI
   const itemQuery = topic ? { topics: [topic.slug] } : { text: query };
   const hits = await deps.store.findItems(itemQuery, CANDIDATES);
   if (hits.length === 0) return nothingFound(deps.catalogue, query, topic);
-  const members: Map<string, CardItem[]> = await deps.store.storyMembers([
-    ...new Set(hits.map((hit) => hit.item.storyKey)),
-  ]);
+  // Stories are ranked from outlines and only the shown ones' members are read: a story can have
+  // hundreds of members, and reading those of all the candidates was most of a briefing's time.
+  const outlines = await deps.store.storyOutlines([...new Set(hits.map((hit) => hit.item.storyKey))]);
   // An item not clustered yet (ingested by an older briefbot) is a story of its own.
-  for (const hit of hits) if (!members.has(hit.item.storyKey)) members.set(hit.item.storyKey, [hit.item]);
-  const shown = rankStories(hits, members)
-    .slice(0, size)
-    .map((story) => buildStoryCard(story.storyId, story.members));
+  const unclustered = new Map<string, CardItem>();
+  for (const { item } of hits)
+    if (!outlines.has(item.storyKey) && !unclustered.has(item.storyKey)) {
+      unclustered.set(item.storyKey, item);
+      outlines.set(item.storyKey, { newest: item.published, outlets: 1 });
+    }
+  const ranked = rankStories(hits, outlines).slice(0, size);
+  const members = await deps.store.storyMembers(ranked.map((story) => story.storyId));
+  // A story emptied since it was ranked (its documents removed meanwhile) is left out.
+  const shown = ranked.flatMap((story) => {
+    const lone = unclustered.get(story.storyId);
+    const items = members.get(story.storyId) ?? (lone ? [lone] : []);
+    return items.length > 0 ? [buildStoryCard(story.storyId, items)] : [];
+  });
   const total = await deps.store.countStories(itemQuery);
   const label = topic ? topic.label : `“${query}”`;
   const latest =

@@ -30,6 +30,7 @@ import {
   type SentenceHit,
   type Store,
   type StoredItem,
+  type StoryOutline,
   type ThreadKey,
 } from './store.js';
 import { SubscriptionsDelegate } from './subscriptions-delegate.js';
@@ -706,6 +707,17 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
       members.set(row.member_of, list);
     }
     return members;
+  }
+
+  async storyOutlines(storyIds: readonly string[]): Promise<Map<string, StoryOutline>> {
+    if (storyIds.length === 0) return new Map();
+    // Dates compare as text byte by byte, as in SQLite and in JavaScript, whatever the database's collation.
+    const { rows } = await this.pool.query<{ story_id: string; newest: string; outlets: number }>(
+      `SELECT story_id, max(published COLLATE "C") AS newest, count(DISTINCT outlet)::int AS outlets
+       FROM story_members WHERE story_id = ANY($1::text[]) GROUP BY story_id`,
+      [[...storyIds]],
+    );
+    return new Map(rows.map((row) => [row.story_id, { newest: row.newest, outlets: row.outlets }]));
   }
 
   async getThreadContext(key: ThreadKey): Promise<ThreadContext | undefined> {

@@ -51,6 +51,7 @@ import {
   type SentenceHit,
   type Store,
   type StoredItem,
+  type StoryOutline,
   type ThreadKey,
 } from './store.js';
 import { STORY_MEMBER_TERMS_BY_DATE, storyMemberTermsTable } from './story-members.js';
@@ -220,12 +221,15 @@ export const SQLITE_MIGRATIONS: string[] = [
   // 10: the member index keyed by date first, so filing writes to its end (see story-members.ts).
   STORY_MEMBER_TERMS_BY_DATE.sqlite,
   // 11: each topic row knows its item's story, so "N stories" on a topic is counted from one index
-  // without reading an item (at 20,000 items the join to items was a third of a /brief); and an index
-  // from item to story does the same for the matches of words.
+  // without reading an item (at 20,000 items the join to items was a third of a /brief); an index
+  // from item to story does the same for the matches of words; and a story's outline (its newest date
+  // and its outlets) is read from an index of its members, not from their rows.
   `ALTER TABLE item_topics ADD COLUMN story_key TEXT NOT NULL DEFAULT '';
    UPDATE item_topics SET story_key = (SELECT story_key FROM items WHERE items.rowid = item_topics.item_rowid);
    CREATE INDEX item_topics_stories ON item_topics(topic, story_key);
    CREATE INDEX items_story_keys ON items(rowid, story_key);
+   CREATE INDEX story_members_outlines ON story_members(story_id, published, outlet);
+   DROP INDEX story_members_story;
    CREATE TRIGGER item_topics_follow_story AFTER UPDATE OF story_key ON items
    BEGIN
      UPDATE item_topics SET story_key = NEW.story_key WHERE item_rowid = NEW.rowid;
@@ -998,7 +1002,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     const rows = this.statement(
       `SELECT m.story_id AS member_of, items.* FROM story_members AS m JOIN items ON items.id = m.item_id
        WHERE m.story_id IN (SELECT value FROM json_each(?))
-       ORDER BY m.published, m.added_at, items.position`,
+       ORDER BY m.published, m.added_at, items.position, m.rowid`,
     ).all(JSON.stringify(storyIds)) as (ItemRow & { member_of: string })[];
     for (const row of rows) {
       const list = members.get(row.member_of) ?? [];
@@ -1006,6 +1010,15 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       members.set(row.member_of, list);
     }
     return members;
+  }
+
+  async storyOutlines(storyIds: readonly string[]): Promise<Map<string, StoryOutline>> {
+    if (storyIds.length === 0) return new Map();
+    const rows = this.statement(
+      `SELECT story_id, max(published) AS newest, count(DISTINCT outlet) AS outlets FROM story_members
+       WHERE story_id IN (SELECT value FROM json_each(?)) GROUP BY story_id`,
+    ).all(JSON.stringify(storyIds)) as { story_id: string; newest: string; outlets: number }[];
+    return new Map(rows.map((row) => [row.story_id, { newest: row.newest, outlets: row.outlets }]));
   }
 
   async storyViews(

@@ -104,12 +104,25 @@ export interface ThreadStore {
   pruneThreadContexts(before: string): Promise<number>;
 }
 
+export interface StoryOutline {
+  /** The newest `published` of the story's members. */
+  newest: string;
+  /** Distinct outlets of its members. */
+  outlets: number;
+}
+
 /** Stories: items from different outlets about one development, kept across restarts and instances. */
 export interface StoryStore extends StoryIndex {
   /** Whether the item already belongs to a story (an unchanged item after an edit keeps its story). */
   storyOf(itemId: string): Promise<string | undefined>;
   /** The stored items of each story, oldest first; stories with no stored item left are absent. */
   storyMembers(storyIds: readonly string[]): Promise<Map<string, StoredItem[]>>;
+  /**
+   * What ranking a story needs, without reading its members: its newest member's date and how many
+   * outlets its members were filed from (members leave with their items). Stories with no member are
+   * absent.
+   */
+  storyOutlines(storyIds: readonly string[]): Promise<Map<string, StoryOutline>>;
   /**
    * Runs `work`, calls on this store, as one commit where the store can: SQLite commits a batch's
    * story filings once instead of once per item (the commit was most of their cost). `work` must
