@@ -48,7 +48,7 @@ function laterThan(a: CardItem, b: CardItem): boolean {
 }
 
 /** When the story last moved: its newest member's date (ISO dates compare as text). */
-export function newestPublished(members: readonly CardItem[]): string {
+function newestPublished(members: readonly CardItem[]): string {
   let newest = '';
   for (const { published } of members) if (published > newest) newest = published;
   return newest;
