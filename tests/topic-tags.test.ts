@@ -62,3 +62,37 @@ A strike at Athens airport stranded hundreds of passengers on Saturday, among th
     expect(headlines(sport).slice(1).join(' ')).toContain('Airport strike');
   });
 });
+
+describe('topic keywords and their plurals', () => {
+  const catalogue = `topics:
+  - slug: ballots
+    label: Ballots
+    keywords: [election, recount]
+  - slug: markets
+    label: Markets
+    keywords: [shares, stock market]
+`;
+  const polls = `---
+title: Three countries go to the polls on Sunday
+date: 2024-06-09
+source: Politics Wire
+---
+Ghana, Peru and Nepal hold elections on Sunday. Observers expect all three elections to be close and two recounts to follow.
+`;
+  const garden = `---
+title: Neighbours share a garden
+date: 2024-06-09
+source: Local Wire
+---
+Two neighbours in Leeds share a garden and a greenhouse. They share the tomatoes too, and the work.
+`;
+
+  it('a keyword tags its plural ("election" files "elections" under Ballots), but "shares" does not tag "share"', async () => {
+    const core = await startCore(
+      briefingsFolder({ 'topics.yaml': catalogue, 'polls.md': polls, 'garden.md': garden }, false),
+    );
+    expect(headlines(await brief(core, 'ballots')).join(' ')).toContain('go to the polls');
+    const markets = await brief(core, 'markets');
+    expect(markets.sections.map((section) => section.source?.name)).not.toContain('Local Wire');
+  });
+});

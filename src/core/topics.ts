@@ -59,8 +59,9 @@ export class TopicCatalogue {
         throw new Error(`topic "${topic.slug}" has unknown parent "${topic.parent}"`);
       }
       for (const name of [topic.slug, topic.label, ...topic.aliases])
-        this.addTerm(name, topic.slug, NAME_WEIGHT);
-      for (const keyword of topic.keywords) this.addTerm(keyword, topic.slug, KEYWORD_WEIGHT);
+        for (const form of withPlural(name)) this.addTerm(form, topic.slug, NAME_WEIGHT);
+      for (const keyword of topic.keywords)
+        for (const form of withPlural(keyword)) this.addTerm(form, topic.slug, KEYWORD_WEIGHT);
     }
     // A slug beats a label, and a label an alias: "rafah" is the Rafah topic, though Gaza lists it too.
     const namings = [
@@ -246,12 +247,26 @@ export class TopicCatalogue {
   }
 }
 
+/**
+ * A term and, when it ends in a lowercase word, that word's regular plural: "election" tags
+ * "elections" and "injury" "injuries". Only this way round: "shares" is the stock market, "share" is
+ * anything. Short capitalised names ("US", "MP") are matched as written, so they get none.
+ */
+function withPlural(term: string): string[] {
+  const last = /(?<![\p{L}\p{N}])(\p{Ll}{3,})$/u.exec(term)?.[1];
+  if (last === undefined || (term !== term.toLowerCase() && term.length <= 4)) return [term];
+  const stem = term.slice(0, term.length - last.length);
+  if (/[^aeiou]y$/.test(last)) return [term, `${stem}${last.slice(0, -1)}ies`];
+  if (/(s|x|z|ch|sh)$/.test(last)) return [term, `${term}es`];
+  return [term, `${term}s`];
+}
+
 function sortedByWeight(weights: Map<string, number>): Map<string, number> {
   return new Map([...weights].sort((a, b) => b[1] - a[1]));
 }
 
 /** One regex for all terms, longest first so "gaza city" wins over "gaza". */
-function alternation(terms: string[], flags: string): RegExp | undefined {
+export function alternation(terms: string[], flags: string): RegExp | undefined {
   if (terms.length === 0) return undefined;
   const body = terms
     .sort((a, b) => b.length - a.length)

@@ -74,7 +74,7 @@ export function buildItems(
 }
 
 /** Bump when segmentation, summaries or tagging change, so stored documents are built again. */
-const PIPELINE_VERSION = 8;
+const PIPELINE_VERSION = 9;
 
 /** From the document and the item's text; a repeated passage in one document gets the next free id. */
 function itemId(documentId: string, text: string, taken: Set<string>): string {
