@@ -27,10 +27,13 @@ export async function ingestThroughPipeline(
   size: number,
   seed: number,
   workers: number,
+  /** Runs on the filled store once the pool's threads have ended, before the store is closed. */
+  then?: (store: SqliteStore, file: string) => Promise<void>,
 ): Promise<PipelineRecord> {
   const catalogue = mergedCatalogue();
   const corpus = buildCorpus(size, seed, loadArticles());
-  const store = new SqliteStore(scratchFile(`pipeline-${size}-${seed}-${workers}.db`));
+  const file = scratchFile(`pipeline-${size}-${seed}-${workers}.db`);
+  const store = new SqliteStore(file);
   const pool = new IngestPool(workers, silentLogger);
   // Each thread starts before the clock does: its start-up is paid once per process, not per document.
   const warm = [...buildCorpus(Math.max(workers, 1), seed + 1, loadArticles())];
@@ -51,6 +54,7 @@ export async function ingestThroughPipeline(
   const used = process.cpuUsage(cpu);
   const rssMb = residentMemory().rssMb;
   await pool.close();
+  await then?.(store, file);
   await store.close();
   return { workers, docs: size, items, failed, wallMs, cpuMs: (used.user + used.system) / 1000, rssMb };
 }

@@ -5,6 +5,7 @@
 import type { Bench } from '../types.js';
 import { answerAccuracyBench } from './answer-accuracy.js';
 import { answerLatencyBench } from './answer-latency.js';
+import { botMemoryBench } from './bot-memory.js';
 import { briefBench } from './brief.js';
 import { corpusBench } from './corpus.js';
 import { digestsBench } from './digests.js';
@@ -23,6 +24,7 @@ export const BENCHES: readonly Bench[] = [
   summariesBench,
   topicsBench,
   ingestBench,
+  botMemoryBench,
   briefBench,
   answerLatencyBench,
   answerAccuracyBench,

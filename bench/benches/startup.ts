@@ -12,12 +12,12 @@ import { summarise } from '../stats.js';
 import { checkTarget } from '../targets.js';
 import type { Bench, Cell } from '../types.js';
 
-const ENTRY = path.join(repoRoot, 'dist', 'cli', 'briefbot.js');
+export const ENTRY = path.join(repoRoot, 'dist', 'cli', 'briefbot.js');
 const READY_TIMEOUT_MS = 60_000;
 const POLL_MS = 5;
 
 /** The build must exist and be newer than every source file, or the bench would time old code. */
-function checkBuild(): void {
+export function checkBuild(): void {
   const src = path.join(repoRoot, 'src');
   const newest = readdirSync(src, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
@@ -30,7 +30,7 @@ function checkBuild(): void {
 }
 
 /** User+system CPU of a process in ms, from /proc (Linux); undefined elsewhere. */
-function cpuMs(pid: number): number | undefined {
+export function cpuMs(pid: number): number | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return (Number(fields[11]) + Number(fields[12])) * 10;

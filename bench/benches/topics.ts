@@ -40,7 +40,10 @@ function keywordTagger(catalogue: TopicCatalogue): (item: Item) => string[] {
     const text = item.sentences.map((sentence) => sentence.text).join(' ');
     const counts = patterns.map(({ slug, folded, exact }) => ({
       slug,
-      count: [folded, exact].reduce((sum, pattern) => sum + (pattern ? [...text.matchAll(pattern)].length : 0), 0),
+      count: [folded, exact].reduce(
+        (sum, pattern) => sum + (pattern ? [...text.matchAll(pattern)].length : 0),
+        0,
+      ),
     }));
     return counts
       .filter(({ count }) => count > 0)

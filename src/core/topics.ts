@@ -256,8 +256,10 @@ function withPlural(term: string): string[] {
   const last = /(?<![\p{L}\p{N}])(\p{Ll}{3,})$/u.exec(term)?.[1];
   if (last === undefined || (term !== term.toLowerCase() && term.length <= 4)) return [term];
   const stem = term.slice(0, term.length - last.length);
+  // A word ending in "s" is taken as plural already ("investors", "olympics").
+  if (last.endsWith('s')) return [term];
   if (/[^aeiou]y$/.test(last)) return [term, `${stem}${last.slice(0, -1)}ies`];
-  if (/(s|x|z|ch|sh)$/.test(last)) return [term, `${term}es`];
+  if (/(x|z|ch|sh)$/.test(last)) return [term, `${term}es`];
   return [term, `${term}s`];
 }
 
