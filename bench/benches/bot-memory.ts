@@ -35,6 +35,14 @@ function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
+/** The main thread's V8 heap, used and total, in MB, from the bot's own /metrics (prom-client). */
+async function heapMb(port: number): Promise<{ heapUsed: number; heapTotal: number }> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((response) => response.text());
+  const read = (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0) / (1024 * 1024);
+  return { heapUsed: read('nodejs_heap_size_used_bytes'), heapTotal: read('nodejs_heap_size_total_bytes') };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A folder of briefings the bot ingests on start: bench documents as Markdown with front matter. */
@@ -111,22 +119,22 @@ export const botMemoryBench: Bench = {
         await sleep(200);
       }
       const readyMs = performance.now() - started;
-      const atReady = rssMb(pid);
+      const atReady = { mb: rssMb(pid), ...(await heapMb(port)) };
       const briefs = Array.from({ length: 5 }, () =>
         QUERY_KINDS.flatMap((kind) => BRIEF_QUERIES[kind].map((text) => `/brief ${text}`)),
       ).flat();
       const followUps = FOLLOW_UPS.flatMap(({ topic, question }) => [`/brief ${topic}`, question]);
       await ask(child, [...briefs, ...followUps], () => printed);
-      const servingWithWorker = rssMb(pid);
+      const servingWithWorker = { mb: rssMb(pid), ...(await heapMb(port)) };
       await sleep(WORKER_IDLE_MS);
       await ask(child, [...briefs, ...followUps], () => printed);
-      const serving = rssMb(pid);
+      const serving = { mb: rssMb(pid), ...(await heapMb(port)) };
       clearInterval(sampler);
       const rows: Record<string, Cell>[] = [
         { measure: 'peak, from start through ingest and serving', mb: peak },
-        { measure: `at ready (the folder's ${FOLDER_DOCS} documents in)`, mb: atReady },
-        { measure: 'after briefs and follow-ups, worker thread still up', mb: servingWithWorker },
-        { measure: 'after briefs and follow-ups, worker ended (idle timer)', mb: serving },
+        { measure: `at ready (the folder's ${FOLDER_DOCS} documents in)`, ...atReady },
+        { measure: 'after briefs and follow-ups, worker thread still up', ...servingWithWorker },
+        { measure: 'after briefs and follow-ups, worker ended (idle timer)', ...serving },
       ];
       const items = fill.items;
       return {
@@ -137,6 +145,8 @@ export const botMemoryBench: Bench = {
             columns: [
               { key: 'measure', label: 'measure' },
               { key: 'mb', label: 'rss MB', digits: 1 },
+              { key: 'heapUsed', label: 'main heap used MB', digits: 1 },
+              { key: 'heapTotal', label: 'main heap total MB', digits: 1 },
             ],
             rows,
           },
