@@ -23,6 +23,9 @@ export interface PipelineRecord {
   rssMb: number;
 }
 
+/** Runs so far in this process: each fills a store of its own. */
+let runs = 0;
+
 export async function ingestThroughPipeline(
   size: number,
   seed: number,
@@ -32,7 +35,7 @@ export async function ingestThroughPipeline(
 ): Promise<PipelineRecord> {
   const catalogue = mergedCatalogue();
   const corpus = buildCorpus(size, seed, loadArticles());
-  const file = scratchFile(`pipeline-${size}-${seed}-${workers}.db`);
+  const file = scratchFile(`pipeline-${size}-${seed}-${workers}-${++runs}.db`);
   const store = new SqliteStore(file);
   const pool = new IngestPool(workers, silentLogger);
   // Each thread starts before the clock does: its start-up is paid once per process, not per document.
