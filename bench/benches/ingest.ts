@@ -174,7 +174,7 @@ export const ingestBench: Bench = {
           'parsing left out (the bot-path table has story filing)',
         'rss MB: this process right after ingest, after a gc, with the harness and every store of the run open ' +
           '(the memory target is checked on the built bot by `npm run bench -- bot-memory`); ' +
-          'serving rss MB: a fresh bot process over the same store after 35 briefs (bench/serve-probe.ts)',
+          'serving rss MB: a fresh bot process over the same store after five rounds of the bench briefs and the follow-up questions (bench/serve-probe.ts)',
       ],
       data: {
         ingest: fixtures.map((f, i) => ({ size: f.size, ...f.ingest, serving: serving[i] })),

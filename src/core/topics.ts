@@ -248,13 +248,13 @@ export class TopicCatalogue {
 }
 
 /**
- * A term and, when it ends in a lowercase word, that word's regular plural: "election" tags
- * "elections" and "injury" "injuries". Only this way round: "shares" is the stock market, "share" is
- * anything. Short capitalised names ("US", "MP") are matched as written, so they get none.
+ * A term and, when it ends in a lowercase word of three letters or more, that word's regular plural:
+ * "election" tags "elections" and "injury" "injuries". Only this way round: "shares" is the stock
+ * market, "share" is anything. A term ending in a capitalised word ("US", "Gaza City") gets none.
  */
 function withPlural(term: string): string[] {
   const last = /(?<![\p{L}\p{N}])(\p{Ll}{3,})$/u.exec(term)?.[1];
-  if (last === undefined || (term !== term.toLowerCase() && term.length <= 4)) return [term];
+  if (last === undefined) return [term];
   const stem = term.slice(0, term.length - last.length);
   // A word ending in "s" is taken as plural already ("investors", "olympics").
   if (last.endsWith('s')) return [term];
