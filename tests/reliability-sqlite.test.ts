@@ -1,7 +1,21 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../src/core/store/sqlite.js';
 import { briefingsFolder, scratchDir } from './support/core.js';
 import { type Started, startBotProcess } from './support/process.js';
+
+/**
+ * Another process writing to a fresh file in SQLite's default journal mode, for `holdMs`: while it holds
+ * its write lock, SQLite refuses the switch to WAL at once rather than waiting.
+ */
+function holdWriteLock(file: string, holdMs: number): Started {
+  const script = `
+    const db = new (require('better-sqlite3'))(${JSON.stringify(file)});
+    db.exec('BEGIN IMMEDIATE; CREATE TABLE writer (x); INSERT INTO writer VALUES (1)');
+    console.log('locked');
+    setTimeout(() => db.exec('COMMIT'), ${holdMs});`;
+  return startBotProcess(['-e', script], {}, 30_000);
+}
 
 /** News-like files for both instances to ingest at once, so their write transactions overlap. */
 function busyFolder(): string {
@@ -15,6 +29,17 @@ function busyFolder(): string {
 }
 
 describe('two processes on one SQLite file', () => {
+  it('a bot opening a file another process is writing waits for it, then starts', async () => {
+    const file = join(scratchDir(), 'held.db');
+    const writer = holdWriteLock(file, 300);
+    await expect.poll(() => writer.stdout(), { timeout: 20_000, interval: 20 }).toContain('locked');
+    const store = new SqliteStore(file);
+    expect(await store.countItems({})).toBe(0);
+    await store.close();
+    expect(await writer.exited).toBe(0);
+    expect(writer.stderr()).toBe('');
+  });
+
   it('started at the same moment on a fresh file, both migrate, ingest and answer without an error', async () => {
     const briefings = busyFolder();
     for (let round = 0; round < 3; round++) {

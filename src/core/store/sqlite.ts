@@ -249,6 +249,29 @@ const ALL_ITEMS_TERM = '';
 const SENTENCE_POSTINGS = 10_000;
 const SENTENCE_COUNTS_CACHED = 20_000;
 
+/** How long a statement waits for another process's lock on the file before it fails. */
+const BUSY_TIMEOUT_MS = 5000;
+const RETRY_MS = 20;
+
+/**
+ * Switches the file to write-ahead logging. The switch needs the file to itself, and SQLite answers
+ * SQLITE_BUSY at once rather than calling the busy handler when another process holds it (two bots
+ * started together on a fresh file), so this waits and tries again for as long as a busy statement
+ * would wait.
+ */
+function useWriteAheadLog(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, RETRY_MS);
+    }
+  }
+}
+
 /** One query's selection, as SqliteStore.candidates words it for finding and for counting. */
 interface Candidates {
   sql: string;
@@ -331,8 +354,8 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     if (path !== ':memory:') makeDirectory(dirname(path));
     this.db = new Database(path);
     // First, so every later step waits for another process's lock instead of failing at once.
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    useWriteAheadLog(this.db);
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
