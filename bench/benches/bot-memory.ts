@@ -18,7 +18,7 @@ import { ingestThroughPipeline } from '../pipeline.js';
 import { BRIEF_QUERIES, FOLLOW_UPS, QUERY_KINDS } from '../queries.js';
 import { checkTarget } from '../targets.js';
 import type { Bench, Cell } from '../types.js';
-import { checkBuild, ENTRY } from './startup.js';
+import { checkBuild, cpuMs, ENTRY } from './startup.js';
 
 /** New documents in the folder the bot ingests as it starts, on top of the filled store. */
 const FOLDER_DOCS = 1000;
@@ -91,7 +91,12 @@ export const botMemoryBench: Bench = {
         DATABASE_PATH: file,
         BRIEFINGS_DIR: folder,
         LOG_LEVEL: 'warn',
-        ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('MALLOC_'))),
+        // The allocator's and V8's settings an operator would tune memory with, so they can be measured.
+        ...Object.fromEntries(
+          Object.entries(process.env).filter(
+            ([name]) => name.startsWith('MALLOC_') || name === 'NODE_OPTIONS',
+          ),
+        ),
       },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
@@ -119,6 +124,7 @@ export const botMemoryBench: Bench = {
         await sleep(200);
       }
       const readyMs = performance.now() - started;
+      const readyCpuMs = cpuMs(pid);
       const atReady = { mb: rssMb(pid), ...(await heapMb(port)) };
       const briefs = Array.from({ length: 5 }, () =>
         QUERY_KINDS.flatMap((kind) => BRIEF_QUERIES[kind].map((text) => `/brief ${text}`)),
@@ -129,6 +135,7 @@ export const botMemoryBench: Bench = {
       await sleep(WORKER_IDLE_MS);
       await ask(child, [...briefs, ...followUps], () => printed);
       const serving = { mb: rssMb(pid), ...(await heapMb(port)) };
+      const totalCpuMs = cpuMs(pid);
       clearInterval(sampler);
       const rows: Record<string, Cell>[] = [
         { measure: 'peak, from start through ingest and serving', mb: peak },
@@ -159,11 +166,11 @@ export const botMemoryBench: Bench = {
           }),
         ],
         notes: [
-          `ready after ${(readyMs / 1000).toFixed(1)} s; rss from /proc/<pid>/status VmRSS every ${SAMPLE_MS} ms, every thread of the process`,
+          `ready after ${(readyMs / 1000).toFixed(1)} s and ${((readyCpuMs ?? 0) / 1000).toFixed(1)} CPU-s; ${((totalCpuMs ?? 0) / 1000).toFixed(1)} CPU-s by the end; rss from /proc/<pid>/status VmRSS every ${SAMPLE_MS} ms, every thread of the process`,
           `the store was filled in this process first (${(fill.wallMs / 1000).toFixed(0)} s); the bot is a separate process and reads it as it would after a restart`,
           `${briefs.length} briefs and ${FOLLOW_UPS.length} follow-ups at the console each time, answered in turn`,
         ],
-        data: { fill, peak, atReady, servingWithWorker, serving, readyMs },
+        data: { fill, peak, atReady, servingWithWorker, serving, readyMs, readyCpuMs, totalCpuMs },
       };
     } finally {
       clearInterval(sampler);
