@@ -18,11 +18,12 @@ import { ingestThroughPipeline } from '../pipeline.js';
 import { BRIEF_QUERIES, FOLLOW_UPS, QUERY_KINDS } from '../queries.js';
 import { checkTarget } from '../targets.js';
 import type { Bench, Cell } from '../types.js';
-import { checkBuild, cpuMs, ENTRY } from './startup.js';
+import { checkBuild, cpuMs, ENTRY, untilReady } from './startup.js';
 
 /** New documents in the folder the bot ingests as it starts, on top of the filled store. */
 const FOLDER_DOCS = 1000;
 const READY_TIMEOUT_MS = 600_000;
+const READY_POLL_MS = 200;
 /** Past the pool's idle timer (30 s): its thread and language model are gone by then. */
 const WORKER_IDLE_MS = 35_000;
 const SAMPLE_MS = 100;
@@ -112,17 +113,7 @@ export const botMemoryBench: Bench = {
     }, SAMPLE_MS);
     try {
       const started = performance.now();
-      for (;;) {
-        if (child.exitCode !== null)
-          throw new Error(`the bot exited with ${child.exitCode} before it was ready`);
-        if (performance.now() - started > READY_TIMEOUT_MS) throw new Error('the bot was not ready in time');
-        const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-          (response) => response.status === 200,
-          () => false,
-        );
-        if (ready) break;
-        await sleep(200);
-      }
+      await untilReady(child, port, READY_TIMEOUT_MS, READY_POLL_MS);
       const readyMs = performance.now() - started;
       const readyCpuMs = cpuMs(pid);
       const atReady = { mb: rssMb(pid), ...(await heapMb(port)) };

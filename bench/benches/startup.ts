@@ -2,7 +2,7 @@
 // `briefings/` with a fresh SQLite file, timed until `/readyz` answers 200 (store reachable, first
 // ingest done, console running). CPU is the process's user+system time at that moment, worker threads
 // included: on a busy machine the wall time grows and the CPU time barely does.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,6 +39,26 @@ export function cpuMs(pid: number): number | undefined {
   }
 }
 
+/** Polls the spawned bot's `/readyz` until it answers 200; throws if the bot exits or the time is up. */
+export async function untilReady(
+  child: ChildProcess,
+  port: number,
+  timeoutMs: number,
+  pollMs: number,
+): Promise<void> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode} before it was ready`);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (response) => response.status === 200,
+      () => false,
+    );
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  throw new Error(`the bot was not ready within ${timeoutMs / 1000} s`);
+}
+
 async function oneStart(): Promise<{ wallMs: number; cpuMs: number | undefined }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'briefbot-startup-'));
   const port = await freePort();
@@ -56,17 +76,8 @@ async function oneStart(): Promise<{ wallMs: number; cpuMs: number | undefined }
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
-    while (performance.now() - started < READY_TIMEOUT_MS) {
-      if (child.exitCode !== null)
-        throw new Error(`the bot exited with ${child.exitCode} before it was ready`);
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (response) => response.status === 200,
-        () => false,
-      );
-      if (ready) return { wallMs: performance.now() - started, cpuMs: cpuMs(child.pid ?? 0) };
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    }
-    throw new Error(`the bot was not ready within ${READY_TIMEOUT_MS / 1000} s`);
+    await untilReady(child, port, READY_TIMEOUT_MS, POLL_MS);
+    return { wallMs: performance.now() - started, cpuMs: cpuMs(child.pid ?? 0) };
   } finally {
     child.stdin?.end('/quit\n');
     await exited;

@@ -256,7 +256,7 @@ export const topicsBench: Bench = {
           "category's 20 articles; article recall: of those 20 articles, how many have an item returned",
         'keywords per category: bench/catalogues.ts, written from general knowledge before reading any article',
         "tags: an item counts as tagged with a category when its topics hold it; truth is its article's category. " +
-          "Keyword match: any name, alias or keyword of the topic in the item's text tags it (the tagging before weights)",
+          "Keyword match: any name, alias or keyword of the topic written in the item's text tags it (no plurals, no weights, most matched first)",
         `P@${FIRST}: of the first ${FIRST} cards /brief <category> shows, those whose item comes from an article of that category`,
       ],
     };
