@@ -129,6 +129,13 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
   const instanceId = identity.id;
   const pool = new IngestPool(options.ingestWorkers ?? 0, options.logger, limits.maxSentences);
   const sourceIngest = new SourceIngest(store, catalogue, clock, pool.build);
+  const unreadVocabulary = await sourceIngest
+    .restoreVocabulary()
+    .catch((error: unknown) => (error as Error).message);
+  if (unreadVocabulary)
+    options.logger.warn('the stored topic vocabulary could not be read; it is learned again from new items', {
+      problem: unreadVocabulary,
+    });
   const folder = new BriefingsFolder(options.briefingsDir, store, sourceIngest, options.logger, {
     limits,
     metrics: options.metrics,
@@ -205,6 +212,9 @@ export async function startCore(options: CoreOptions): Promise<StartingCore> {
         await feeds.stop();
         await extractor.close();
         await folder.stop();
+        await sourceIngest.saveVocabulary().catch((error: unknown) => {
+          options.logger.warn('could not keep the topic vocabulary', { error });
+        });
         await identity.release().catch((error: unknown) => {
           options.logger.warn('could not free the instance id', { instanceId, error });
         });

@@ -406,6 +406,16 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
       });
     });
 
+    describe('the topic vocabulary', () => {
+      it('holds none at first, then the last snapshot saved, whichever instance saved it', async () => {
+        const store = await open();
+        expect(await store.loadTopicVocabulary()).toBeUndefined();
+        await store.saveTopicVocabulary('{"version":1,"from":"A"}', T0);
+        await store.saveTopicVocabulary('{"version":1,"from":"B"}', '2024-05-01T09:00:00.000Z');
+        expect(await store.loadTopicVocabulary()).toBe('{"version":1,"from":"B"}');
+      });
+    });
+
     describe('feed poll state across instances', () => {
       const FEEDS = Array.from({ length: 12 }, (_, index) => `http://127.0.0.1/feed-${index}.xml`);
       const LEASE_UNTIL = '2024-05-01T08:05:00.000Z';

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { brief, briefingsFolder, startCore } from './support/core.js';
 
@@ -94,5 +96,129 @@ Two neighbours in Leeds share a garden and a greenhouse. They share the tomatoes
     expect(headlines(await brief(core, 'ballots')).join(' ')).toContain('go to the polls');
     const markets = await brief(core, 'markets');
     expect(markets.sections.map((section) => section.source?.name)).not.toContain('Local Wire');
+  });
+});
+
+describe('topics learned from what the bot has read', () => {
+  const catalogue = `topics:
+  - slug: markets
+    label: Markets
+    keywords: [shares, stock market, investors]
+  - slug: football
+    label: Football
+    keywords: [league, striker, goal]
+`;
+  const doc = (title: string, source: string, body: string, date = '2024-06-10') =>
+    `---\ntitle: ${title}\ndate: ${date}\nsource: ${source}\n---\n${body}\n`;
+  // Four stories each, worded as such stories are: the rules tag them by their keywords.
+  const markets = [
+    [
+      'Shares in Acme rise after record quarterly profits',
+      'Acme said quarterly profits and revenue beat the forecast, and investors bought shares as analysts raised the dividend estimate.',
+    ],
+    [
+      'Investors sell bank shares on weak earnings',
+      'Bank shares fell after quarterly earnings missed the forecast; analysts cut their profit estimates and revenue outlook.',
+    ],
+    [
+      'Stock market closes higher as profits beat forecasts',
+      'Investors welcomed quarterly profits at retailers, whose revenue and dividend beat what analysts had forecast.',
+    ],
+    [
+      'Chipmaker shares jump on revenue forecast',
+      'Investors bought shares after the chipmaker raised its revenue forecast and analysts lifted profit and earnings estimates.',
+    ],
+  ];
+  const football = [
+    [
+      'Striker scores twice as league leaders win',
+      'The striker scored twice in the second half, and the coach praised the fans who filled the stadium for the league match.',
+    ],
+    [
+      'Late goal keeps league title race open',
+      'A late goal from the captain gave the visitors a win at a packed stadium, and the coach said the fans carried the team.',
+    ],
+    [
+      'Coach praises striker after derby goal',
+      'The coach said the striker had earned his goal, and the fans sang through the match at a sold-out stadium.',
+    ],
+    [
+      'League champions draw in front of home fans',
+      'The champions were held at their stadium, where the coach watched his striker miss two chances and the fans whistled.',
+    ],
+  ];
+  const files = () =>
+    Object.fromEntries([
+      ['topics.yaml', catalogue],
+      ...markets.map(([title, body], i) => [`a${i}.md`, doc(title!, 'Markets Wire', body!)]),
+      ...football.map(([title, body], i) => [`b${i}.md`, doc(title!, 'Football Wire', body!)]),
+    ]);
+  /** Every outlet named on the cards, since a story's card is headed by one of its members. */
+  const sources = (reply: Awaited<ReturnType<typeof brief>>) =>
+    reply.sections.flatMap((section) => (section.outlets ?? []).map((outlet) => outlet.name));
+
+  it('a story that names no keyword is filed under the topic whose stories it reads like', async () => {
+    const earnings = doc(
+      'Northwind lifts its dividend',
+      'Earnings Desk',
+      'Northwind raised its dividend after its quarterly profits and revenue beat the forecast analysts had made.',
+      // A month on, so that it is a story of its own rather than one more report of theirs.
+      '2024-07-10',
+    );
+    const core = await startCore(briefingsFolder({ ...files(), 'z-earnings.md': earnings }, false));
+    expect(sources(await brief(core, 'markets'))).toContain('Earnings Desk');
+    expect(sources(await brief(core, 'football'))).not.toContain('Earnings Desk');
+  });
+
+  it('what the bot learned survives a restart: a story added after it is filed as before', async () => {
+    const earnings = doc(
+      'Northwind lifts its dividend',
+      'Earnings Desk',
+      'Northwind raised its dividend after its quarterly profits and revenue beat the forecast analysts had made.',
+      '2024-07-10',
+    );
+    const folder = briefingsFolder(files(), false);
+    const database = join(folder, '..', 'restart.db');
+    await (await startCore(folder, database)).close();
+    // Only the new file is read after the restart: the others are stored already.
+    writeFileSync(join(folder, 'z-earnings.md'), earnings);
+    const core = await startCore(folder, database);
+    expect(sources(await brief(core, 'markets'))).toContain('Earnings Desk');
+  });
+
+  it('a story about nothing in the catalogue stays untagged, though it shares words with one topic', async () => {
+    const weather = [
+      'Heavy rain flooded roads in the valley overnight, and thunderstorms and hail are expected by morning.',
+      'Rain and hail closed roads across the valley, and more thunderstorms are expected overnight.',
+      // "analysts" and "forecast" are words of the market stories; the rest is weather's.
+      'Weather analysts forecast more rain, hail and thunderstorms in the valley, where roads may flood again.',
+    ];
+    const core = await startCore(
+      briefingsFolder(
+        {
+          ...files(),
+          ...Object.fromEntries(
+            weather.map((body, i) => [
+              `z${i}.md`,
+              doc(`Storms in the valley, day ${i + 1}`, 'Weather Desk', body),
+            ]),
+          ),
+        },
+        false,
+      ),
+    );
+    expect(sources(await brief(core, 'markets'))).not.toContain('Weather Desk');
+    expect(sources(await brief(core, 'football'))).not.toContain('Weather Desk');
+  });
+
+  it('a keyword in a story worded like another topic\'s does not keep it there: "shares the lead" is not Markets', async () => {
+    const lead = doc(
+      'Striker shares the league lead after a late goal',
+      'Match Desk',
+      'The striker shares the scoring lead after his late goal, and the coach said the fans at the stadium had earned the win.',
+    );
+    const core = await startCore(briefingsFolder({ ...files(), 'z-lead.md': lead }, false));
+    expect(sources(await brief(core, 'football'))).toContain('Match Desk');
+    expect(sources(await brief(core, 'markets'))).not.toContain('Match Desk');
   });
 });

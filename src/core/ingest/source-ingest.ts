@@ -1,7 +1,9 @@
 import { documentIdentity } from '../model.js';
 import type { DocumentItems, ItemStore, StoryStore } from '../store/store.js';
-import { clusterItems } from '../stories/ingest.js';
+import type { TopicVocabularyStore } from '../store/topic-vocabularies.js';
+import { clusterItems, storySignatures } from '../stories/ingest.js';
 import type { StorySignature } from '../stories/signature.js';
+import { TopicVocabulary } from '../topic-vocabulary.js';
 import type { TopicCatalogue } from '../topics.js';
 import { buildFingerprint, buildItems, documentFingerprint, storedContentId } from './items.js';
 import type { ParsedDocument } from './parse.js';
@@ -36,17 +38,44 @@ export type PutResult = { ok: true; outcome: PutOutcome; items: number } | { ok:
  */
 export const WRITE_BATCH = 25;
 
+/** Items learned from between saves of the topic vocabulary: a save writes it whole. */
+const VOCABULARY_SAVE_EVERY = 500;
+
 /**
  * Where every source hands its documents to the core: a source puts what it has and removes what it
  * no longer has, and only ever touches its own documents.
  */
 export class SourceIngest {
+  /** One for every source, so what a feed teaches also tags the folder's documents. */
+  private readonly vocabulary: TopicVocabulary;
+  /** What `vocabulary.learned` was at its last save. */
+  private vocabularySavedAt = 0;
+
   constructor(
-    private readonly store: ItemStore & StoryStore,
+    private readonly store: ItemStore & StoryStore & TopicVocabularyStore,
     private readonly catalogue: TopicCatalogue,
     private readonly clock: () => Date = () => new Date(),
     private readonly build: ItemBuilder = buildItems,
-  ) {}
+  ) {
+    this.vocabulary = new TopicVocabulary(catalogue);
+  }
+
+  /**
+   * Carries on from the topic vocabulary the store kept, if any. Returns why a kept one could not be
+   * read (it is then learned again from the next items).
+   */
+  async restoreVocabulary(): Promise<string | undefined> {
+    const snapshot = await this.store.loadTopicVocabulary();
+    return snapshot === undefined ? undefined : this.vocabulary.restore(snapshot);
+  }
+
+  /** Keeps what the topic vocabulary learned since it was last kept. */
+  async saveVocabulary(): Promise<void> {
+    const learned = this.vocabulary.learned;
+    if (learned === this.vocabularySavedAt) return;
+    await this.store.saveTopicVocabulary(this.vocabulary.snapshot(), this.clock().toISOString());
+    this.vocabularySavedAt = learned;
+  }
 
   /** The source's documents now stored: origin -> fingerprint. */
   known(sourceId: string): Promise<Map<string, string>> {
@@ -133,8 +162,10 @@ export class SourceIngest {
    * stored fails alone), then files their items into stories, in the order given and in one commit.
    * Returns, per document, what went wrong or undefined.
    */
-  private async write(built: readonly BuiltDocument[]): Promise<unknown[]> {
+  private async write(documents: readonly BuiltDocument[]): Promise<unknown[]> {
     const at = this.clock().toISOString();
+    // In storing order, on this thread: the vocabulary learns from each item before the next is tagged.
+    const built = documents.map((one) => retagged(one, this.vocabulary));
     const errors: unknown[] = built.map(() => undefined);
     try {
       await this.store.replaceDocuments(built, at);
@@ -153,8 +184,22 @@ export class SourceIngest {
         });
       }
     });
+    // A failed save is tried again at the next, and at stop, where a failure is reported: the items
+    // themselves are stored.
+    if (this.vocabulary.learned - this.vocabularySavedAt >= VOCABULARY_SAVE_EVERY)
+      await this.saveVocabulary().catch(() => {});
     return errors;
   }
+}
+
+/** The document with its items' topics as the vocabulary judges them, and the signatures it read. */
+export function retagged(built: BuiltDocument, vocabulary: TopicVocabulary): BuiltDocument {
+  const signatures = built.signatures ?? storySignatures(built.items);
+  const items = built.items.map((item, index) => ({
+    ...item,
+    topics: vocabulary.retag(item.topics, built.document.topics, signatures[index]?.terms ?? new Map()),
+  }));
+  return { ...built, items, signatures };
 }
 
 interface Pending {

@@ -6,6 +6,7 @@ import { POSTGRES_SUBSCRIPTIONS_MIGRATION } from './postgres-subscriptions.js';
 import { LEGACY_SOURCE_ID } from './store.js';
 import { STORY_MEMBER_TERMS_BY_DATE, storyMemberTermsTable } from './story-members.js';
 import { storyViewsMigration } from './story-views.js';
+import { topicVocabularyMigration } from './topic-vocabularies.js';
 
 /**
  * The PostgreSQL schema, one entry per version. Each runs once, in order, in the same transaction
@@ -138,6 +139,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
    ALTER TABLE stories DROP COLUMN centroid;`,
   // 9: the member index keyed by date first, as in the SQLite store's migration 10.
   STORY_MEMBER_TERMS_BY_DATE.postgres,
+  // 10: the topic vocabulary, as in the SQLite store's migration 12.
+  topicVocabularyMigration('TIMESTAMPTZ'),
 ];
 
 /** Advisory lock namespace for briefbot ("bb"); the second key is the schema, so schemas migrate independently. */

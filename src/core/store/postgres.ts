@@ -34,6 +34,7 @@ import {
   type ThreadKey,
 } from './store.js';
 import { SubscriptionsDelegate } from './subscriptions-delegate.js';
+import { saveTopicVocabularySql } from './topic-vocabularies.js';
 
 /** Advisory lock namespace for per-document writes, so two instances ingesting one document take turns. */
 const ORIGIN_LOCK_CLASS = 0x6263;
@@ -864,5 +865,19 @@ export class PostgresStore extends SubscriptionsDelegate implements Store {
 
   async releaseInstance(holder: InstanceRecord, at: string): Promise<void> {
     await this.pool.query(INSTANCE_SQL.release, [at, holder.id, holder.pid, holder.startedAt]);
+  }
+
+  async loadTopicVocabulary(): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ snapshot: string }>(
+      'SELECT snapshot FROM topic_vocabulary WHERE id = 1',
+    );
+    return rows[0]?.snapshot;
+  }
+
+  async saveTopicVocabulary(snapshot: string, at: string): Promise<void> {
+    await this.pool.query(
+      saveTopicVocabularySql((n) => `$${n}`),
+      [snapshot, at],
+    );
   }
 }

@@ -57,6 +57,7 @@ import {
 import { STORY_MEMBER_TERMS_BY_DATE, storyMemberTermsTable } from './story-members.js';
 import { storyViewsMigration } from './story-views.js';
 import { SubscriptionsDelegate } from './subscriptions-delegate.js';
+import { saveTopicVocabularySql, topicVocabularyMigration } from './topic-vocabularies.js';
 
 /** Each entry runs once, in order, inside a transaction; never edit one that has shipped. */
 export const SQLITE_MIGRATIONS: string[] = [
@@ -234,6 +235,8 @@ export const SQLITE_MIGRATIONS: string[] = [
    BEGIN
      UPDATE item_topics SET story_key = NEW.story_key WHERE item_rowid = NEW.rowid;
    END;`,
+  // 12: the topic vocabulary learned from stored items (see topic-vocabularies.ts).
+  topicVocabularyMigration('TEXT'),
 ];
 
 const INSTANCE_SQL = instanceSql(() => '?');
@@ -1178,5 +1181,16 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
 
   async releaseInstance(holder: InstanceRecord, at: string): Promise<void> {
     this.statement(INSTANCE_SQL.release).run(at, holder.id, holder.pid, holder.startedAt);
+  }
+
+  async loadTopicVocabulary(): Promise<string | undefined> {
+    const row = this.statement('SELECT snapshot FROM topic_vocabulary WHERE id = 1').get() as
+      | { snapshot: string }
+      | undefined;
+    return row?.snapshot;
+  }
+
+  async saveTopicVocabulary(snapshot: string, at: string): Promise<void> {
+    this.statement(saveTopicVocabularySql(() => '?')).run(snapshot, at);
   }
 }

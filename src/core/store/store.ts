@@ -5,6 +5,7 @@ import type { FeedPollStore } from './feed-polls.js';
 import type { InstanceStore } from './instances.js';
 import type { StoryViewStore } from './story-views.js';
 import type { SubscriptionStore } from './subscriptions.js';
+import type { TopicVocabularyStore } from './topic-vocabularies.js';
 
 export interface ItemQuery {
   /** Items tagged with any of these topic slugs. */
@@ -139,6 +140,7 @@ export interface Store
     StoryViewStore,
     FeedPollStore,
     DeliveryClaimStore,
-    InstanceStore {
+    InstanceStore,
+    TopicVocabularyStore {
   close(): Promise<void>;
 }
