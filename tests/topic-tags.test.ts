@@ -221,4 +221,48 @@ describe('topics learned from what the bot has read', () => {
     expect(sources(await brief(core, 'football'))).toContain('Match Desk');
     expect(sources(await brief(core, 'markets'))).not.toContain('Match Desk');
   });
+
+  it('an item about two topics that overlap keeps both: a truce in Gaza is Gaza and Israel news', async () => {
+    const overlapping = `topics:
+  - slug: gaza
+    label: Gaza
+    keywords: [hamas, palestinians]
+  - slug: israel
+    label: Israel
+    keywords: [netanyahu, knesset]
+`;
+    const gaza = [
+      'Hamas says palestinians in the south need food, water and shelter as the fighting goes on.',
+      'Palestinians queue for bread in the south as Hamas officials report more shelling overnight.',
+      'Hamas fighters and palestinians in the camps brace for more shelling, aid groups said.',
+    ];
+    const israel = [
+      'Netanyahu faces a vote in the Knesset as his coalition argues over the budget.',
+      'The Knesset passed the budget after Netanyahu won over two coalition partners.',
+      'Netanyahu told the Knesset the coalition would hold until the next election.',
+    ];
+    const truce = doc(
+      'Netanyahu and Hamas agree a truce',
+      'Truce Desk',
+      'Netanyahu told the Knesset that a truce with Hamas would let palestinians in the south get food and shelter.',
+      '2024-07-10',
+    );
+    const core = await startCore(
+      briefingsFolder(
+        {
+          'topics.yaml': overlapping,
+          ...Object.fromEntries(
+            gaza.map((body, i) => [`a${i}.md`, doc(`Gaza, day ${i + 1}`, 'Gaza Wire', body)]),
+          ),
+          ...Object.fromEntries(
+            israel.map((body, i) => [`b${i}.md`, doc(`Knesset, day ${i + 1}`, 'Israel Wire', body)]),
+          ),
+          'z-truce.md': truce,
+        },
+        false,
+      ),
+    );
+    expect(sources(await brief(core, 'gaza'))).toContain('Truce Desk');
+    expect(sources(await brief(core, 'israel'))).toContain('Truce Desk');
+  });
 });

@@ -1,12 +1,9 @@
 import { z } from 'zod';
 import type { TopicCatalogue } from './topics.js';
 
-// Chosen on the BBC set (docs/performance.md, "Topic tags"): F1 moved by less than 0.01 across 0.1-0.5
-// for KEEP_SHARE and 0.5-0.9 for FILL_SHARE, in the data's order and in four shuffled ones.
+// Chosen on the BBC set and checked on the AllSides roundups (docs/performance.md, "Topic tags").
 /** A topic is weighed only once the rules have tagged this many items with it. */
 const MIN_EXAMPLES = 3;
-/** A second tag stays when the wording gives it at least this share of the likelihood. */
-const KEEP_SHARE = 0.3;
 /** An untagged item takes a topic its wording gives this share of the likelihood to, if it resembles it. */
 const FILL_SHARE = 0.9;
 /**
@@ -90,8 +87,9 @@ class TermCounts {
  * What each topic's items are worded like, learned as items are stored (naive Bayes over their story
  * terms), with the catalogue's rules as the only teacher: it learns from the rules' tags, never from
  * its own. It mends the rules where a keyword misleads:
- * - an item the rules tag with several topics keeps those its wording makes likely ("the striker
- *   shares the league lead" stays under football, not markets);
+ * - an item the rules tag with several topics keeps the likeliest, and those others whose items it
+ *   resembles more than all items ("the striker shares the league lead" stays under football, not
+ *   markets);
  * - an item the rules leave untagged, since it names no keyword, takes the topic its wording is most
  *   likely under, if it resembles that topic's items more than all items. An item about nothing in the
  *   catalogue resembles none, and stays untagged.
@@ -162,12 +160,11 @@ export class TopicVocabulary {
     }
     if (tagged.length === 1) return [...tagged];
     const likeliest = tagged.reduce((a, b) => ((shares.get(b) ?? 0) > (shares.get(a) ?? 0) ? b : a));
+    // Naive Bayes is sure of one topic for nearly any text, so the others are judged on resemblance,
+    // which keeps topics that overlap (an item on a Gaza ceasefire reads like Gaza and Israel items).
     const kept = tagged.filter(
       (slug) =>
-        slug === likeliest ||
-        assigned.includes(slug) ||
-        !shares.has(slug) ||
-        (shares.get(slug) ?? 0) >= KEEP_SHARE,
+        slug === likeliest || assigned.includes(slug) || !shares.has(slug) || this.resembles(slug, terms),
     );
     const withAncestors = new Set([...kept, ...kept.flatMap((slug) => this.catalogue.ancestors(slug))]);
     return tagged.filter((slug) => withAncestors.has(slug));
