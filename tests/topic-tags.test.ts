@@ -157,26 +157,27 @@ describe('topics learned from what the bot has read', () => {
   const sources = (reply: Awaited<ReturnType<typeof brief>>) =>
     reply.sections.flatMap((section) => (section.outlets ?? []).map((outlet) => outlet.name));
 
-  it('a story that names no keyword is filed under the topic whose stories it reads like', async () => {
-    const earnings = doc(
-      'Northwind lifts its dividend',
-      'Earnings Desk',
-      'Northwind raised its dividend after its quarterly profits and revenue beat the forecast analysts had made.',
-      // A month on, so that it is a story of its own rather than one more report of theirs.
-      '2024-07-10',
+  // Names no keyword of either topic.
+  const earnings = doc(
+    'Northwind lifts its dividend',
+    'Earnings Desk',
+    'Northwind raised its dividend after its quarterly profits and revenue beat the forecast analysts had made.',
+    // A month on, so that it is a story of its own rather than one more report of theirs.
+    '2024-07-10',
+  );
+  /** Stories of one outlet, one a day, as files named `<prefix><n>.md`. */
+  const series = (prefix: string, outlet: string, title: string, bodies: string[]) =>
+    Object.fromEntries(
+      bodies.map((body, i) => [`${prefix}${i}.md`, doc(`${title}, day ${i + 1}`, outlet, body)]),
     );
+
+  it('a story that names no keyword is filed under the topic whose stories it reads like', async () => {
     const core = await startCore(briefingsFolder({ ...files(), 'z-earnings.md': earnings }, false));
     expect(sources(await brief(core, 'markets'))).toContain('Earnings Desk');
     expect(sources(await brief(core, 'football'))).not.toContain('Earnings Desk');
   });
 
   it('what the bot learned survives a restart: a story added after it is filed as before', async () => {
-    const earnings = doc(
-      'Northwind lifts its dividend',
-      'Earnings Desk',
-      'Northwind raised its dividend after its quarterly profits and revenue beat the forecast analysts had made.',
-      '2024-07-10',
-    );
     const folder = briefingsFolder(files(), false);
     const database = join(folder, '..', 'restart.db');
     await (await startCore(folder, database)).close();
@@ -194,18 +195,7 @@ describe('topics learned from what the bot has read', () => {
       'Weather analysts forecast more rain, hail and thunderstorms in the valley, where roads may flood again.',
     ];
     const core = await startCore(
-      briefingsFolder(
-        {
-          ...files(),
-          ...Object.fromEntries(
-            weather.map((body, i) => [
-              `z${i}.md`,
-              doc(`Storms in the valley, day ${i + 1}`, 'Weather Desk', body),
-            ]),
-          ),
-        },
-        false,
-      ),
+      briefingsFolder({ ...files(), ...series('z', 'Weather Desk', 'Storms in the valley', weather) }, false),
     );
     expect(sources(await brief(core, 'markets'))).not.toContain('Weather Desk');
     expect(sources(await brief(core, 'football'))).not.toContain('Weather Desk');
@@ -251,12 +241,8 @@ describe('topics learned from what the bot has read', () => {
       briefingsFolder(
         {
           'topics.yaml': overlapping,
-          ...Object.fromEntries(
-            gaza.map((body, i) => [`a${i}.md`, doc(`Gaza, day ${i + 1}`, 'Gaza Wire', body)]),
-          ),
-          ...Object.fromEntries(
-            israel.map((body, i) => [`b${i}.md`, doc(`Knesset, day ${i + 1}`, 'Israel Wire', body)]),
-          ),
+          ...series('a', 'Gaza Wire', 'Gaza', gaza),
+          ...series('b', 'Israel Wire', 'Knesset', israel),
           'z-truce.md': truce,
         },
         false,
