@@ -407,7 +407,7 @@ describe.each(STORE_FACTORIES.filter((factory) => !factory.unavailable))(
     });
 
     describe('the topic vocabulary', () => {
-      it('holds none at first, then the last snapshot saved, whichever instance saved it', async () => {
+      it('holds none at first, then the last snapshot saved', async () => {
         const store = await open();
         expect(await store.loadTopicVocabulary()).toBeUndefined();
         await store.saveTopicVocabulary('{"version":1,"from":"A"}', T0);

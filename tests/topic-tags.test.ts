@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Logger } from '../src/core/logger.js';
+import { SqliteStore } from '../src/core/store/sqlite.js';
 import { brief, briefingsFolder, startCore } from './support/core.js';
 
 const TOPICS = `topics:
@@ -184,6 +186,27 @@ describe('topics learned from what the bot has read', () => {
     // Only the new file is read after the restart: the others are stored already.
     writeFileSync(join(folder, 'z-earnings.md'), earnings);
     const core = await startCore(folder, database);
+    expect(sources(await brief(core, 'markets'))).toContain('Earnings Desk');
+  });
+
+  it('a kept vocabulary that cannot be read is reported, and the bot learns again from the next items', async () => {
+    const folder = briefingsFolder({ ...files(), 'z-earnings.md': earnings }, false);
+    const database = join(folder, '..', 'broken.db');
+    const damaged = new SqliteStore(database);
+    await damaged.saveTopicVocabulary('{"version": 1, "all": "truncated', '2024-07-01T00:00:00.000Z');
+    await damaged.close();
+    const warnings: { message: string; fields?: Record<string, unknown> }[] = [];
+    const ignore = () => {};
+    const logger: Logger = {
+      debug: ignore,
+      info: ignore,
+      error: ignore,
+      warn: (message, fields) => warnings.push({ message, ...(fields ? { fields } : {}) }),
+    };
+    const core = await startCore(folder, database, undefined, undefined, { logger });
+    expect(warnings.map((warning) => warning.message)).toContain(
+      'the stored topic vocabulary could not be read; it is learned again from new items',
+    );
     expect(sources(await brief(core, 'markets'))).toContain('Earnings Desk');
   });
 
