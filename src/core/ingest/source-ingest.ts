@@ -193,7 +193,7 @@ export class SourceIngest {
 }
 
 /** The document with its items' topics as the vocabulary judges them, and the signatures it read. */
-export function retagged(built: BuiltDocument, vocabulary: TopicVocabulary): BuiltDocument {
+function retagged(built: BuiltDocument, vocabulary: TopicVocabulary): BuiltDocument {
   const signatures = built.signatures ?? storySignatures(built.items);
   const items = built.items.map((item, index) => ({
     ...item,
