@@ -59,6 +59,7 @@ describe('upgrading a SQLite store from before it indexed items by story', () =>
               DROP INDEX item_topics_stories;
               DROP INDEX items_story_keys;
               DROP INDEX story_members_outlines;
+              DROP INDEX story_members_published;
               CREATE INDEX story_members_story ON story_members(story_id, published);
               ALTER TABLE item_topics DROP COLUMN story_key;
               DROP TABLE topic_vocabulary;

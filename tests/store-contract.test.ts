@@ -5,7 +5,7 @@ import { loadConfig } from '../src/config.js';
 import { buildItems } from '../src/core/ingest/items.js';
 import { parseBriefing } from '../src/core/ingest/parse.js';
 import { silentLogger } from '../src/core/logger.js';
-import { documentIdentity, type Item, type SourceDocument, type ThreadContext } from '../src/core/model.js';
+import type { Item, ThreadContext } from '../src/core/model.js';
 import { PostgresStore } from '../src/core/store/postgres.js';
 import { POSTGRES_MIGRATIONS } from '../src/core/store/postgres-migrations.js';
 import type { Store } from '../src/core/store/store.js';
@@ -15,6 +15,7 @@ import { type StoryVersion, versionDigest } from '../src/core/stories/versions.j
 import { parseTopicCatalogue } from '../src/core/topics.js';
 import { openCore } from '../src/runtime.js';
 import { briefingsFolder, REPO_BRIEFINGS, SEED_FILE, scratchDir } from './support/core.js';
+import { makeDocument, makeItem, WIRE } from './support/documents.js';
 import {
   IN_CI,
   PG_URL,
@@ -27,58 +28,6 @@ import {
 const T0 = '2024-05-01T08:00:00.000Z';
 const T1 = '2024-05-02T08:00:00.000Z';
 const T2 = '2024-05-03T08:00:00.000Z';
-
-const WIRE = 'feed:https://wire.example/rss';
-
-function makeDocument(origin: string, published: string, version = 'v1', sourceId = WIRE): SourceDocument {
-  return {
-    id: documentIdentity(sourceId, origin),
-    sourceId,
-    origin,
-    fingerprint: `${origin}#${version}`,
-    title: `Title of ${origin}`,
-    source: 'Test Wire',
-    url: `https://example.org/${origin}`,
-    published,
-    body: `Body of ${origin} ${version}`,
-    topics: [],
-  };
-}
-
-interface ItemSpec {
-  key: string;
-  headline: string;
-  summary?: string;
-  topics: string[];
-  sentences: string[];
-  position?: number;
-}
-
-/** A hand-made item of `document`, its sentences laid end to end with their offsets. */
-function makeItem(document: SourceDocument, spec: ItemSpec): Item {
-  let offset = 0;
-  const sentences = spec.sentences.map((text) => {
-    const sentence = { text, start: offset, end: offset + text.length };
-    offset += text.length + 1;
-    return sentence;
-  });
-  return {
-    id: `${document.origin}:${spec.key}`,
-    documentId: document.id,
-    storyKey: `story:${spec.key}`,
-    position: spec.position ?? 0,
-    headline: spec.headline,
-    summary: spec.summary ?? spec.sentences[0] ?? spec.headline,
-    keyPoints: spec.sentences.slice(1, 4),
-    topics: spec.topics,
-    entities: ['Rafah', 'Egypt'],
-    published: document.published,
-    source: document.source,
-    documentTitle: document.title,
-    sentences,
-    ...(document.url ? { url: document.url } : {}),
-  };
-}
 
 /** Three documents on three days; item topics are listed strongest first. */
 function corpus() {

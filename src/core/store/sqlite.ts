@@ -42,6 +42,7 @@ import {
   instancesMigration,
   toInstance,
 } from './instances.js';
+import { type RecentMember, RecentStoryMembers, type StoryFacts } from './recent-story-members.js';
 import { SqliteSubscriptions, SUBSCRIPTIONS_MIGRATION } from './sqlite-subscriptions.js';
 import {
   type DocumentItems,
@@ -237,11 +238,11 @@ export const SQLITE_MIGRATIONS: string[] = [
    END;`,
   // 12: the topic vocabulary learned from stored items (see topic-vocabularies.ts).
   topicVocabularyMigration('TEXT'),
+  // 13: a day's story members, read whole into the candidate index held in memory (recent-story-members.ts).
+  'CREATE INDEX story_members_published ON story_members(published);',
 ];
 
 const INSTANCE_SQL = instanceSql(() => '?');
-/** Members whose parsed weights are kept: about a week of a busy desk's items, some 10 MB. */
-const PARSED_MEMBERS = 2_048;
 
 /** The row of story_term_counts that counts clustered items. */
 const ALL_ITEMS_TERM = '';
@@ -306,6 +307,11 @@ interface ItemRow {
   updated_at: string;
 }
 
+/** A story member's weights, stored as a JSON object. */
+function parsedTerms(text: string): Vector {
+  return new Map(Object.entries(JSON.parse(text) as Record<string, number>));
+}
+
 function toItem(row: ItemRow): StoredItem {
   return {
     id: row.id,
@@ -337,13 +343,17 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
 
   /** Sentences per question word, for `rarest`. */
   private readonly sentenceCounts = new Map<string, number>();
-  /**
-   * Story members' weights as parsed, by their stored text: the members of the last few days are the
-   * candidates of most new items, and parsing them again cost more than the probe's query. Kept as
-   * Maps: kept as the parsed objects, each with keys of its own, the filing bench's process peaked
-   * 130 MB higher.
-   */
-  private readonly memberTerms = new Map<string, Vector>();
+  /** The last days' story members, where new items' candidates are found. */
+  private readonly recentMembers = new RecentStoryMembers({
+    membersOn: (day) => this.membersOn(day),
+    membersBetween: (from, to) =>
+      this.statement('SELECT count(*) FROM story_members WHERE published BETWEEN ? AND ?')
+        .pluck()
+        .get(from, to) as number,
+    storyFacts: (ids) => this.storyFacts(ids),
+  });
+  /** PRAGMA data_version when the recent members were last used: another connection's commit changes it. */
+  private dataVersion: number | undefined;
   /**
    * Story versions this connection has seen stored (`storyId|digest`). A version is named by its
    * content and never deleted, so once stored it stays stored: a minute's digests record the same few
@@ -443,11 +453,13 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   async replaceDocuments(batch: readonly DocumentItems[], now: string): Promise<void> {
     // IMMEDIATE: a deferred transaction that reads and then writes gets SQLITE_BUSY_SNAPSHOT in WAL
     // when another process wrote in between, and that error does not wait for busy_timeout.
-    this.db
-      .transaction(() => {
-        for (const { document, items } of batch) this.replace(document, items, now);
-      })
-      .immediate();
+    this.keepingRecentMembers(() =>
+      this.db
+        .transaction(() => {
+          for (const { document, items } of batch) this.replace(document, items, now);
+        })
+        .immediate(),
+    );
   }
 
   private replace(document: SourceDocument, items: Item[], now: string): void {
@@ -544,42 +556,46 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
 
   async removeDocument(sourceId: string, origin: string): Promise<boolean> {
     const id = documentIdentity(sourceId, origin);
-    return this.db
-      .transaction(() => {
-        this.deleteItems(id);
-        return this.statement('DELETE FROM documents WHERE id = ?').run(id).changes > 0;
-      })
-      .immediate();
+    return this.keepingRecentMembers(() =>
+      this.db
+        .transaction(() => {
+          this.deleteItems(id);
+          return this.statement('DELETE FROM documents WHERE id = ?').run(id).changes > 0;
+        })
+        .immediate(),
+    );
   }
 
   async adoptLegacyDocuments(sourceId: string): Promise<number> {
-    return this.db
-      .transaction(() => {
-        const origins = this.db
-          .prepare('SELECT origin FROM documents WHERE source_id = ?')
-          .pluck()
-          .all(LEGACY_SOURCE_ID) as string[];
-        const taken = this.statement('SELECT 1 FROM documents WHERE id = ?');
-        const move = this.statement(
-          'UPDATE documents SET id = ?, source_id = ? WHERE source_id = ? AND origin = ?',
-        );
-        const drop = this.statement('DELETE FROM documents WHERE source_id = ? AND origin = ?');
-        let moved = 0;
-        for (const origin of origins) {
-          const id = documentIdentity(sourceId, origin);
-          // The source already holds that origin: the legacy copy is stale.
-          if (taken.get(id)) {
-            const legacyId = `${LEGACY_SOURCE_ID}:${origin}`;
-            this.deleteItems(legacyId);
-            drop.run(LEGACY_SOURCE_ID, origin);
-            continue;
+    return this.keepingRecentMembers(() =>
+      this.db
+        .transaction(() => {
+          const origins = this.db
+            .prepare('SELECT origin FROM documents WHERE source_id = ?')
+            .pluck()
+            .all(LEGACY_SOURCE_ID) as string[];
+          const taken = this.statement('SELECT 1 FROM documents WHERE id = ?');
+          const move = this.statement(
+            'UPDATE documents SET id = ?, source_id = ? WHERE source_id = ? AND origin = ?',
+          );
+          const drop = this.statement('DELETE FROM documents WHERE source_id = ? AND origin = ?');
+          let moved = 0;
+          for (const origin of origins) {
+            const id = documentIdentity(sourceId, origin);
+            // The source already holds that origin: the legacy copy is stale.
+            if (taken.get(id)) {
+              const legacyId = `${LEGACY_SOURCE_ID}:${origin}`;
+              this.deleteItems(legacyId);
+              drop.run(LEGACY_SOURCE_ID, origin);
+              continue;
+            }
+            move.run(id, sourceId, LEGACY_SOURCE_ID, origin);
+            moved++;
           }
-          move.run(id, sourceId, LEGACY_SOURCE_ID, origin);
-          moved++;
-        }
-        return moved;
-      })
-      .immediate();
+          return moved;
+        })
+        .immediate(),
+    );
   }
 
   /**
@@ -597,7 +613,10 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     for (const { rowid, id } of rows) {
       deleteFts.run(rowid);
       deleteSentences.run(rowid);
-      if (!keep.has(id)) deleteMember.run(id);
+      if (!keep.has(id)) {
+        deleteMember.run(id);
+        this.recentMembers.deleted(id);
+      }
     }
     this.statement('DELETE FROM items WHERE document_id = ?').run(documentId);
   }
@@ -891,6 +910,14 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   }
 
   async storyCandidates(probe: StoryProbe, limit: number): Promise<StoryCandidate[]> {
+    const version = this.statement('PRAGMA data_version').pluck().get() as number;
+    if (version !== this.dataVersion) this.recentMembers.clear();
+    this.dataVersion = version;
+    return this.recentMembers.candidates(probe, limit) ?? this.indexedCandidates(probe, limit);
+  }
+
+  /** The candidates through the member index, for probes the recent members do not cover. */
+  private indexedCandidates(probe: StoryProbe, limit: number): StoryCandidate[] {
     if (probe.terms.length === 0) return [];
     // SQLite has no lateral join: each term's newest postings are a subquery of their own, looked up
     // on each day of the window along the (published, term) key.
@@ -934,7 +961,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
         documentId: row.document_id,
         outlet: row.outlet,
         published: row.published,
-        terms: this.parsedTerms(row.terms),
+        terms: parsedTerms(row.terms),
       })),
       stories.map((row) => ({
         id: row.id,
@@ -945,16 +972,65 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     );
   }
 
-  private parsedTerms(text: string): Vector {
-    let terms = this.memberTerms.get(text);
-    if (terms === undefined) {
-      terms = new Map(Object.entries(JSON.parse(text) as Record<string, number>));
-      remember(this.memberTerms, text, terms, PARSED_MEMBERS);
+  private membersOn(day: string): RecentMember[] {
+    const rows = this.statement(
+      'SELECT item_id, document_id, story_id, outlet, published, terms FROM story_members WHERE published = ?',
+    ).all(day) as {
+      item_id: string;
+      document_id: string;
+      story_id: string;
+      outlet: string;
+      published: string;
+      terms: string;
+    }[];
+    const indexTerms = new Map<string, string[]>();
+    for (const { term, item_id } of this.statement(
+      'SELECT term, item_id FROM story_member_terms WHERE published = ?',
+    ).all(day) as { term: string; item_id: string }[]) {
+      const terms = indexTerms.get(item_id);
+      if (terms) terms.push(term);
+      else indexTerms.set(item_id, [term]);
     }
-    return terms;
+    return rows.map((row) => ({
+      itemId: row.item_id,
+      documentId: row.document_id,
+      storyId: row.story_id,
+      outlet: row.outlet,
+      published: row.published,
+      terms: parsedTerms(row.terms),
+      indexTerms: indexTerms.get(row.item_id) ?? [],
+    }));
+  }
+
+  private storyFacts(ids: readonly string[]): Map<string, StoryFacts> {
+    const rows = this.statement(
+      'SELECT id, names, numbers FROM stories WHERE id IN (SELECT value FROM json_each(?))',
+    ).all(JSON.stringify(ids)) as { id: string; names: string; numbers: string }[];
+    return new Map(
+      rows.map((row) => [row.id, { names: JSON.parse(row.names), numbers: JSON.parse(row.numbers) }]),
+    );
   }
 
   async addStoryMember(member: StoryMembership): Promise<void> {
+    const { input } = member;
+    const terms = JSON.stringify(Object.fromEntries(member.terms));
+    this.keepingRecentMembers(() => this.fileMember(member, terms));
+    this.recentMembers.filed(
+      {
+        itemId: input.itemId,
+        documentId: input.documentId,
+        storyId: member.storyId,
+        outlet: input.outlet,
+        published: input.published,
+        // As the index would read them back: an object's keys that look like numbers come first.
+        terms: parsedTerms(terms),
+        indexTerms: member.indexTerms,
+      },
+      { names: member.names, numbers: member.numbers },
+    );
+  }
+
+  private fileMember(member: StoryMembership, terms: string): void {
     const { input } = member;
     this.db.transaction(() => {
       this.statement(
@@ -985,7 +1061,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
         input.outlet,
         input.published,
         member.addedAt,
-        JSON.stringify(Object.fromEntries(member.terms)),
+        terms,
       );
       this.statement('DELETE FROM story_member_terms WHERE item_id = ?').run(input.itemId);
       // One statement per list rather than per term: a member has a hundred or so, and each call
@@ -1001,6 +1077,19 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     })();
   }
 
+  /**
+   * Runs a write that may change story members: if it fails, SQLite rolls it back, and the recent
+   * members it has already been told of are no longer what the file holds.
+   */
+  private keepingRecentMembers<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      this.recentMembers.clear();
+      throw error;
+    }
+  }
+
   async inOneCommit<T>(work: () => Promise<T>): Promise<T> {
     // Transactions opened inside (addStoryMember's) become savepoints of this one.
     if (this.db.inTransaction) return work();
@@ -1011,6 +1100,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.recentMembers.clear();
       throw error;
     }
   }

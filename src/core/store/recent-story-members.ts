@@ -1,0 +1,273 @@
+import { remember } from '../memo.js';
+import {
+  candidatesFrom,
+  datesBetween,
+  type MemberVector,
+  type StoryCandidate,
+  type StoryProbe,
+} from '../stories/cluster.js';
+
+/** A story member as the candidate index keeps it. */
+export interface RecentMember extends MemberVector {
+  storyId: string;
+  /** The terms the member is indexed under. */
+  indexTerms: readonly string[];
+}
+
+export interface StoryFacts {
+  names: readonly string[];
+  numbers: readonly string[];
+}
+
+/** Where the window's days are read from when they are not held yet: the store's own tables. */
+export interface RecentMembersSource {
+  /** Every member dated `day` (YYYY-MM-DD), with the terms it is indexed under. */
+  membersOn(day: string): RecentMember[];
+  /** How many members are dated within [from, to]. */
+  membersBetween(from: string, to: string): number;
+  /** The names and numbers of these stories. */
+  storyFacts(ids: readonly string[]): Map<string, StoryFacts>;
+}
+
+/** Consecutive days held at most: a probe's week, and a week more for items that arrive out of date order. */
+const KEEP_DAYS = 14;
+/**
+ * Members held at most, some 25 MB of weights: a week's window of about 1,100 items a day. A window
+ * holding more is answered by the store's index.
+ */
+const MAX_MEMBERS = 8_192;
+/** Stories whose names and numbers are held; the first held go first. */
+const MAX_STORY_FACTS = 4_096;
+
+interface Day {
+  members: Map<string, RecentMember>;
+  /** Term -> the ids of the members indexed under it, in descending byte order as the index keeps them. */
+  postings: Map<string, string[]>;
+  /** Story id -> its members this day. */
+  stories: Map<string, number>;
+}
+
+interface Span {
+  from: string;
+  to: string;
+}
+
+/**
+ * SQLite compares TEXT by its UTF-8 bytes and JavaScript by UTF-16 code units; the two orders differ
+ * only where a surrogate (a code point above U+FFFF) meets a unit from U+E000 to U+FFFF.
+ */
+export function compareBytes(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let at = 0; at < length; at++) {
+    const x = a.charCodeAt(at);
+    const y = b.charCodeAt(at);
+    if (x === y) continue;
+    const rank = (unit: number) => (unit >= 0xd800 && unit < 0xe000 ? unit + 0x2800 : unit);
+    return rank(x) - rank(y);
+  }
+  return a.length - b.length;
+}
+
+const DAY_MS = 86_400_000;
+const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY_MS;
+const spanDays = (span: Span) => dayNumber(span.to) - dayNumber(span.from) + 1;
+/** Overlapping, or one just after the other. */
+const touches = (a: Span, b: Span) =>
+  dayNumber(a.from) <= dayNumber(b.to) + 1 && dayNumber(b.from) <= dayNumber(a.to) + 1;
+
+/**
+ * The story members of a few recent consecutive days, held in memory with their weights, so that a
+ * new item's candidates are found without the store's index: news is filed in date order, so nearly
+ * every probe asks for the same week, and its 84 index lookups and 60 rows of weights were most of
+ * filing's cost. It answers exactly as the store's index does, or not at all: a probe outside its
+ * days, or a window too busy to hold, is left to the store. The store keeps it true by telling it of
+ * every member it files or deletes, and drops it when a transaction fails or another connection writes.
+ */
+export class RecentStoryMembers {
+  private readonly days = new Map<string, Day>();
+  private held: Span | undefined;
+  /** The last probe left to the store: a second one near it moves the held days there. */
+  private missed: Span | undefined;
+  private readonly byItem = new Map<string, string>();
+  private readonly facts = new Map<string, StoryFacts>();
+
+  constructor(private readonly source: RecentMembersSource) {}
+
+  /** The probe's candidates, as `storyCandidates` gives them, or undefined when the store must answer. */
+  candidates(probe: StoryProbe, limit: number): StoryCandidate[] | undefined {
+    if (probe.terms.length === 0) return [];
+    if (!this.hold(probe)) return undefined;
+    const days = datesBetween(probe.from, probe.to).map((day) => this.days.get(day) as Day);
+    const shared = new Map<string, number>();
+    for (const term of probe.terms) {
+      let left = probe.perTerm;
+      for (const day of days) {
+        for (const id of day.postings.get(term) ?? []) {
+          if (left === 0) break;
+          left--;
+          shared.set(id, (shared.get(id) ?? 0) + 1);
+        }
+      }
+    }
+    const chosen = [...shared]
+      .sort(([a, sharedA], [b, sharedB]) => sharedB - sharedA || compareBytes(a, b))
+      .slice(0, limit)
+      .map(([id]) => {
+        const { indexTerms: _, ...member } = this.member(id);
+        return member;
+      });
+    const storyIds = [...new Set(chosen.map((member) => member.storyId))];
+    const facts = this.factsOf(storyIds);
+    return candidatesFrom(
+      chosen,
+      storyIds.flatMap((id) => {
+        const story = facts.get(id);
+        if (!story) return [];
+        const membersInWindow = days.reduce((sum, day) => sum + (day.stories.get(id) ?? 0), 0);
+        return [{ id, names: story.names, numbers: story.numbers, membersInWindow }];
+      }),
+    );
+  }
+
+  /** A member the store has just filed (or filed again), with its story's names and numbers now. */
+  filed(member: RecentMember, story: StoryFacts): void {
+    remember(this.facts, member.storyId, story, MAX_STORY_FACTS);
+    this.deleted(member.itemId);
+    const day = this.days.get(member.published);
+    if (!day) return;
+    day.members.set(member.itemId, member);
+    this.byItem.set(member.itemId, member.published);
+    day.stories.set(member.storyId, (day.stories.get(member.storyId) ?? 0) + 1);
+    for (const term of member.indexTerms) {
+      const ids = day.postings.get(term);
+      if (!ids) day.postings.set(term, [member.itemId]);
+      else ids.splice(insertionPoint(ids, member.itemId), 0, member.itemId);
+    }
+  }
+
+  /** A member the store has deleted. */
+  deleted(itemId: string): void {
+    const published = this.byItem.get(itemId);
+    const day = published === undefined ? undefined : this.days.get(published);
+    const member = day?.members.get(itemId);
+    if (!day || !member) return;
+    day.members.delete(itemId);
+    this.byItem.delete(itemId);
+    const left = (day.stories.get(member.storyId) ?? 1) - 1;
+    if (left === 0) day.stories.delete(member.storyId);
+    else day.stories.set(member.storyId, left);
+    for (const term of member.indexTerms) {
+      const ids = day.postings.get(term);
+      const at = ids?.indexOf(itemId) ?? -1;
+      if (ids && at >= 0) ids.splice(at, 1);
+      if (ids?.length === 0) day.postings.delete(term);
+    }
+  }
+
+  /** Forgets everything: what it held may no longer be what the store holds. */
+  clear(): void {
+    this.days.clear();
+    this.byItem.clear();
+    this.facts.clear();
+    this.held = undefined;
+    this.missed = undefined;
+  }
+
+  /** Whether the probe's days are held, reading them if they follow on from the held ones. */
+  private hold(probe: StoryProbe): boolean {
+    const window: Span = { from: probe.from, to: probe.to };
+    const held = this.held;
+    if (held && held.from <= window.from && window.to <= held.to) return true;
+    let wanted: Span;
+    if (held && touches(held, window)) {
+      const ends = [held.from, held.to, window.from, window.to].sort();
+      wanted = { from: ends[0] as string, to: ends[3] as string };
+      // Days farthest from the probe go first.
+      const days = datesBetween(wanted.from, wanted.to);
+      while (spanDays(wanted) > KEEP_DAYS) {
+        const dropNewest =
+          dayNumber(wanted.to) - dayNumber(window.to) > dayNumber(window.from) - dayNumber(wanted.from);
+        if (dropNewest) days.shift();
+        else days.pop();
+        wanted = { from: days[days.length - 1] as string, to: days[0] as string };
+      }
+    } else if (this.missed && touches(this.missed, window)) {
+      // Items have moved on to other dates (a backfill, or a gap in the news): follow them there.
+      wanted = window;
+    } else {
+      // A single item out of the run of dates is left to the store rather than moving everything.
+      this.missed = window;
+      return false;
+    }
+    if (this.source.membersBetween(wanted.from, wanted.to) > MAX_MEMBERS) {
+      wanted = window;
+      if (this.source.membersBetween(window.from, window.to) > MAX_MEMBERS) {
+        this.dropDaysOutside(undefined);
+        this.missed = window;
+        return false;
+      }
+    }
+    this.dropDaysOutside(wanted);
+    for (const day of datesBetween(wanted.from, wanted.to)) if (!this.days.has(day)) this.load(day);
+    this.held = wanted;
+    this.missed = undefined;
+    return true;
+  }
+
+  private dropDaysOutside(span: Span | undefined): void {
+    for (const [date, day] of this.days) {
+      if (span && span.from <= date && date <= span.to) continue;
+      for (const id of day.members.keys()) this.byItem.delete(id);
+      this.days.delete(date);
+    }
+    if (!span) this.held = undefined;
+  }
+
+  private load(date: string): void {
+    const day: Day = { members: new Map(), postings: new Map(), stories: new Map() };
+    this.days.set(date, day);
+    for (const member of this.source.membersOn(date)) {
+      day.members.set(member.itemId, member);
+      this.byItem.set(member.itemId, date);
+      day.stories.set(member.storyId, (day.stories.get(member.storyId) ?? 0) + 1);
+      for (const term of member.indexTerms) {
+        const ids = day.postings.get(term);
+        if (ids) ids.push(member.itemId);
+        else day.postings.set(term, [member.itemId]);
+      }
+    }
+    for (const ids of day.postings.values()) ids.sort((a, b) => compareBytes(b, a));
+  }
+
+  private member(id: string): RecentMember {
+    return this.days.get(this.byItem.get(id) as string)?.members.get(id) as RecentMember;
+  }
+
+  private factsOf(ids: readonly string[]): Map<string, StoryFacts> {
+    const found = new Map<string, StoryFacts>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const story = this.facts.get(id);
+      if (story) found.set(id, story);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
+    for (const [id, story] of this.source.storyFacts(missing)) {
+      remember(this.facts, id, story, MAX_STORY_FACTS);
+      found.set(id, story);
+    }
+    return found;
+  }
+}
+
+/** Where `id` goes in ids kept in descending byte order. */
+function insertionPoint(ids: readonly string[], id: string): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareBytes(ids[middle] as string, id) > 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Item } from '../src/core/model.js';
+import { RecentStoryMembers } from '../src/core/store/recent-story-members.js';
+import { SqliteStore } from '../src/core/store/sqlite.js';
+import { clusterItems, storyInput } from '../src/core/stories/ingest.js';
+import { signatureOf } from '../src/core/stories/signature.js';
+import { scratchDir } from './support/core.js';
+import { makeDocument, makeItem, WIRE } from './support/documents.js';
+
+const AT = '2024-05-01T08:00:00.000Z';
+const OUTLETS = ['Reuters', 'AP', 'BBC', 'Al Jazeera', 'AFP'];
+/** Developments, each with words of its own, that items report with a few shared words. */
+const DEVELOPMENTS = [
+  ['evacuation', 'Rafah', 'crossing', 'civilians', 'shelters', 'Mawasi'],
+  ['ceasefire', 'Cairo', 'mediators', 'hostages', 'proposal', 'Qatar'],
+  ['measles', 'vaccination', 'clinics', 'infants', 'nurses', 'Khan Younis'],
+  ['election', 'ballots', 'turnout', 'candidates', 'polling', 'Johannesburg'],
+  ['earthquake', 'aftershocks', 'rescuers', 'rubble', 'magnitude', 'Hatay'],
+  ['drought', 'harvest', 'maize', 'rainfall', 'farmers', 'Malawi'],
+];
+const SHARED = ['officials', 'said', 'on', 'Tuesday', 'reported', 'according', 'statement', 'week'];
+
+/** A small seeded generator, so that a failure can be replayed. */
+function sequence(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('new items find their stories in the last days held in memory', () => {
+  it('the held days give the candidates the index gives, through filing, revisions, removals, a failed commit and another connection', async () => {
+    const file = join(scratchDir(), 'store.sqlite');
+    const store = new SqliteStore(file);
+    const random = sequence(7);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    const report = (n: number, published: string, key = 'main') => {
+      const words = pick(DEVELOPMENTS);
+      const sentence = () =>
+        `${[...words, ...SHARED].filter(() => random() < 0.6).join(' ')} ${n % 7} people.`;
+      const document = { ...makeDocument(`doc-${n}.md`, published), source: pick(OUTLETS) };
+      const first = sentence();
+      return {
+        document,
+        item: makeItem(document, { key, headline: first, topics: [], sentences: [first, sentence()] }),
+      };
+    };
+    const file1 = async (target: SqliteStore, { document, item }: ReturnType<typeof report>) => {
+      await target.replaceDocument(document, [item], AT);
+      await clusterItems(target, [item], AT);
+    };
+    const held = vi.spyOn(RecentStoryMembers.prototype, 'candidates');
+    let probes = 0;
+    let answeredFromMemory = 0;
+    const sameAsIndex = async (item: Item) => {
+      const day = Date.parse(`${item.published}T00:00:00Z`);
+      const shift = (days: number) => new Date(day + days * 86_400_000).toISOString().slice(0, 10);
+      const probe = {
+        terms: [...signatureOf(storyInput(item)).terms.keys()].slice(0, 12),
+        from: shift(-3),
+        to: shift(3),
+        perTerm: 4,
+      };
+      const fromHeld = await store.storyCandidates(probe, 10);
+      if (held.mock.results.at(-1)?.value !== undefined) answeredFromMemory++;
+      // A connection of its own holds nothing, so its first probe reads the index.
+      const fresh = new SqliteStore(file);
+      const fromIndex = await fresh.storyCandidates(probe, 10);
+      await fresh.close();
+      expect(fromHeld).toEqual(fromIndex);
+      probes++;
+    };
+
+    let day = '2024-05-01';
+    const filed: ReturnType<typeof report>[] = [];
+    for (let n = 0; n < 120; n++) {
+      if (random() < 0.3) day = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
+      // Two items of an old archive arrive among the news, and move the held days there and back.
+      const published = n === 40 || n === 41 ? '2024-03-01' : day;
+      const next = report(n, published);
+      await store.inOneCommit(() => file1(store, next));
+      filed.push(next);
+      if (n % 10 === 9) {
+        // A revised article whose item changed: its old member leaves the story, the new one is filed.
+        const { document } = pick(filed);
+        const revised = report(n + 1000, document.published, `rev${n}`);
+        const again = {
+          document: { ...document, fingerprint: `${document.origin}#v${n}` },
+          item: { ...revised.item, documentId: document.id, id: `${document.origin}:rev${n}` },
+        };
+        await store.inOneCommit(() => file1(store, again));
+      }
+      if (n % 15 === 14) await store.removeDocument(WIRE, pick(filed).document.origin);
+      if (n === 50) {
+        const lost = report(5000, day);
+        await expect(
+          store.inOneCommit(async () => {
+            await file1(store, lost);
+            throw new Error('the disk is full');
+          }),
+        ).rejects.toThrow('the disk is full');
+        await sameAsIndex(lost.item);
+      }
+      if (n === 60) {
+        const elsewhere = new SqliteStore(file);
+        await file1(elsewhere, report(6000, day));
+        await elsewhere.close();
+      }
+      await sameAsIndex(pick(filed.slice(-5)).item);
+    }
+    // Nearly every probe is answered from memory: those after the archive, the failed commit and the
+    // other connection's write read the index.
+    expect(answeredFromMemory).toBeGreaterThan(probes * 0.8);
+  });
+});
