@@ -35,7 +35,7 @@ afterEach(() => {
 });
 
 describe('new items find their stories in the last days held in memory', () => {
-  it('the held days give the candidates the index gives, through filing, revisions, removals, a failed commit and another connection', async () => {
+  it('the held days and counts give what the store gives, through filing, revisions, removals, a failed commit and another connection', async () => {
     const file = join(scratchDir(), 'store.sqlite');
     const store = new SqliteStore(file);
     const random = sequence(7);
@@ -72,6 +72,9 @@ describe('new items find their stories in the last days held in memory', () => {
       // A connection of its own holds nothing, so its first probe reads the index.
       const fresh = new SqliteStore(file);
       const fromIndex = await fresh.storyCandidates(probe, 10);
+      // The counts that weigh an item's terms are held too, and must stay the stored ones.
+      const terms = [...signatureOf(storyInput(item)).terms.keys()];
+      expect(await store.termFrequencies(terms)).toEqual(await fresh.termFrequencies(terms));
       await fresh.close();
       expect(fromHeld).toEqual(fromIndex);
       probes++;
@@ -81,8 +84,8 @@ describe('new items find their stories in the last days held in memory', () => {
     const filed: ReturnType<typeof report>[] = [];
     for (let n = 0; n < 120; n++) {
       if (random() < 0.3) day = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
-      // Two items of an old archive arrive among the news, and move the held days there and back.
-      const published = n === 40 || n === 41 ? '2024-03-01' : day;
+      // A run of an old archive's items arrives among the news: the held days move there and back.
+      const published = n >= 40 && n < 52 ? '2024-03-01' : day;
       const next = report(n, published);
       await store.inOneCommit(() => file1(store, next));
       filed.push(next);
@@ -97,7 +100,7 @@ describe('new items find their stories in the last days held in memory', () => {
         await store.inOneCommit(() => file1(store, again));
       }
       if (n % 15 === 14) await store.removeDocument(WIRE, pick(filed).document.origin);
-      if (n === 50) {
+      if (n === 70) {
         const lost = report(5000, day);
         await expect(
           store.inOneCommit(async () => {
@@ -107,15 +110,16 @@ describe('new items find their stories in the last days held in memory', () => {
         ).rejects.toThrow('the disk is full');
         await sameAsIndex(lost.item);
       }
-      if (n === 60) {
+      if (n === 85) {
         const elsewhere = new SqliteStore(file);
         await file1(elsewhere, report(6000, day));
         await elsewhere.close();
       }
       await sameAsIndex(pick(filed.slice(-5)).item);
     }
-    // Nearly every probe is answered from memory: those after the archive, the failed commit and the
-    // other connection's write read the index.
-    expect(answeredFromMemory).toBeGreaterThan(probes * 0.8);
+    // Most probes are answered from memory: the first few of each run (at the start, in the archive,
+    // back in the news, after the failed commit and after the other connection's write) read the index.
+    expect(answeredFromMemory).toBeGreaterThan(probes * 0.7);
+    expect(answeredFromMemory).toBeLessThan(probes);
   });
 });

@@ -36,6 +36,8 @@ const KEEP_DAYS = 14;
  * holding more is answered by the store's index.
  */
 const MAX_MEMBERS = 8_192;
+/** Probes near each other but away from the held days after which those days are read instead. */
+const MOVE_AFTER = 8;
 /** Stories whose names and numbers are held; the first held go first. */
 const MAX_STORY_FACTS = 4_096;
 
@@ -86,8 +88,8 @@ const touches = (a: Span, b: Span) =>
 export class RecentStoryMembers {
   private readonly days = new Map<string, Day>();
   private held: Span | undefined;
-  /** The last probe left to the store: a second one near it moves the held days there. */
-  private missed: Span | undefined;
+  /** The days of the last run of probes left to the store, and how many there were. */
+  private missed: { span: Span; probes: number } | undefined;
   private readonly byItem = new Map<string, string>();
   private readonly facts = new Map<string, StoryFacts>();
 
@@ -109,13 +111,10 @@ export class RecentStoryMembers {
         }
       }
     }
-    const chosen = [...shared]
-      .sort(([a, sharedA], [b, sharedB]) => sharedB - sharedA || compareBytes(a, b))
-      .slice(0, limit)
-      .map(([id]) => {
-        const { indexTerms: _, ...member } = this.member(id);
-        return member;
-      });
+    const chosen = mostShared(shared, probe.terms.length, limit).map((id) => {
+      const { indexTerms: _, ...member } = this.member(id);
+      return member;
+    });
     const storyIds = [...new Set(chosen.map((member) => member.storyId))];
     const facts = this.factsOf(storyIds);
     return candidatesFrom(
@@ -191,19 +190,22 @@ export class RecentStoryMembers {
         else days.pop();
         wanted = { from: days[days.length - 1] as string, to: days[0] as string };
       }
-    } else if (this.missed && touches(this.missed, window)) {
-      // Items have moved on to other dates (a backfill, or a gap in the news): follow them there.
-      wanted = window;
     } else {
-      // A single item out of the run of dates is left to the store rather than moving everything.
-      this.missed = window;
-      return false;
+      // A run of probes near each other, away from the held days: the news has moved on (a backfill,
+      // or a gap in the news), and the held days follow once the run is long enough. Items in random
+      // date order, and a document's few items, are left to the store rather than move them each time.
+      const run = this.missed && touches(this.missed.span, window) ? this.missed : undefined;
+      const ends = [window.from, window.to, ...(run ? [run.span.from, run.span.to] : [])].sort();
+      const span = { from: ends[0] as string, to: ends[ends.length - 1] as string };
+      const probes = run && spanDays(span) <= KEEP_DAYS ? run.probes + 1 : 1;
+      this.missed = { span: probes === 1 ? window : span, probes };
+      if (probes < MOVE_AFTER) return false;
+      wanted = window;
     }
     if (this.source.membersBetween(wanted.from, wanted.to) > MAX_MEMBERS) {
       wanted = window;
       if (this.source.membersBetween(window.from, window.to) > MAX_MEMBERS) {
         this.dropDaysOutside(undefined);
-        this.missed = window;
         return false;
       }
     }
@@ -258,6 +260,22 @@ export class RecentStoryMembers {
     }
     return found;
   }
+}
+
+/**
+ * The `limit` ids sharing most terms, ties in byte order as the index breaks them. Most ids share one
+ * term, so only the groups that reach into the first `limit` are sorted.
+ */
+function mostShared(shared: ReadonlyMap<string, number>, most: number, limit: number): string[] {
+  const groups: string[][] = Array.from({ length: most + 1 }, () => []);
+  for (const [id, count] of shared) groups[count]?.push(id);
+  const chosen: string[] = [];
+  for (let count = most; count > 0 && chosen.length < limit; count--) {
+    const group = groups[count] as string[];
+    group.sort(compareBytes);
+    chosen.push(...group.slice(0, limit - chosen.length));
+  }
+  return chosen;
 }
 
 /** Where `id` goes in ids kept in descending byte order. */

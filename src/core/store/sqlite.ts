@@ -35,6 +35,7 @@ import {
   toFeedPoll,
 } from './feed-polls.js';
 import { ftsQuery } from './fts.js';
+import { HeldTermCounts } from './held-term-counts.js';
 import {
   type InstanceRecord,
   type InstanceRow,
@@ -352,7 +353,8 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
         .get(from, to) as number,
     storyFacts: (ids) => this.storyFacts(ids),
   });
-  /** PRAGMA data_version when the recent members were last used: another connection's commit changes it. */
+  private readonly heldCounts = new HeldTermCounts((terms) => this.storedTermFrequencies(terms));
+  /** PRAGMA data_version when what is held was last used: another connection's commit changes it. */
   private dataVersion: number | undefined;
   /**
    * Story versions this connection has seen stored (`storyId|digest`). A version is named by its
@@ -453,7 +455,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   async replaceDocuments(batch: readonly DocumentItems[], now: string): Promise<void> {
     // IMMEDIATE: a deferred transaction that reads and then writes gets SQLITE_BUSY_SNAPSHOT in WAL
     // when another process wrote in between, and that error does not wait for busy_timeout.
-    this.keepingRecentMembers(() =>
+    this.keepingHeld(() =>
       this.db
         .transaction(() => {
           for (const { document, items } of batch) this.replace(document, items, now);
@@ -556,7 +558,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
 
   async removeDocument(sourceId: string, origin: string): Promise<boolean> {
     const id = documentIdentity(sourceId, origin);
-    return this.keepingRecentMembers(() =>
+    return this.keepingHeld(() =>
       this.db
         .transaction(() => {
           this.deleteItems(id);
@@ -567,7 +569,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   }
 
   async adoptLegacyDocuments(sourceId: string): Promise<number> {
-    return this.keepingRecentMembers(() =>
+    return this.keepingHeld(() =>
       this.db
         .transaction(() => {
           const origins = this.db
@@ -899,6 +901,11 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   }
 
   async termFrequencies(terms: readonly string[]): Promise<{ total: number; counts: Map<string, number> }> {
+    this.noticeOtherWriters();
+    return this.heldCounts.frequencies(terms);
+  }
+
+  private storedTermFrequencies(terms: readonly string[]): { total: number; counts: Map<string, number> } {
     const wanted = [ALL_ITEMS_TERM, ...terms];
     const rows = this.statement(
       'SELECT term, count FROM story_term_counts WHERE term IN (SELECT value FROM json_each(?))',
@@ -910,10 +917,20 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   }
 
   async storyCandidates(probe: StoryProbe, limit: number): Promise<StoryCandidate[]> {
-    const version = this.statement('PRAGMA data_version').pluck().get() as number;
-    if (version !== this.dataVersion) this.recentMembers.clear();
-    this.dataVersion = version;
+    this.noticeOtherWriters();
     return this.recentMembers.candidates(probe, limit) ?? this.indexedCandidates(probe, limit);
+  }
+
+  /** Forgets what is held of the story index once another connection has committed. */
+  private noticeOtherWriters(): void {
+    const version = this.statement('PRAGMA data_version').pluck().get() as number;
+    if (version !== this.dataVersion) this.forgetHeld();
+    this.dataVersion = version;
+  }
+
+  private forgetHeld(): void {
+    this.recentMembers.clear();
+    this.heldCounts.clear();
   }
 
   /** The candidates through the member index, for probes the recent members do not cover. */
@@ -1014,7 +1031,8 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   async addStoryMember(member: StoryMembership): Promise<void> {
     const { input } = member;
     const terms = JSON.stringify(Object.fromEntries(member.terms));
-    this.keepingRecentMembers(() => this.fileMember(member, terms));
+    this.keepingHeld(() => this.fileMember(member, terms));
+    this.heldCounts.counted(member.itemTerms);
     this.recentMembers.filed(
       {
         itemId: input.itemId,
@@ -1078,14 +1096,14 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   }
 
   /**
-   * Runs a write that may change story members: if it fails, SQLite rolls it back, and the recent
-   * members it has already been told of are no longer what the file holds.
+   * Runs a write that may change story members or term counts: if it fails, SQLite rolls it back,
+   * and what is held has already been told of changes the file no longer holds.
    */
-  private keepingRecentMembers<T>(work: () => T): T {
+  private keepingHeld<T>(work: () => T): T {
     try {
       return work();
     } catch (error) {
-      this.recentMembers.clear();
+      this.forgetHeld();
       throw error;
     }
   }
@@ -1100,7 +1118,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      this.recentMembers.clear();
+      this.forgetHeld();
       throw error;
     }
   }
