@@ -41,8 +41,11 @@ const MOVE_AFTER = 8;
 /** Stories whose names and numbers are held; the first held go first. */
 const MAX_STORY_FACTS = 4_096;
 
+type HeldMember = Omit<RecentMember, 'indexTerms'>;
+
 interface Day {
-  members: Map<string, RecentMember>;
+  members: Map<string, HeldMember>;
+  indexTerms: Map<string, readonly string[]>;
   /** Term -> the ids of the members indexed under it, in descending byte order as the index keeps them. */
   postings: Map<string, string[]>;
   /** Story id -> its members this day. */
@@ -68,6 +71,11 @@ export function compareBytes(a: string, b: string): number {
     return rank(x) - rank(y);
   }
   return a.length - b.length;
+}
+
+/** Sorts ids in place in byte order, by the plain sort when no id holds a unit where the orders differ. */
+function sortBytes(ids: string[]): string[] {
+  return ids.some((id) => /[\ud800-\uffff]/.test(id)) ? ids.sort(compareBytes) : ids.sort();
 }
 
 const DAY_MS = 86_400_000;
@@ -111,10 +119,7 @@ export class RecentStoryMembers {
         }
       }
     }
-    const chosen = mostShared(shared, probe.terms.length, limit).map((id) => {
-      const { indexTerms: _, ...member } = this.member(id);
-      return member;
-    });
+    const chosen = mostShared(shared, probe.terms.length, limit).map((id) => this.member(id));
     const storyIds = [...new Set(chosen.map((member) => member.storyId))];
     const facts = this.factsOf(storyIds);
     return candidatesFrom(
@@ -134,9 +139,7 @@ export class RecentStoryMembers {
     this.deleted(member.itemId);
     const day = this.days.get(member.published);
     if (!day) return;
-    day.members.set(member.itemId, member);
-    this.byItem.set(member.itemId, member.published);
-    day.stories.set(member.storyId, (day.stories.get(member.storyId) ?? 0) + 1);
+    this.keep(day, member);
     for (const term of member.indexTerms) {
       const ids = day.postings.get(term);
       if (!ids) day.postings.set(term, [member.itemId]);
@@ -150,12 +153,14 @@ export class RecentStoryMembers {
     const day = published === undefined ? undefined : this.days.get(published);
     const member = day?.members.get(itemId);
     if (!day || !member) return;
+    const indexTerms = day.indexTerms.get(itemId) ?? [];
     day.members.delete(itemId);
+    day.indexTerms.delete(itemId);
     this.byItem.delete(itemId);
     const left = (day.stories.get(member.storyId) ?? 1) - 1;
     if (left === 0) day.stories.delete(member.storyId);
     else day.stories.set(member.storyId, left);
-    for (const term of member.indexTerms) {
+    for (const term of indexTerms) {
       const ids = day.postings.get(term);
       const at = ids?.indexOf(itemId) ?? -1;
       if (ids && at >= 0) ids.splice(at, 1);
@@ -226,23 +231,28 @@ export class RecentStoryMembers {
   }
 
   private load(date: string): void {
-    const day: Day = { members: new Map(), postings: new Map(), stories: new Map() };
+    const day: Day = { members: new Map(), indexTerms: new Map(), postings: new Map(), stories: new Map() };
     this.days.set(date, day);
     for (const member of this.source.membersOn(date)) {
-      day.members.set(member.itemId, member);
-      this.byItem.set(member.itemId, date);
-      day.stories.set(member.storyId, (day.stories.get(member.storyId) ?? 0) + 1);
+      this.keep(day, member);
       for (const term of member.indexTerms) {
         const ids = day.postings.get(term);
         if (ids) ids.push(member.itemId);
         else day.postings.set(term, [member.itemId]);
       }
     }
-    for (const ids of day.postings.values()) ids.sort((a, b) => compareBytes(b, a));
+    for (const ids of day.postings.values()) sortBytes(ids).reverse();
   }
 
-  private member(id: string): RecentMember {
-    return this.days.get(this.byItem.get(id) as string)?.members.get(id) as RecentMember;
+  private keep(day: Day, { indexTerms, ...member }: RecentMember): void {
+    day.members.set(member.itemId, member);
+    day.indexTerms.set(member.itemId, indexTerms);
+    this.byItem.set(member.itemId, member.published);
+    day.stories.set(member.storyId, (day.stories.get(member.storyId) ?? 0) + 1);
+  }
+
+  private member(id: string): HeldMember {
+    return this.days.get(this.byItem.get(id) as string)?.members.get(id) as HeldMember;
   }
 
   private factsOf(ids: readonly string[]): Map<string, StoryFacts> {
@@ -272,7 +282,7 @@ function mostShared(shared: ReadonlyMap<string, number>, most: number, limit: nu
   const chosen: string[] = [];
   for (let count = most; count > 0 && chosen.length < limit; count--) {
     const group = groups[count] as string[];
-    group.sort(compareBytes);
+    sortBytes(group);
     chosen.push(...group.slice(0, limit - chosen.length));
   }
   return chosen;
