@@ -15,6 +15,7 @@ import {
 import {
   candidatesFrom,
   datesBetween,
+  type MemberVector,
   type StoryCandidate,
   type StoryMembership,
   type StoryProbe,
@@ -306,6 +307,27 @@ interface ItemRow {
   sentences: string;
   ingested_at: string;
   updated_at: string;
+}
+
+/** A story member's row as the clusterer reads it. */
+interface MemberRow {
+  item_id: string;
+  document_id: string;
+  story_id: string;
+  outlet: string;
+  published: string;
+  terms: string;
+}
+
+function toMember(row: MemberRow): MemberVector & { storyId: string } {
+  return {
+    storyId: row.story_id,
+    itemId: row.item_id,
+    documentId: row.document_id,
+    outlet: row.outlet,
+    published: row.published,
+    terms: parsedTerms(row.terms),
+  };
 }
 
 /** A story member's weights, stored as a JSON object. */
@@ -952,14 +974,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
        FROM (SELECT item_id, count(*) AS shared FROM (${postings})
              GROUP BY item_id ORDER BY shared DESC, item_id LIMIT ?) AS c
        JOIN story_members AS m ON m.item_id = c.item_id ORDER BY c.shared DESC, m.item_id`,
-    ).all(...probe.terms.flatMap((term) => [...days, term, probe.perTerm]), limit) as {
-      item_id: string;
-      document_id: string;
-      story_id: string;
-      outlet: string;
-      published: string;
-      terms: string;
-    }[];
+    ).all(...probe.terms.flatMap((term) => [...days, term, probe.perTerm]), limit) as MemberRow[];
     if (members.length === 0) return [];
     const stories = this.statement(
       `SELECT s.id, s.names, s.numbers,
@@ -972,14 +987,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       in_window: number;
     }[];
     return candidatesFrom(
-      members.map((row) => ({
-        storyId: row.story_id,
-        itemId: row.item_id,
-        documentId: row.document_id,
-        outlet: row.outlet,
-        published: row.published,
-        terms: parsedTerms(row.terms),
-      })),
+      members.map(toMember),
       stories.map((row) => ({
         id: row.id,
         names: JSON.parse(row.names),
@@ -992,14 +1000,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   private membersOn(day: string): RecentMember[] {
     const rows = this.statement(
       'SELECT item_id, document_id, story_id, outlet, published, terms FROM story_members WHERE published = ?',
-    ).all(day) as {
-      item_id: string;
-      document_id: string;
-      story_id: string;
-      outlet: string;
-      published: string;
-      terms: string;
-    }[];
+    ).all(day) as MemberRow[];
     const indexTerms = new Map<string, string[]>();
     for (const { term, item_id } of this.statement(
       'SELECT term, item_id FROM story_member_terms WHERE published = ?',
@@ -1008,15 +1009,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       if (terms) terms.push(term);
       else indexTerms.set(item_id, [term]);
     }
-    return rows.map((row) => ({
-      itemId: row.item_id,
-      documentId: row.document_id,
-      storyId: row.story_id,
-      outlet: row.outlet,
-      published: row.published,
-      terms: parsedTerms(row.terms),
-      indexTerms: indexTerms.get(row.item_id) ?? [],
-    }));
+    return rows.map((row) => ({ ...toMember(row), indexTerms: indexTerms.get(row.item_id) ?? [] }));
   }
 
   private storyFacts(ids: readonly string[]): Map<string, StoryFacts> {
