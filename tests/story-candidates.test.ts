@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Item } from '../src/core/model.js';
+import { HeldTermCounts } from '../src/core/store/held-term-counts.js';
 import { RecentStoryMembers } from '../src/core/store/recent-story-members.js';
 import { SqliteStore } from '../src/core/store/sqlite.js';
 import { clusterItems, storyInput } from '../src/core/stories/ingest.js';
@@ -34,29 +35,39 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+/** Reports of the developments by the outlets, drawn from a seeded sequence. */
+function reporter(seed: number) {
+  const random = sequence(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const report = (n: number, published: string, key = 'main') => {
+    const words = pick(DEVELOPMENTS);
+    const sentence = () => `${[...words, ...SHARED].filter(() => random() < 0.6).join(' ')} ${n % 7} people.`;
+    // SQLite orders ids by their UTF-8 bytes: a fullwidth "！" before an emoji, unlike JavaScript.
+    const mark = ['', '！', '😀'][n % 3];
+    const document = { ...makeDocument(`${mark}doc-${n}.md`, published), source: pick(OUTLETS) };
+    const first = sentence();
+    return {
+      document,
+      item: makeItem(document, { key, headline: first, topics: [], sentences: [first, sentence()] }),
+    };
+  };
+  return { random, pick, report };
+}
+
+type Report = ReturnType<ReturnType<typeof reporter>['report']>;
+
+async function file1(target: SqliteStore, { document, item }: Report): Promise<void> {
+  await target.replaceDocument(document, [item], AT);
+  await clusterItems(target, [item], AT);
+}
+
+const termsOf = (item: Item) => [...signatureOf(storyInput(item)).terms.keys()];
+
 describe('new items find their stories in the last days held in memory', () => {
   it('the held days and counts give what the store gives, through filing, revisions, removals, a failed commit and another connection', async () => {
     const file = join(scratchDir(), 'store.sqlite');
     const store = new SqliteStore(file);
-    const random = sequence(7);
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-    const report = (n: number, published: string, key = 'main') => {
-      const words = pick(DEVELOPMENTS);
-      const sentence = () =>
-        `${[...words, ...SHARED].filter(() => random() < 0.6).join(' ')} ${n % 7} people.`;
-      // SQLite orders ids by their UTF-8 bytes: a fullwidth "！" before an emoji, unlike JavaScript.
-      const mark = ['', '！', '😀'][n % 3];
-      const document = { ...makeDocument(`${mark}doc-${n}.md`, published), source: pick(OUTLETS) };
-      const first = sentence();
-      return {
-        document,
-        item: makeItem(document, { key, headline: first, topics: [], sentences: [first, sentence()] }),
-      };
-    };
-    const file1 = async (target: SqliteStore, { document, item }: ReturnType<typeof report>) => {
-      await target.replaceDocument(document, [item], AT);
-      await clusterItems(target, [item], AT);
-    };
+    const { random, pick, report } = reporter(7);
     const held = vi.spyOn(RecentStoryMembers.prototype, 'candidates');
     let probes = 0;
     let answeredFromMemory = 0;
@@ -64,7 +75,7 @@ describe('new items find their stories in the last days held in memory', () => {
       const day = Date.parse(`${item.published}T00:00:00Z`);
       const shift = (days: number) => new Date(day + days * 86_400_000).toISOString().slice(0, 10);
       const probe = {
-        terms: [...signatureOf(storyInput(item)).terms.keys()].slice(0, 12),
+        terms: termsOf(item).slice(0, 12),
         from: shift(-3),
         to: shift(3),
         perTerm: 4,
@@ -75,7 +86,7 @@ describe('new items find their stories in the last days held in memory', () => {
       const fresh = new SqliteStore(file);
       const fromIndex = await fresh.storyCandidates(probe, 10);
       // The counts that weigh an item's terms are held too, and must stay the stored ones.
-      const terms = [...signatureOf(storyInput(item)).terms.keys()];
+      const terms = termsOf(item);
       expect(await store.termFrequencies(terms)).toEqual(await fresh.termFrequencies(terms));
       await fresh.close();
       expect(fromHeld).toEqual(fromIndex);
@@ -83,7 +94,7 @@ describe('new items find their stories in the last days held in memory', () => {
     };
 
     let day = '2024-05-01';
-    const filed: ReturnType<typeof report>[] = [];
+    const filed: Report[] = [];
     for (let n = 0; n < 120; n++) {
       if (random() < 0.3) day = new Date(Date.parse(day) + 86_400_000).toISOString().slice(0, 10);
       // A run of an old archive's items arrives among the news: the held days move there and back.
@@ -123,5 +134,37 @@ describe('new items find their stories in the last days held in memory', () => {
     // back in the news, after the failed commit and after the other connection's write) read the index.
     expect(answeredFromMemory).toBeGreaterThan(probes * 0.7);
     expect(answeredFromMemory).toBeLessThan(probes);
+  });
+
+  it('items filed in one commit count in the weights of the items after them, held or read from the file', async () => {
+    const { report } = reporter(11);
+    const reports = Array.from({ length: 30 }, (_, n) => report(n, `2024-05-0${1 + (n % 3)}`));
+    const togetherFile = join(scratchDir(), 'together.sqlite');
+    const together = new SqliteStore(togetherFile);
+    const apart = new SqliteStore(join(scratchDir(), 'apart.sqlite'));
+    for (const next of reports) await apart.inOneCommit(() => file1(apart, next));
+    const terms = [...new Set(reports.flatMap(({ item }) => termsOf(item)))];
+    // Counts are written when the commit ends; within it, each item's weights must count the ones before.
+    const heldFrequencies = HeldTermCounts.prototype.frequencies;
+    vi.spyOn(HeldTermCounts.prototype, 'frequencies').mockImplementation(function (
+      this: HeldTermCounts,
+      asked,
+    ) {
+      this.clear();
+      return heldFrequencies.call(this, asked);
+    });
+    const within = await together.inOneCommit(async () => {
+      for (const next of reports) await file1(together, next);
+      return together.termFrequencies(terms);
+    });
+    vi.restoreAllMocks();
+    expect(within).toEqual(await apart.termFrequencies(terms));
+    const reopened = new SqliteStore(togetherFile);
+    expect(await reopened.termFrequencies(terms)).toEqual(within);
+    await reopened.close();
+    for (const { item } of reports)
+      expect(await together.storyOf(item.id)).toBe(await apart.storyOf(item.id));
+    await together.close();
+    await apart.close();
   });
 });

@@ -335,6 +335,22 @@ function parsedTerms(text: string): Vector {
   return new Map(Object.entries(JSON.parse(text) as Record<string, number>));
 }
 
+/** Keys an object orders first, ascending, whatever order they were written in. */
+const isArrayIndex = (key: string) => /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1;
+
+/**
+ * A member's weights in the order parsedTerms reads them back from the row, so that a held member sums
+ * its cosine in the same order as the index's copy, to the last bit: array-index keys ("2024") first.
+ */
+function inStoredOrder(terms: Vector): Vector {
+  const indices = [...terms.keys()].filter(isArrayIndex);
+  if (indices.length === 0) return terms;
+  indices.sort((a, b) => Number(a) - Number(b));
+  const ordered: Vector = new Map(indices.map((term) => [term, terms.get(term) ?? 0]));
+  for (const [term, weight] of terms) if (!ordered.has(term)) ordered.set(term, weight);
+  return ordered;
+}
+
 function toItem(row: ItemRow): StoredItem {
   return {
     id: row.id,
@@ -378,6 +394,8 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
   private readonly heldCounts = new HeldTermCounts((terms) => this.storedTermFrequencies(terms));
   /** PRAGMA data_version when what is held was last used: another connection's commit changes it. */
   private dataVersion: number | undefined;
+  /** Term counts of the items filed since the open commit began, written just before it commits. */
+  private uncommittedCounts: Map<string, number> | undefined;
   /**
    * Story versions this connection has seen stored (`storyId|digest`). A version is named by its
    * content and never deleted, so once stored it stays stored: a minute's digests record the same few
@@ -933,6 +951,10 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       'SELECT term, count FROM story_term_counts WHERE term IN (SELECT value FROM json_each(?))',
     ).all(JSON.stringify(wanted)) as { term: string; count: number }[];
     const counts = new Map(rows.map((row) => [row.term, row.count]));
+    for (const term of wanted) {
+      const uncommitted = this.uncommittedCounts?.get(term);
+      if (uncommitted !== undefined) counts.set(term, (counts.get(term) ?? 0) + uncommitted);
+    }
     const total = counts.get(ALL_ITEMS_TERM) ?? 0;
     counts.delete(ALL_ITEMS_TERM);
     return { total, counts };
@@ -1033,8 +1055,7 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
         storyId: member.storyId,
         outlet: input.outlet,
         published: input.published,
-        // As the index would read them back: an object's keys that look like numbers come first.
-        terms: parsedTerms(terms),
+        terms: inStoredOrder(member.terms),
         indexTerms: member.indexTerms,
       },
       { names: member.names, numbers: member.numbers },
@@ -1080,12 +1101,29 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
       this.statement(
         'INSERT INTO story_member_terms (term, published, item_id) SELECT value, ?, ? FROM json_each(?)',
       ).run(input.published, input.itemId, JSON.stringify(member.indexTerms));
-      this.statement(
-        `INSERT INTO story_term_counts (term, count) SELECT value, 1 FROM json_each(?) WHERE true
-         ON CONFLICT (term) DO UPDATE SET count = count + 1`,
-      ).run(JSON.stringify([ALL_ITEMS_TERM, ...member.itemTerms]));
       this.statement('UPDATE items SET story_key = ? WHERE id = ?').run(member.storyId, input.itemId);
     })();
+    this.countTerms([ALL_ITEMS_TERM, ...member.itemTerms]);
+  }
+
+  /**
+   * Counts an item's terms in, at the commit when one is open: the items of a batch share most of
+   * their terms, and each count written is a row rewritten.
+   */
+  private countTerms(terms: readonly string[]): void {
+    if (!this.uncommittedCounts) {
+      this.writeTermCounts(new Map(terms.map((term) => [term, 1])));
+      return;
+    }
+    for (const term of terms) this.uncommittedCounts.set(term, (this.uncommittedCounts.get(term) ?? 0) + 1);
+  }
+
+  private writeTermCounts(counts: ReadonlyMap<string, number>): void {
+    if (counts.size === 0) return;
+    this.statement(
+      `INSERT INTO story_term_counts (term, count) SELECT key, value FROM json_each(?) WHERE true
+       ON CONFLICT (term) DO UPDATE SET count = count + excluded.count`,
+    ).run(JSON.stringify(Object.fromEntries(counts)));
   }
 
   /**
@@ -1105,14 +1143,18 @@ export class SqliteStore extends SubscriptionsDelegate implements Store {
     // Transactions opened inside (addStoryMember's) become savepoints of this one.
     if (this.db.inTransaction) return work();
     this.db.exec('BEGIN IMMEDIATE');
+    this.uncommittedCounts = new Map();
     try {
       const result = await work();
+      this.writeTermCounts(this.uncommittedCounts);
       this.db.exec('COMMIT');
       return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.forgetHeld();
       throw error;
+    } finally {
+      this.uncommittedCounts = undefined;
     }
   }
 

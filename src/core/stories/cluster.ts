@@ -157,15 +157,11 @@ export function datesBetween(from: string, to: string): string[] {
 
 const daysApart = (a: string, b: string) => Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
 
-function topTerms(
-  vector: Vector,
-  count: number,
-  weightOf: (term: string, count: number) => number,
-): string[] {
+/** The vector's terms, weightiest first. */
+function rankedTerms(vector: Vector, weightOf: (term: string, count: number) => number): string[] {
   return [...vector]
     .map(([term, weight]) => ({ term, score: weightOf(term, weight) }))
     .sort((a, b) => b.score - a.score || a.term.localeCompare(b.term))
-    .slice(0, count)
     .map((entry) => entry.term);
 }
 
@@ -209,9 +205,10 @@ export async function assignStory(
   const { total, counts } = await index.termFrequencies(itemTerms);
   const idf = (term: string) => Math.log((total + 1) / ((counts.get(term) ?? 0) + 1)) + 1;
   const byWeight = (term: string, count: number) => count * idf(term);
+  const ranked = rankedTerms(signature.terms, byWeight);
   const candidates = await index.storyCandidates(
     {
-      terms: topTerms(signature.terms, PROBE_TERMS, byWeight),
+      terms: ranked.slice(0, PROBE_TERMS),
       from: shiftDate(input.published, -thresholds.windowDays),
       to: shiftDate(input.published, thresholds.windowDays),
       perTerm: POSTINGS_PER_TERM,
@@ -231,15 +228,17 @@ export async function assignStory(
         thresholds.dayPenalty * daysApart(member.published, input.published),
     );
     const fit = storyFit(similarities, candidate.membersInWindow);
-    const names = new Set(candidate.names);
-    const numbers = new Set(candidate.numbers);
-    const confirmed =
-      signature.names.some((name) => names.has(name)) || signature.numbers.some((n) => numbers.has(n));
-    if (fit < (confirmed ? bars.confirmed : bars.merge)) continue;
+    // Shared facts matter only to a fit between the two bars; most candidates are far below both.
+    const clears =
+      fit >= bars.merge ||
+      (fit >= bars.confirmed &&
+        (signature.names.some((name) => candidate.names.includes(name)) ||
+          signature.numbers.some((number) => candidate.numbers.includes(number))));
+    if (!clears) continue;
     if (!best || fit > best.fit) best = { candidate, fit, similarities };
   }
   const storyId = best?.candidate.id ?? input.itemId;
-  const kept = topTerms(signature.terms, MEMBER_TERMS, byWeight);
+  const kept = ranked.slice(0, MEMBER_TERMS);
   await index.addStoryMember({
     storyId,
     input,
